@@ -1,0 +1,1 @@
+"""Agents: the AgentManager and the engines that answer a person's questions."""

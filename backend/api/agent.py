@@ -1,0 +1,143 @@
+"""``/api/agent``: ask a question (streamed or not), follow, replay and stop runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from agents.events import RunEvent
+from agents.manager import ModeUnavailable, UnknownConversation
+from agents.runs import ActiveRun
+from backend.api.deps import Authorized, ServicesDep
+from backend.storage import runs
+
+router = APIRouter(prefix="/api/agent", tags=["agent"], dependencies=[Authorized])
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+class Query(BaseModel):
+    prompt: str = Field(description="What to ask")
+    conversation_id: str | None = Field(default=None, description="Continue this conversation")
+    mode: Literal["auto", "chat", "single", "code", "team"] = "auto"
+    use_knowledge: bool = True
+    stream: bool = False
+
+
+def _check_prompt(prompt: str, limit: int) -> str:
+    text = prompt.strip()
+    if not text:
+        raise HTTPException(422, "The prompt is empty: type a question first.")
+    if len(text) > limit:
+        raise HTTPException(
+            413,
+            f"The prompt is {len(text):,} characters long; the limit is {limit:,} "
+            "(AGENTDESK_MAX_PROMPT_CHARS). Shorten it or attach the text as a document.",
+        )
+    return text
+
+
+async def _first_answer_event(run: ActiveRun) -> tuple[list[RunEvent], RunEvent | None]:
+    """Events up to the first one past ``started``, so a failure to reach the model can still
+    be answered with a proper HTTP status instead of a 200 stream that carries an error."""
+    seen: list[RunEvent] = []
+    async for event in run.follow():
+        seen.append(event)
+        if event.type != "started":
+            return seen, event
+    return seen, None
+
+
+def _error_response(event: RunEvent) -> JSONResponse:
+    status = int(event.data.get("status", 500))
+    return JSONResponse({"detail": event.data.get("message", "the run failed")}, status_code=status)
+
+
+@router.post("/query", response_model=None)
+async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
+    """Answer ``prompt``; with ``stream`` an SSE stream of run events, else the final result."""
+    prompt = _check_prompt(body.prompt, services.settings.max_prompt_chars)
+    try:
+        run = await services.agents.submit(prompt, body.conversation_id, body.mode)
+    except UnknownConversation as error:
+        raise HTTPException(404, str(error)) from None
+    except ModeUnavailable as error:
+        raise HTTPException(422, str(error)) from None
+    seen, first = await _first_answer_event(run)
+    if first is not None and first.type == "error":
+        return _error_response(first)
+    if body.stream:
+        return StreamingResponse(
+            _stream(run, seen), media_type="text/event-stream", headers=SSE_HEADERS
+        )
+    events = seen + [e async for e in run.follow(after=len(seen))]
+    last = events[-1]
+    if last.type == "error":
+        return _error_response(last)
+    return {
+        "run_id": run.run_id,
+        "conversation_id": run.conversation_id,
+        "answer": last.data.get("answer", ""),
+        "status": last.type,
+        "mode": run.mode,
+        "engine": run.engine,
+        "sources": [],
+        "steps": [e.to_dict() for e in events if e.type not in ("token",)],
+    }
+
+
+async def _stream(run: ActiveRun, seen: list[RunEvent]) -> AsyncIterator[str]:
+    for event in seen:
+        yield event.sse()
+    async for event in run.follow(after=len(seen)):
+        yield event.sse()
+
+
+@router.get("/runs/{run_id}")
+def get_run(run_id: str, services: ServicesDep) -> dict[str, Any]:
+    """A run's record: prompt, mode, status, answer, error, times."""
+    with services.db.session() as session:
+        run = runs.get(session, run_id)
+        if run is None:
+            raise HTTPException(404, f"Run {run_id} does not exist")
+        return runs.as_dict(run)
+
+
+@router.get("/runs/{run_id}/events", response_model=None)
+async def run_events(run_id: str, services: ServicesDep) -> StreamingResponse:
+    """The run's events as SSE: live if it is running, replayed from storage if it is done."""
+    live = services.agents.active.get(run_id)
+    if live is not None:
+        return StreamingResponse(
+            (event.sse() async for event in live.follow()),
+            media_type="text/event-stream",
+            headers=SSE_HEADERS,
+        )
+    with services.db.session() as session:
+        if runs.get(session, run_id) is None:
+            raise HTTPException(404, f"Run {run_id} does not exist")
+        stored = [
+            RunEvent(r.run_id, r.seq, r.type, r.agent, dict(r.data), r.ts)  # type: ignore[arg-type]
+            for r in runs.events(session, run_id)
+        ]
+
+    async def replay() -> AsyncIterator[str]:
+        for event in stored:
+            yield event.sse()
+
+    return StreamingResponse(replay(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@router.post("/runs/{run_id}/stop")
+async def stop_run(run_id: str, services: ServicesDep) -> dict[str, Any]:
+    """Stop a running answer; the partial transcript is kept."""
+    stopped = await services.agents.stop(run_id)
+    if not stopped:
+        with services.db.session() as session:
+            if runs.get(session, run_id) is None:
+                raise HTTPException(404, f"Run {run_id} does not exist")
+    return {"run_id": run_id, "stopped": stopped}

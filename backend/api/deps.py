@@ -1,0 +1,34 @@
+"""Dependencies shared by the routers, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from backend.security import token_matches
+from backend.services import Services
+
+
+def get_services(request: Request) -> Services:
+    services: Services | None = getattr(request.app.state, "services", None)
+    if services is None:
+        raise HTTPException(503, "AgentDesk is still starting; try again in a moment")
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def require_token(request: Request, services: ServicesDep) -> None:
+    """When an API token is configured, every request must carry it as a Bearer token."""
+    expected = services.settings.api_token
+    if expected and not token_matches(expected, request.headers.get("authorization")):
+        raise HTTPException(
+            401,
+            "Missing or wrong API token: send 'Authorization: Bearer <AGENTDESK_API_TOKEN>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+Authorized = Depends(require_token)

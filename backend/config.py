@@ -1,0 +1,172 @@
+"""Settings, read from the environment (prefix ``AGENTDESK_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The embedded chat model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, shipped as 22 PyPI packages.
+DEFAULT_MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+DEFAULT_MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+DEFAULT_MODEL_SIZE = 1_117_320_768
+
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+class LLMProvider(StrEnum):
+    """Where chat completions come from."""
+
+    embedded = "embedded"
+    openai_compatible = "openai_compatible"
+    fake = "fake"
+
+
+def default_data_dir() -> Path:
+    """``./data`` when running from source, the per-user app data dir when frozen."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("AgentDesk", appauthor=False))
+    return PROJECT_ROOT / "data"
+
+
+def is_loopback(host: str) -> bool:
+    """True for names and addresses that only this machine can reach."""
+    name = host.strip("[]").lower()
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+Port = Annotated[int, Field(ge=0, le=65535)]
+
+
+class Settings(BaseSettings):
+    """Every setting AgentDesk reads; ``.env.example`` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AGENTDESK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+    )
+
+    host: str = "127.0.0.1"
+    port: Port = 8765
+    data_dir: Path = Field(default_factory=default_data_dir)
+    log_level: str = "INFO"
+
+    llm_provider: LLMProvider = LLMProvider.embedded
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_timeout: float = Field(default=120.0, gt=0)
+    llm_connect_timeout: float = Field(default=5.0, gt=0)
+    llm_retries: int = Field(default=3, ge=0, le=10)
+    model_path: Path | None = None
+    model_index_url: str = ""
+    model_port: Port = 0
+    fake_rules: Path | None = None
+    context_size: int = Field(default=4096, ge=512, le=131072)
+    threads: int = Field(default=0, ge=0, le=256)
+    max_tokens: int = Field(default=512, ge=1, le=32768)
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+
+    max_prompt_chars: int = Field(default=8000, ge=1)
+    history_messages: int = Field(default=20, ge=0, le=1000)
+    api_token: str = ""
+    allowed_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("llm_base_url", "model_index_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.llm_provider is LLMProvider.openai_compatible and not self.llm_base_url:
+            raise ValueError(
+                "AGENTDESK_LLM_BASE_URL is required when AGENTDESK_LLM_PROVIDER=openai_compatible"
+            )
+        if not is_loopback(self.host) and not self.api_token:
+            raise ValueError(
+                f"AGENTDESK_HOST={self.host} is reachable from other machines; "
+                "set AGENTDESK_API_TOKEN to a secret so only you can use the API"
+            )
+        return self
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "agentdesk.db"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.database_path}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def cpu_threads(self) -> int:
+        return self.threads or max(1, os.cpu_count() or 1)
+
+
+class SettingsError(RuntimeError):
+    """A setting has a bad value; the message names it."""
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Turn pydantic's report into lines a person can act on."""
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        name = f"AGENTDESK_{field.upper()}" if field else "settings"
+        value = item.get("input")
+        shown = f" (got {value!r})" if field and not isinstance(value, dict) else ""
+        lines.append(f"{name}: {message}{shown}")
+    return "Invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, raising :class:`SettingsError` with a readable message on bad values."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe_errors(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Model access: every provider speaks the OpenAI chat-completions wire format."""

@@ -1,0 +1,193 @@
+"""An async OpenAI chat-completions client over httpx, with timeouts and retries.
+
+Our own code paths use this client; the agent frameworks use their stock OpenAI clients
+against the same base URL, so both exercise the same wire format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from backend.llm.errors import ModelError, ModelUnavailable
+from backend.llm.toolcalls import normalize_completion
+
+log = logging.getLogger(__name__)
+
+_RETRYABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+
+
+@dataclass
+class Completion:
+    """A finished chat completion."""
+
+    content: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    finish_reason: str = "stop"
+    usage: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ClientOptions:
+    """How to reach a model server."""
+
+    base_url: str
+    api_key: str = ""
+    model: str = ""
+    timeout: float = 120.0
+    connect_timeout: float = 5.0
+    retries: int = 3
+    backoff: float = 0.5
+
+
+def _describe(error: Exception, base_url: str) -> str:
+    if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+        return f"the model server at {base_url} is not reachable ({type(error).__name__})"
+    if isinstance(error, httpx.TimeoutException):
+        return f"the model server at {base_url} did not answer in time"
+    return f"the connection to the model server at {base_url} failed: {error}"
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300] or response.reason_phrase
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    if isinstance(error, str):
+        return error
+    return str(body)[:300]
+
+
+class ChatClient:
+    """Chat completions against one OpenAI-compatible server."""
+
+    def __init__(self, options: ClientOptions) -> None:
+        self.options = options
+        headers = {"Authorization": f"Bearer {options.api_key}"} if options.api_key else {}
+        timeout = httpx.Timeout(options.timeout, connect=options.connect_timeout)
+        self._http = httpx.AsyncClient(
+            base_url=options.base_url, headers=headers, timeout=timeout, trust_env=False
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _body(self, messages: list[dict[str, Any]], stream: bool, **params: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"messages": messages, "stream": stream}
+        if self.options.model:
+            body["model"] = self.options.model
+        body.update({k: v for k, v in params.items() if v is not None})
+        if stream:
+            body["stream_options"] = {"include_usage": True}
+        return body
+
+    async def _send(self, body: dict[str, Any]) -> httpx.Response:
+        """POST with retries on connection errors; the response is open (streamed)."""
+        attempt = 0
+        while True:
+            try:
+                request = self._http.build_request("POST", "/chat/completions", json=body)
+                response = await self._http.send(request, stream=True)
+            except _RETRYABLE as error:
+                if attempt >= self.options.retries:
+                    raise ModelUnavailable(_describe(error, self.options.base_url)) from error
+                delay = self.options.backoff * (2**attempt)
+                attempt += 1
+                log.warning("model connection failed, retry %d in %.1fs: %s", attempt, delay, error)
+                await asyncio.sleep(delay)
+                continue
+            except httpx.TimeoutException as error:
+                raise ModelUnavailable(_describe(error, self.options.base_url)) from error
+            if response.status_code >= 400:
+                await response.aread()
+                await response.aclose()
+                message = _error_message(response)
+                if response.status_code == 503:
+                    raise ModelUnavailable(f"the model server is not ready: {message}")
+                raise ModelError(
+                    f"the model server answered {response.status_code}: {message}",
+                    status=response.status_code,
+                )
+            return response
+
+    async def complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        response_format: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> Completion:
+        """One non-streamed completion; text tool calls are normalized to ``tool_calls``."""
+        body = self._body(messages, False, tools=tools, response_format=response_format, **params)
+        response = await self._send(body)
+        try:
+            await response.aread()
+            data = normalize_completion(response.json(), tools)
+        except (httpx.HTTPError, ValueError) as error:
+            raise ModelUnavailable(_describe(error, self.options.base_url)) from error
+        finally:
+            await response.aclose()
+        choice = (data.get("choices") or [{}])[0]
+        message = choice.get("message") or {}
+        return Completion(
+            content=message.get("content") or "",
+            tool_calls=list(message.get("tool_calls") or []),
+            finish_reason=choice.get("finish_reason") or "stop",
+            usage=data.get("usage") or {},
+        )
+
+    async def stream(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        usage: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> AsyncIterator[str]:
+        """Yield content deltas as they arrive; token counts land in ``usage`` when given."""
+        response = await self._send(self._body(messages, True, **params))
+        try:
+            async for line in response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                try:
+                    chunk = json.loads(payload)
+                except json.JSONDecodeError:
+                    continue
+                if usage is not None and chunk.get("usage"):
+                    usage.update(chunk["usage"])
+                for choice in chunk.get("choices") or []:
+                    text = (choice.get("delta") or {}).get("content")
+                    if text:
+                        yield text
+        except httpx.HTTPError as error:
+            raise ModelUnavailable(
+                f"the model server stopped in the middle of the answer: {error!r}"
+            ) from error
+        finally:
+            await response.aclose()
+
+    async def list_models(self) -> list[str]:
+        """Model ids the server offers; raises ModelUnavailable when it cannot be reached."""
+        try:
+            response = await self._http.get("/models", timeout=self.options.connect_timeout)
+        except httpx.HTTPError as error:
+            raise ModelUnavailable(_describe(error, self.options.base_url)) from error
+        if response.status_code >= 400:
+            raise ModelUnavailable(
+                f"the model server answered {response.status_code}: {_error_message(response)}"
+            )
+        data = response.json().get("data") or []
+        return [str(item.get("id")) for item in data if isinstance(item, dict)]

@@ -1,0 +1,149 @@
+"""The model service: picks the provider from settings, starts it and reports its state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from enum import StrEnum
+from typing import Any
+
+from backend.config import LLMProvider, Settings
+from backend.llm.client import ChatClient, ClientOptions
+from backend.llm.embedded import EmbeddedServer
+from backend.llm.errors import ModelUnavailable
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_ALIAS = "qwen2.5-coder-1.5b-instruct"
+
+
+class ModelState(StrEnum):
+    starting = "starting"
+    downloading = "downloading"
+    ready = "ready"
+    down = "down"
+
+
+class ModelService:
+    """Owns the connection to the model, whichever provider serves it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.provider = settings.llm_provider
+        self.state = ModelState.starting
+        self.detail = ""
+        self.model_name = settings.llm_model
+        self.base_url = settings.llm_base_url
+        self.embedded: EmbeddedServer | None = None
+        self._fake: Any = None
+        self._client: ChatClient | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Bring the provider up; the embedded model loads in the background."""
+        if self.provider is LLMProvider.fake:
+            self._start_fake()
+            self._mark_ready()
+        elif self.provider is LLMProvider.openai_compatible:
+            await self.check()
+        else:
+            self._task = asyncio.create_task(self._start_embedded(), name="embedded-model")
+
+    def _start_fake(self) -> None:
+        from backend.llm.fake_server import FakeOpenAIServer, load_rules
+
+        rules = load_rules(self.settings.fake_rules) if self.settings.fake_rules else None
+        self._fake = FakeOpenAIServer(rules).start()
+        self.base_url = self._fake.base_url
+        self.model_name = self.model_name or "fake-model"
+
+    async def _start_embedded(self) -> None:
+        from backend.llm.model_fetch import ProgressEvent, ensure_model
+
+        def on_progress(event: ProgressEvent) -> None:
+            if event.bytes_total:
+                percent = 100 * event.bytes_done / event.bytes_total
+                self.detail = f"{event.stage} {percent:.0f}%"
+
+        try:
+            self.state = ModelState.downloading
+            path = await asyncio.to_thread(ensure_model, self.settings, on_progress)
+            self.state = ModelState.starting
+            self.detail = f"loading {path.name}"
+            self.embedded = EmbeddedServer(
+                path,
+                n_ctx=self.settings.context_size,
+                threads=self.settings.cpu_threads,
+                alias=EMBEDDED_ALIAS,
+                port=self.settings.model_port,
+            )
+            await self.embedded.start()
+            self.base_url = self.embedded.base_url
+            self.model_name = self.model_name or EMBEDDED_ALIAS
+            self._mark_ready()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            self.state = ModelState.down
+            self.detail = str(error)
+            log.error("embedded model failed to start: %s", error)
+
+    def _mark_ready(self) -> None:
+        self.state = ModelState.ready
+        self.detail = ""
+        log.info("model ready: %s at %s", self.model_name, self.base_url)
+
+    def client(self) -> ChatClient:
+        """A client for the current model; raises ModelUnavailable when it cannot serve."""
+        if self.provider is LLMProvider.embedded and self.state is not ModelState.ready:
+            reason = self.detail or self.state.value
+            if self.state is ModelState.down:
+                raise ModelUnavailable(f"the embedded model is not running: {reason}")
+            raise ModelUnavailable(f"the embedded model is not ready yet ({reason})")
+        if self._client is None or self._client.options.base_url != self.base_url:
+            self._client = ChatClient(
+                ClientOptions(
+                    base_url=self.base_url,
+                    api_key=self.settings.llm_api_key,
+                    model=self.model_name,
+                    timeout=self.settings.llm_timeout,
+                    connect_timeout=self.settings.llm_connect_timeout,
+                    retries=self.settings.llm_retries,
+                )
+            )
+        return self._client
+
+    async def check(self) -> bool:
+        """Probe the model server and update the state; True when it answers."""
+        if self.provider is LLMProvider.embedded and self.state is not ModelState.ready:
+            return False
+        try:
+            models = await self.client().list_models()
+        except ModelUnavailable as error:
+            self.state = ModelState.down
+            self.detail = str(error)
+            return False
+        if not self.model_name and models:
+            self.model_name = models[0]
+        self._mark_ready()
+        return True
+
+    def health(self) -> dict[str, str]:
+        return {
+            "provider": self.provider.value,
+            "state": self.state.value,
+            "model": self.model_name,
+            "detail": self.detail,
+        }
+
+    async def stop(self) -> None:
+        """Stop whatever this service started."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self.embedded is not None:
+            await self.embedded.stop()
+        if self._fake is not None:
+            self._fake.stop()
+        if self._client is not None:
+            await self._client.aclose()

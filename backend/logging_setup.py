@@ -1,0 +1,50 @@
+"""JSON-lines logs under the data dir, plus readable lines on the console."""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+from datetime import UTC, datetime
+from pathlib import Path
+
+_MARK = "_agentdesk_handler"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, message, and exception text if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id:
+            entry["request_id"] = request_id
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(logs_dir: Path, level: str = "INFO", filename: str = "agentdesk.jsonl") -> Path:
+    """Log to ``logs_dir/filename`` (rotated at 5 MB, 5 kept); safe to call more than once."""
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    path = logs_dir / filename
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if getattr(handler, _MARK, False):
+            root.removeHandler(handler)
+            handler.close()
+    file_handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+    )
+    file_handler.setFormatter(JsonFormatter())
+    setattr(file_handler, _MARK, True)
+    root.addHandler(file_handler)
+    for noisy in ("httpx", "httpcore", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return path

@@ -1,0 +1,85 @@
+"""The FastAPI app: ``create_app()`` builds it; ``uvicorn backend.main:app`` serves ``app``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from backend import __version__
+from backend.api import agent, conversations, errors, health
+from backend.config import Settings, get_settings
+from backend.security import HostGuard
+from backend.services import Services
+
+# Offline by construction: no library may reach a model hub or send telemetry.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "REFLEX_TELEMETRY_ENABLED": "false",
+    "AUTOGEN_DISABLE_RUNTIME_TRACING": "true",
+    "ANONYMIZED_TELEMETRY": "false",
+}
+
+
+def apply_offline_env() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def own_origins(settings: Settings) -> list[str]:
+    """The browser origins of AgentDesk's own UI."""
+    hosts = ["127.0.0.1", "localhost", *settings.allowed_hosts]
+    if settings.host not in ("0.0.0.0", "::"):
+        hosts.append(settings.host)
+    return sorted({f"http://{h}:{settings.port}" for h in hosts})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API app; services start in its lifespan and stop when it ends."""
+    apply_offline_env()
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await Services.start(settings)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await services.stop()
+            app.state.services = None
+
+    app = FastAPI(
+        title="AgentDesk",
+        version=__version__,
+        description="Local AI agent workbench: chat, knowledge base and automation.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.services = None
+    errors.install(app)
+    for router in (health.router, agent.router, conversations.router):
+        app.include_router(router)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=own_origins(settings),
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+    app.add_middleware(HostGuard, allowed=[*settings.allowed_hosts, settings.host])
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # ``uvicorn backend.main:app`` gets an app built from the environment on first access only,
+    # so importing this module (as the UI does) does not read settings or build an app.
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""Storage: SQLite through SQLAlchemy 2, schema managed by Alembic migrations."""

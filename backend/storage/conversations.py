@@ -1,0 +1,115 @@
+"""Conversations and messages: the chat history a person keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from backend.storage.models import Conversation, Message, utcnow
+
+TITLE_CHARS = 60
+
+
+def title_from(prompt: str) -> str:
+    """A short title from the first prompt of a conversation."""
+    line = " ".join(prompt.split())
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def create(session: Session, title: str) -> Conversation:
+    conversation = Conversation(title=title)
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def get(session: Session, conversation_id: str) -> Conversation | None:
+    return session.get(Conversation, conversation_id)
+
+
+def add_message(
+    session: Session, conversation: Conversation, role: str, content: str, run_id: str | None
+) -> Message:
+    """Append a message and touch the conversation."""
+    last = session.scalar(
+        select(func.max(Message.seq)).where(Message.conversation_id == conversation.id)
+    )
+    message = Message(
+        conversation_id=conversation.id,
+        seq=(last or 0) + 1,
+        role=role,
+        content=content,
+        run_id=run_id,
+    )
+    session.add(message)
+    conversation.updated_at = utcnow()
+    session.flush()
+    return message
+
+
+def recent_messages(session: Session, conversation_id: str, limit: int) -> list[Message]:
+    """The last ``limit`` messages, oldest first."""
+    if limit <= 0:
+        return []
+    rows = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.seq.desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))
+
+
+def summaries(session: Session, limit: int = 200) -> list[dict[str, Any]]:
+    """Conversations, most recently active first, with their message counts."""
+    counts = (
+        select(Message.conversation_id, func.count().label("n"))
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Conversation, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.conversation_id == Conversation.id)
+        .order_by(Conversation.updated_at.desc())
+        .limit(limit)
+    ).all()
+    return [summary(conversation, int(count)) for conversation, count in rows]
+
+
+def summary(conversation: Conversation, message_count: int) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "title": conversation.title,
+        "created_at": conversation.created_at.isoformat(),
+        "updated_at": conversation.updated_at.isoformat(),
+        "message_count": message_count,
+    }
+
+
+def detail(conversation: Conversation) -> dict[str, Any]:
+    """A conversation with all its messages."""
+    body = summary(conversation, len(conversation.messages))
+    body["messages"] = [
+        {
+            "id": m.id,
+            "role": m.role,
+            "content": m.content,
+            "created_at": m.created_at.isoformat(),
+            "run_id": m.run_id,
+        }
+        for m in conversation.messages
+    ]
+    return body
+
+
+def rename(session: Session, conversation: Conversation, title: str) -> None:
+    conversation.title = title
+    conversation.updated_at = utcnow()
+
+
+def remove(session: Session, conversation_id: str) -> bool:
+    """Delete a conversation and its messages; False when it did not exist."""
+    result = session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+    return bool(getattr(result, "rowcount", 0))

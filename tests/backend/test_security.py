@@ -1,0 +1,78 @@
+"""Network safety: foreign Host headers, CORS and the API token."""
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from backend.main import create_app
+from backend.security import HostGuard, host_name, token_matches
+from tests.conftest import SettingsFactory
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("127.0.0.1:8765", "127.0.0.1"),
+        ("[::1]:80", "::1"),
+        ("LocalHost", "localhost"),
+        ("evil.example:8765", "evil.example"),
+        ("::1", "::1"),
+    ],
+)
+def test_host_name(header: str, name: str) -> None:
+    assert host_name(header) == name
+
+
+def test_guard_rules() -> None:
+    guard = HostGuard(app=None, allowed=["desk.lan"])  # type: ignore[arg-type]
+    assert guard.allows("localhost:8765")
+    assert guard.allows("127.0.0.1")
+    assert guard.allows("desk.lan:8765")
+    assert not guard.allows("attacker.example")
+    assert not guard.allows("")
+
+
+def test_token_matching() -> None:
+    assert token_matches("abc", "Bearer abc")
+    assert token_matches("abc", "bearer abc")
+    assert not token_matches("abc", "Bearer abd")
+    assert not token_matches("abc", "abc")
+    assert not token_matches("abc", None)
+
+
+async def test_foreign_host_header_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/health", headers={"Host": "rebind.attacker.example"})
+    assert response.status_code == 421
+    assert "not allowed" in response.json()["detail"]
+    assert (await client.get("/api/health", headers={"Host": "localhost:8765"})).status_code == 200
+
+
+async def test_cors_allows_only_the_apps_own_origin(client: httpx.AsyncClient) -> None:
+    preflight = {"Access-Control-Request-Method": "POST"}
+    own = await client.options(
+        "/api/agent/query", headers={"Origin": "http://127.0.0.1:8765", **preflight}
+    )
+    assert own.headers.get("access-control-allow-origin") == "http://127.0.0.1:8765"
+    foreign = await client.options(
+        "/api/agent/query", headers={"Origin": "http://evil.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in foreign.headers
+
+
+async def test_token_is_required_everywhere_but_health(make_settings: SettingsFactory) -> None:
+    app = create_app(make_settings(api_token="s3cret-token"))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            assert (await http.get("/api/health")).status_code == 200
+            missing = await http.get("/api/conversations")
+            assert missing.status_code == 401
+            assert "AGENTDESK_API_TOKEN" in missing.json()["detail"]
+            wrong = await http.get("/api/conversations", headers={"Authorization": "Bearer guess"})
+            assert wrong.status_code == 401
+            query = await http.post("/api/agent/query", json={"prompt": "hi"})
+            assert query.status_code == 401
+            good = {"Authorization": "Bearer s3cret-token"}
+            assert (await http.get("/api/conversations", headers=good)).status_code == 200
+            answer = await http.post("/api/agent/query", json={"prompt": "hi"}, headers=good)
+            assert answer.json()["answer"] == "Echo: hi"

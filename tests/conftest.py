@@ -1,0 +1,118 @@
+"""Shared fixtures: settings in a temp data dir, the scripted fake model, the app in-process
+(ASGI) and on a real loopback port (for streaming)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from asgi_lifespan import LifespanManager
+
+from backend.config import Settings, load_settings
+from backend.llm.fake_server import FakeOpenAIServer
+from backend.main import create_app
+
+# Tests must never read a developer's .env or AGENTDESK_* variables.
+for _key in [k for k in os.environ if k.startswith("AGENTDESK_")]:
+    del os.environ[_key]
+
+SettingsFactory = Callable[..., Settings]
+
+
+@pytest.fixture(scope="session")
+def fake_llm() -> Iterator[FakeOpenAIServer]:
+    """One scripted fake OpenAI server for the session; each test starts with no rules."""
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fake(fake_llm: FakeOpenAIServer) -> Iterator[FakeOpenAIServer]:
+    fake_llm.set_rules([])
+    fake_llm.clear_requests()
+    yield fake_llm
+    fake_llm.set_rules([])
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, fake: FakeOpenAIServer) -> SettingsFactory:
+    """Settings with a temp data dir, talking to the fake model unless overridden."""
+
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "data_dir": tmp_path / "data",
+            "llm_provider": "openai_compatible",
+            "llm_base_url": fake.base_url,
+            "llm_retries": 1,
+            "llm_timeout": 10.0,
+            "_env_file": None,
+        }
+        values.update(overrides)
+        return load_settings(**values)
+
+    return build
+
+
+@pytest.fixture
+def settings(make_settings: SettingsFactory) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process, lifespan started, as an async HTTP client."""
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            yield http
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """The app served by uvicorn on a real loopback port, in a thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture
+def live(settings: Settings) -> Iterator[LiveServer]:
+    server = LiveServer(settings).start()
+    yield server
+    server.stop()
