@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections import deque
 from pathlib import Path
 
@@ -70,14 +71,13 @@ class EmbeddedServer:
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        reader = asyncio.get_running_loop().run_in_executor(None, self._drain)
+        # A daemon thread, not the loop's executor: it lives as long as the process does.
+        threading.Thread(target=self._drain, name="model-server-output", daemon=True).start()
         try:
             await self._wait_ready(timeout)
         except BaseException:
             await self.stop()
             raise
-        finally:
-            reader.add_done_callback(lambda _: None)
 
     def _drain(self) -> None:
         # Keep the pipe from filling up, and keep the last lines for error messages.

@@ -93,3 +93,11 @@ def test_env_example_as_is_gives_the_defaults() -> None:
     from_example = load_settings(_env_file=example)
     defaults = load_settings(_env_file=None)
     assert from_example.model_dump() == defaults.model_dump()
+
+
+def test_configuration_doc_lists_every_setting() -> None:
+    from backend.config import Settings
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    for name in Settings.model_fields:
+        assert f"`AGENTDESK_{name.upper()}`" in doc, f"{name} missing from configuration.md"
