@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Local AI agent workbench: chat, knowledge base and automation.",
         lifespan=lifespan,
+        # The interactive docs pages load their scripts from a CDN; the schema stays available.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.services = None

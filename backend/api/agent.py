@@ -52,9 +52,14 @@ async def _first_answer_event(run: ActiveRun) -> tuple[list[RunEvent], RunEvent 
     return seen, None
 
 
-def _error_response(event: RunEvent) -> JSONResponse:
-    status = int(event.data.get("status", 500))
-    return JSONResponse({"detail": event.data.get("message", "the run failed")}, status_code=status)
+def _error_response(event: RunEvent, run: ActiveRun) -> JSONResponse:
+    # The prompt is already stored: the ids let a client keep the conversation going.
+    body = {
+        "detail": event.data.get("message", "the run failed"),
+        "run_id": run.run_id,
+        "conversation_id": run.conversation_id,
+    }
+    return JSONResponse(body, status_code=int(event.data.get("status", 500)))
 
 
 @router.post("/query", response_model=None)
@@ -69,7 +74,7 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         raise HTTPException(422, str(error)) from None
     seen, first = await _first_answer_event(run)
     if first is not None and first.type == "error":
-        return _error_response(first)
+        return _error_response(first, run)
     if body.stream:
         return StreamingResponse(
             _stream(run, seen), media_type="text/event-stream", headers=SSE_HEADERS
@@ -77,7 +82,7 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
     events = seen + [e async for e in run.follow(after=len(seen))]
     last = events[-1]
     if last.type == "error":
-        return _error_response(last)
+        return _error_response(last, run)
     return {
         "run_id": run.run_id,
         "conversation_id": run.conversation_id,

@@ -76,3 +76,10 @@ async def test_token_is_required_everywhere_but_health(make_settings: SettingsFa
             assert (await http.get("/api/conversations", headers=good)).status_code == 200
             answer = await http.post("/api/agent/query", json={"prompt": "hi"}, headers=good)
             assert answer.json()["answer"] == "Echo: hi"
+
+
+async def test_no_page_loads_assets_from_a_cdn(client: httpx.AsyncClient) -> None:
+    # FastAPI's interactive docs pull scripts from a CDN, so they are turned off.
+    assert (await client.get("/docs")).status_code == 404
+    assert (await client.get("/redoc")).status_code == 404
+    assert (await client.get("/openapi.json")).json()["info"]["title"] == "AgentDesk"

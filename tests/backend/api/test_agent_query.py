@@ -111,6 +111,7 @@ async def test_model_down_is_503_with_the_reason(make_settings: SettingsFactory)
                 )
                 assert response.status_code == 503
                 assert "not reachable" in response.json()["detail"]
+                assert response.json()["conversation_id"]
             run_ids = [
                 m["run_id"]
                 for c in (await http.get("/api/conversations")).json()["conversations"]

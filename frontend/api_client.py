@@ -1,0 +1,196 @@
+"""The UI's only way into AgentDesk: HTTP calls to the API served on the same port.
+
+State classes call these helpers instead of importing backend services, so the UI keeps working
+unchanged when the API runs somewhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from backend.config import get_settings, is_loopback
+
+# Reading a streamed answer may pause while the model thinks; connecting must not.
+_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+_STREAM_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
+_WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
+
+
+class ApiError(Exception):
+    """The API refused a request or could not be reached; ``message`` is meant for people."""
+
+    def __init__(self, message: str, status: int = 0, conversation_id: str = "") -> None:
+        # Server messages may start mid-sentence ("the model server at …"); the banner should not.
+        message = message[:1].upper() + message[1:]
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        # Set when the server stored the question before failing, so the UI can stay in it.
+        self.conversation_id = conversation_id
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One server-sent run event: its ``type`` and the event's ``data`` payload."""
+
+    type: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def api_base_url() -> str:
+    """Where the API listens, as seen from the UI's own process."""
+    settings = get_settings()
+    host = settings.host
+    if host in _WILDCARD_HOSTS or is_loopback(host):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+def _headers() -> dict[str, str]:
+    token = get_settings().api_token
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def _client(timeout: httpx.Timeout = _TIMEOUT) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=api_base_url(), headers=_headers(), timeout=timeout)
+
+
+def error_detail(body: bytes, status: int) -> str:
+    """The ``detail`` text of an error response, or a plain description of the status."""
+    try:
+        detail = json.loads(body).get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, list):
+        detail = "; ".join(str(item.get("msg", item)) for item in detail if item)
+    if detail:
+        return str(detail)
+    return f"The server answered with HTTP {status}."
+
+
+def _conversation_of(body: bytes) -> str:
+    try:
+        value = json.loads(body).get("conversation_id")
+    except (ValueError, AttributeError):
+        return ""
+    return str(value) if value else ""
+
+
+def _unreachable(error: httpx.HTTPError) -> ApiError:
+    if isinstance(error, httpx.TimeoutException):
+        return ApiError("The AgentDesk server did not answer in time.")
+    return ApiError(f"Cannot reach the AgentDesk server ({type(error).__name__}).")
+
+
+async def _get_json(path: str) -> Any:
+    try:
+        async with _client() as client:
+            response = await client.get(path)
+    except httpx.HTTPError as error:
+        raise _unreachable(error) from error
+    if response.status_code >= 400:
+        raise ApiError(error_detail(response.content, response.status_code), response.status_code)
+    return response.json()
+
+
+async def fetch_health() -> dict[str, Any]:
+    """``GET /api/health``."""
+    result: dict[str, Any] = await _get_json("/api/health")
+    return result
+
+
+async def list_conversations() -> list[dict[str, Any]]:
+    """Conversation summaries, newest first."""
+    body = await _get_json("/api/conversations")
+    return list(body.get("conversations", []))
+
+
+async def get_conversation(conversation_id: str) -> dict[str, Any]:
+    """One conversation with its messages."""
+    result: dict[str, Any] = await _get_json(f"/api/conversations/{conversation_id}")
+    return result
+
+
+async def delete_conversation(conversation_id: str) -> None:
+    """Delete a conversation; deleting one that is already gone is not an error."""
+    try:
+        async with _client() as client:
+            response = await client.delete(f"/api/conversations/{conversation_id}")
+    except httpx.HTTPError as error:
+        raise _unreachable(error) from error
+    if response.status_code >= 400 and response.status_code != 404:
+        raise ApiError(error_detail(response.content, response.status_code), response.status_code)
+
+
+async def parse_sse(lines: AsyncIterable[str]) -> AsyncIterator[StreamEvent]:
+    """Turn ``text/event-stream`` lines into events (``event:`` name, JSON ``data:``)."""
+    name = "message"
+    data_lines: list[str] = []
+    async for raw in lines:
+        line = raw.rstrip("\r")
+        if not line:
+            if data_lines:
+                yield _decode_event(name, "\n".join(data_lines))
+            name, data_lines = "message", []
+        elif line.startswith(":"):
+            continue
+        else:
+            key, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if key == "event":
+                name = value
+            elif key == "data":
+                data_lines.append(value)
+    if data_lines:
+        yield _decode_event(name, "\n".join(data_lines))
+
+
+def _decode_event(name: str, payload: str) -> StreamEvent:
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return StreamEvent(type=name, data={"text": payload})
+    if not isinstance(body, dict):
+        return StreamEvent(type=name, data={"value": body})
+    data = body.get("data")
+    return StreamEvent(
+        type=str(body.get("type") or name), data=data if isinstance(data, dict) else {}
+    )
+
+
+async def stream_query(prompt: str, conversation_id: str | None) -> AsyncIterator[StreamEvent]:
+    """Ask the chat agent and yield its run events as they arrive.
+
+    Raises :class:`ApiError` with the server's explanation when the request is refused
+    (empty or too long prompt, model unreachable) or the server cannot be reached.
+    """
+    payload = {
+        "prompt": prompt,
+        "conversation_id": conversation_id or None,
+        "mode": "chat",
+        "use_knowledge": False,
+        "stream": True,
+    }
+    try:
+        async with (
+            _client(_STREAM_TIMEOUT) as client,
+            client.stream("POST", "/api/agent/query", json=payload) as response,
+        ):
+            if response.status_code >= 400:
+                body = await response.aread()
+                raise ApiError(
+                    error_detail(body, response.status_code),
+                    response.status_code,
+                    _conversation_of(body),
+                )
+            async for event in parse_sse(response.aiter_lines()):
+                yield event
+    except httpx.HTTPError as error:
+        raise _unreachable(error) from error

@@ -1,0 +1,1 @@
+"""Small pure functions that turn state vars into components."""

@@ -1,0 +1,112 @@
+"""The transcript: user and assistant bubbles."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from frontend.state.chat import ChatMessage, ChatState
+
+
+def _bubble(content: rx.Component, role: str, testid: str) -> rx.Component:
+    is_user = role == "user"
+    return rx.box(
+        rx.box(
+            content,
+            max_width="min(46rem, 85%)",
+            padding_x="1rem",
+            padding_y="0.6rem",
+            border_radius="14px",
+            background_color=rx.cond(is_user, rx.color("accent", 9), rx.color("gray", 3)),
+            color=rx.cond(is_user, "white", rx.color("gray", 12)),
+            overflow_wrap="anywhere",
+            # Markdown paragraphs keep their spacing between blocks but not at the bubble's edges.
+            style={
+                "& > div > :first-child": {"margin_top": "0"},
+                "& > div > :last-child": {"margin_bottom": "0"},
+                "& pre": {"max_width": "100%", "overflow_x": "auto"},
+            },
+        ),
+        display="flex",
+        justify_content=rx.cond(is_user, "flex-end", "flex-start"),
+        width="100%",
+        data_testid=testid,
+        custom_attrs={"data-role": role},
+    )
+
+
+def assistant_markdown(text: str | rx.Var[str]) -> rx.Component:
+    """Assistant text as markdown; raw HTML in model output is never rendered."""
+    return rx.markdown(text, use_raw=False, use_math=False, use_katex=False)
+
+
+def message_bubble(message: ChatMessage) -> rx.Component:
+    """A stored message: plain text for the user, markdown for the assistant."""
+    content = rx.cond(
+        message.role == "user",
+        rx.text(message.content, white_space="pre-wrap", size="3"),
+        assistant_markdown(message.content),
+    )
+    return _bubble(content, message.role, "message")
+
+
+def streaming_bubble() -> rx.Component:
+    """The answer being written, or a typing hint until its first token arrives."""
+    return _bubble(
+        rx.cond(
+            ChatState.partial_answer != "",
+            assistant_markdown(ChatState.partial_answer),
+            rx.hstack(
+                rx.spinner(size="1"),
+                rx.text("Thinking…", size="2", color_scheme="gray"),
+                align="center",
+            ),
+        ),
+        "assistant",
+        "streaming-message",
+    )
+
+
+def empty_transcript() -> rx.Component:
+    """What a new conversation looks like."""
+    return rx.center(
+        rx.vstack(
+            rx.icon("sparkles", size=32, color=rx.color("accent", 9)),
+            rx.heading("How can I help?", size="6", as_="h2"),
+            rx.text(
+                "Ask a question to start a conversation. Everything stays on this computer.",
+                color_scheme="gray",
+                size="2",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        height="100%",
+        min_height="50vh",
+        data_testid="empty-transcript",
+    )
+
+
+def transcript() -> rx.Component:
+    """All bubbles of the open conversation, kept scrolled to the newest one."""
+    return rx.auto_scroll(
+        rx.cond(
+            ChatState.has_messages,
+            rx.vstack(
+                rx.foreach(ChatState.messages, message_bubble),
+                rx.cond(ChatState.streaming, streaming_bubble()),
+                spacing="3",
+                width="100%",
+                max_width="52rem",
+                margin_x="auto",
+                padding_y="1.5rem",
+                padding_x="1.5rem",
+            ),
+            empty_transcript(),
+        ),
+        flex="1",
+        width="100%",
+        role="log",
+        aria_live="polite",
+        aria_label="Messages",
+        data_testid="transcript",
+    )

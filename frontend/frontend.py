@@ -1,0 +1,29 @@
+"""The AgentDesk Reflex app: the UI pages and the FastAPI API, served on one port."""
+
+import reflex as rx
+from starlette.types import ASGIApp
+
+from backend.config import get_settings
+from backend.main import apply_offline_env, create_app
+from backend.security import HostGuard
+from frontend.api_mount import MountedApi
+from frontend.pages import chat
+from frontend.state.chat import ChatState
+
+# Offline and quiet even when this module is loaded by ``reflex`` directly, without run.py.
+apply_offline_env()
+
+api = MountedApi(create_app())
+
+settings = get_settings()
+
+
+def guard_hosts(asgi: ASGIApp) -> ASGIApp:
+    """Refuse foreign Host headers on every route, the UI's pages and websocket included."""
+    return HostGuard(asgi, allowed=[*settings.allowed_hosts, settings.host])
+
+
+# The theme (Radix, system fonts only: nothing is loaded from a CDN) is set in rxconfig.py.
+app = rx.App(api_transformer=[api.api, api.with_state, guard_hosts])
+app.register_lifespan_task(api.lifespan)
+app.add_page(chat.chat_page, route=chat.ROUTE, title=chat.TITLE, on_load=ChatState.load_page)

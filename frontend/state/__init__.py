@@ -1,0 +1,1 @@
+"""Typed Reflex state classes, one per concern."""

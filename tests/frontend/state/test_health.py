@@ -1,0 +1,37 @@
+"""How ``/api/health`` answers turn into the indicator's colour and text."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontend.state.health import summarize_health
+
+
+def _health(status: str, state: str, db_ok: bool = True, detail: str = "") -> dict[str, object]:
+    return {
+        "status": status,
+        "version": "0.1.0",
+        "llm": {"provider": "embedded", "state": state, "model": "qwen", "detail": detail},
+        "database": {"ok": db_ok},
+    }
+
+
+@pytest.mark.parametrize(
+    ("health", "level", "summary"),
+    [
+        (_health("ok", "ready"), "ok", "qwen ready"),
+        (_health("degraded", "starting", detail="loading weights"), "degraded", "qwen starting…"),
+        (_health("degraded", "down", detail="port closed"), "down", "Model unavailable"),
+        (_health("degraded", "ready", db_ok=False), "down", "Database unavailable"),
+        ({}, "down", "Model unavailable"),
+    ],
+)
+def test_summarize_health(health: dict[str, object], level: str, summary: str) -> None:
+    got_level, got_summary, detail = summarize_health(health)
+    assert (got_level, got_summary) == (level, summary)
+    # Anything short of ready explains itself in the tooltip.
+    assert detail or level == "ok"
+
+
+def test_model_detail_is_kept_for_the_tooltip() -> None:
+    assert summarize_health(_health("degraded", "down", detail="port closed"))[2] == "port closed"
