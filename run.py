@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     setup_logging(settings.logs_dir.resolve(), settings.log_level, filename="run.jsonl")
-    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
+    # SIGINT too: a shell that starts us in the background hands it down as ignored.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop_on_signal)
     server: ServerProcess | None = None

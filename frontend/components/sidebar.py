@@ -13,14 +13,27 @@ def conversation_entry(conversation: ConversationItem) -> rx.Component:
     return rx.hstack(
         rx.button(
             rx.icon("message-square", size=14, flex_shrink="0"),
-            rx.text(conversation.title, size="2", trim="both", truncate=True),
+            rx.text(
+                conversation.title,
+                size="2",
+                trim="both",
+                # One line with an ellipsis: a long first question must not spill out.
+                white_space="nowrap",
+                overflow="hidden",
+                text_overflow="ellipsis",
+                text_align="left",
+                min_width="0",
+                flex="1",
+            ),
             variant="soft",
             color_scheme="gray",
             on_click=ChatState.open_conversation(conversation.id),
             disabled=ChatState.streaming,
             justify_content="flex-start",
-            flex="1",
+            flex="1 1 0",
             min_width="0",
+            overflow="hidden",
+            title=conversation.title,
             background_color=rx.cond(active, rx.color("gray", 4), "transparent"),
             color=rx.color("gray", 12),
             _hover={"background_color": rx.color("gray", rx.cond(active, 5, 3))},
@@ -79,10 +92,21 @@ def sidebar() -> rx.Component:
             type="hover",
             scrollbars="vertical",
             flex="1",
+            width="100%",
+            # Radix lays the viewport out as a table that grows to its widest row; a block
+            # keeps rows to the sidebar's width so long titles get an ellipsis.
+            style={
+                "& [data-radix-scroll-area-viewport] > div": {
+                    "display": "block !important",
+                    "width": "100%",
+                    "min-width": "0 !important",
+                }
+            },
             data_testid="conversation-list",
         ),
         as_="nav",
         aria_label="Conversations",
+        data_testid="sidebar",
         spacing="3",
         padding="1rem",
         width="280px",

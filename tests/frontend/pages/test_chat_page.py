@@ -147,3 +147,36 @@ def test_ui_routes_refuse_a_foreign_host_header(app_server: RunningApp) -> None:
         )
         assert response.status_code == 421, path
     assert httpx.get(app_server.url, timeout=10).status_code == 200
+
+
+def test_a_long_title_stays_on_one_line_in_the_sidebar(
+    app_server: RunningApp, tab: BrowserTab
+) -> None:
+    page = tab.page
+    page.goto(app_server.url)
+    expect(page.get_by_test_id("health-dot")).to_have_attribute("data-level", "ok", timeout=20_000)
+    question = "In two sentences: why is running an AI model on your own computer good for privacy?"
+    box = page.get_by_label("Message", exact=True)
+    box.fill(question)
+    box.press("Enter")
+    expect(page.get_by_test_id("message").filter(has_text=f"Echo: {question}")).to_be_visible(
+        timeout=30_000
+    )
+    entry = page.get_by_test_id("conversation-item").filter(has_text="In two sentences")
+    button = entry.bounding_box()
+    title = entry.locator("span, p").first.bounding_box()
+    assert button is not None and title is not None
+    # One line of text, inside the button: not wrapped, not spilling above or below it.
+    assert title["height"] < 30, title
+    assert title["y"] >= button["y"]
+    assert title["y"] + title["height"] <= button["y"] + button["height"]
+    # ...and cut short inside the sidebar, leaving its delete button in view.
+    sidebar = page.get_by_test_id("sidebar").bounding_box()
+    stored = app_server.api("/api/conversations")["conversations"]
+    title_text = next(c["title"] for c in stored if c["title"].startswith("In two sentences"))
+    delete_button = page.get_by_label(f"Delete conversation {title_text}")
+    delete = delete_button.bounding_box()
+    assert sidebar is not None and delete is not None
+    assert button["x"] + button["width"] <= delete["x"]
+    assert delete["x"] + delete["width"] <= sidebar["x"] + sidebar["width"]
+    delete_button.click()
