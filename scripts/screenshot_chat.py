@@ -7,24 +7,20 @@ Used for the user guide's picture of a real answer from the embedded model.
 
 from __future__ import annotations
 
-import shutil
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.chromium import CHROMIUM_ARGS, find_chromium
 
 QUESTION = "In two sentences: why is running an AI model on your own computer good for privacy?"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def main(url: str, out: str) -> int:
     from playwright.sync_api import expect, sync_playwright
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if chromium is None:
         print("chromium is not installed", file=sys.stderr)
         return 1

@@ -22,14 +22,6 @@ import psutil
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 START_TIMEOUT = 900.0
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STREAMED_REPLY = "Hi there from the fake model, streaming one word at a time to the page."
 FAKE_RULES: list[dict[str, Any]] = [
     {"match": "hello", "reply": STREAMED_REPLY, "token_delay": 0.12},

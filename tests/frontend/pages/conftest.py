@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.frontend.app_process import CHROMIUM_ARGS, BrowserTab
+from scripts.chromium import CHROMIUM_ARGS
+from tests.frontend.app_process import BrowserTab
 
 
 @pytest.fixture(scope="package")
