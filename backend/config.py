@@ -87,6 +87,16 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=512, ge=1, le=32768)
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
 
+    chunk_size: int = Field(default=1000, ge=100, le=20000)
+    chunk_overlap: int = Field(default=150, ge=0, le=5000)
+    max_file_mb: float = Field(default=50.0, gt=0)
+    upload_max_mb: float = Field(default=100.0, gt=0)
+    embedding_model: str = ""
+    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    watch_debounce_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    reconcile_minutes: float = Field(default=15.0, ge=0, le=1440)
+    rag_top_k: int = Field(default=4, ge=1, le=50)
+
     max_prompt_chars: int = Field(default=8000, ge=1)
     history_messages: int = Field(default=20, ge=0, le=1000)
     api_token: str = ""
@@ -113,6 +123,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "AGENTDESK_LLM_BASE_URL is required when AGENTDESK_LLM_PROVIDER=openai_compatible"
             )
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError(
+                "AGENTDESK_CHUNK_OVERLAP must be smaller than AGENTDESK_CHUNK_SIZE "
+                f"(got {self.chunk_overlap} and {self.chunk_size})"
+            )
         if not is_loopback(self.host) and not self.api_token:
             raise ValueError(
                 f"AGENTDESK_HOST={self.host} is reachable from other machines; "
@@ -131,6 +146,18 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.data_dir / "trash"
 
     @property
     def logs_dir(self) -> Path:

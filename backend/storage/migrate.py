@@ -38,3 +38,12 @@ def current_revision(database_path: Path) -> str | None:
             return str(row[0]) if row else None
     finally:
         engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(Path("unused.db"))).get_current_head()
+    assert head is not None
+    return head

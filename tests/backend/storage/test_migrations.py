@@ -13,7 +13,7 @@ def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
     path = tmp_path / "agentdesk.db"
     assert migrate.current_revision(path) is None
     migrate.upgrade(path)
-    assert migrate.current_revision(path) == "0002"
+    assert migrate.current_revision(path) == migrate.head_revision()
     assert {"conversations", "messages", "runs", "run_events"} <= tables(path)
 
 
@@ -30,7 +30,7 @@ def test_database_from_the_first_migration_keeps_its_chats(tmp_path: Path) -> No
             "VALUES ('m1', 'c1', 1, 'user', 'hello from before', '2026-01-01')"
         )
     migrate.upgrade(path)
-    assert migrate.current_revision(path) == "0002"
+    assert migrate.current_revision(path) == migrate.head_revision()
     with sqlite3.connect(path) as db:
         row = db.execute("SELECT content, run_id FROM messages WHERE id='m1'").fetchone()
         title = db.execute("SELECT title FROM conversations WHERE id='c1'").fetchone()
@@ -42,4 +42,4 @@ def test_upgrade_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "agentdesk.db"
     migrate.upgrade(path)
     migrate.upgrade(path)
-    assert migrate.current_revision(path) == "0002"
+    assert migrate.current_revision(path) == migrate.head_revision()
