@@ -11,6 +11,7 @@ from agents.engines.base import Engine, RunContext
 from agents.engines.chat import ChatEngine
 from agents.events import EventType
 from agents.history import fit_history
+from agents.knowledge import Searcher, retrieve, source_json
 from agents.runs import ActiveRun
 from backend.config import Settings
 from backend.llm.errors import ModelError, ModelUnavailable
@@ -56,10 +57,17 @@ def route(mode: str) -> Route:
 class AgentManager:
     """Starts runs, lets listeners follow them, stops them, and records everything."""
 
-    def __init__(self, settings: Settings, db: Database, models: ModelService) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        models: ModelService,
+        knowledge: Searcher | None = None,
+    ) -> None:
         self.settings = settings
         self.db = db
         self.models = models
+        self.knowledge = knowledge
         self.engines: dict[str, Engine] = {"chat": ChatEngine()}
         self.active: dict[str, ActiveRun] = {}
 
@@ -68,7 +76,9 @@ class AgentManager:
         with self.db.session() as session:
             return runs.mark_interrupted(session)
 
-    async def submit(self, prompt: str, conversation_id: str | None, mode: str) -> ActiveRun:
+    async def submit(
+        self, prompt: str, conversation_id: str | None, mode: str, use_knowledge: bool = True
+    ) -> ActiveRun:
         """Record the prompt, start the run in the background and return it."""
         chosen = route(mode)
         run_id = new_id()
@@ -87,7 +97,9 @@ class AgentManager:
                 "reason": chosen.reason,
             },
         )
-        run.task = asyncio.create_task(self._execute(run, prompt, history), name=f"run-{run_id}")
+        run.task = asyncio.create_task(
+            self._execute(run, prompt, history, use_knowledge), name=f"run-{run_id}"
+        )
         return run
 
     def _open_conversation(
@@ -126,7 +138,9 @@ class AgentManager:
         with self.db.session() as session:
             runs.add_event(session, *args)
 
-    async def _execute(self, run: ActiveRun, prompt: str, history: list[dict[str, str]]) -> None:
+    async def _execute(
+        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], use_knowledge: bool
+    ) -> None:
         async def emit(type_: EventType, data: dict[str, Any]) -> None:
             await self._emit(run, type_, data)
 
@@ -143,9 +157,12 @@ class AgentManager:
         status, answer, error = "error", "", ""
         try:
             context.client = self.models.client()
+            if use_knowledge:
+                context.sources = await self._ground(run, prompt)
             answer = await self.engines[run.engine].run(context)
             status = "completed"
-            ending = ("completed", {"answer": answer, "usage": context.usage})
+            sources = [source_json(hit) for hit in context.sources]
+            ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
         except asyncio.CancelledError:
             status, error = "stopped", "stopped by the user"
             answer = "".join(str(e.data.get("text", "")) for e in run.events if e.type == "token")
@@ -167,6 +184,19 @@ class AgentManager:
         ending[1]["conversation_id"] = run.conversation_id
         await emit(*ending)
         self.active.pop(run.run_id, None)
+
+    async def _ground(self, run: ActiveRun, prompt: str) -> list[Any]:
+        """Passages from the knowledge base for this prompt, announced as a step."""
+        try:
+            hits = await retrieve(self.knowledge, prompt, self.settings.rag_top_k)
+        except Exception as error:
+            log.exception("knowledge search failed for run %s", run.run_id)
+            await self._emit(run, "step", {"kind": "retrieval", "error": str(error), "sources": []})
+            return []
+        if hits:
+            sources = [source_json(hit) for hit in hits]
+            await self._emit(run, "step", {"kind": "retrieval", "sources": sources})
+        return hits
 
     def _finish(self, run: ActiveRun, status: str, answer: str, error: str) -> None:
         with self.db.session() as session:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from backend import __version__
 from backend.config import SettingsError, load_settings
+from backend.knowledge import cli as knowledge_cli
 
 PROG = "python -m backend.cli"
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_model(commands)
+    knowledge_cli.register(commands)
     _add_version(commands)
     return parser
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
 from agents.manager import AgentManager
+from backend.automation.scheduler import Scheduler
 from backend.config import Settings
+from backend.knowledge.service import KnowledgeService
 from backend.llm.service import ModelService
 from backend.logging_setup import setup_logging
 from backend.storage import migrate
@@ -21,6 +24,8 @@ class Services:
     db: Database
     models: ModelService
     agents: AgentManager
+    knowledge: KnowledgeService | None
+    scheduler: Scheduler
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:
@@ -30,15 +35,24 @@ class Services:
         migrate.upgrade(settings.database_path)
         db = Database(settings.database_path)
         models = ModelService(settings)
-        agents = AgentManager(settings, db, models)
+        knowledge = KnowledgeService(settings, db)
+        agents = AgentManager(settings, db, models, knowledge)
         interrupted = agents.recover()
         if interrupted:
             log.warning("%d run(s) were interrupted by the last shutdown", interrupted)
+        await asyncio.to_thread(knowledge.start)
+        scheduler = Scheduler()
+        if settings.reconcile_minutes > 0:
+            scheduler.every(settings.reconcile_minutes, knowledge.reconcile, "knowledge-reconcile")
+        scheduler.start()
         await models.start()
         log.info("AgentDesk services started (data dir %s)", settings.data_dir)
-        return cls(settings, db, models, agents)
+        return cls(settings, db, models, agents, knowledge, scheduler)
 
     async def stop(self) -> None:
+        self.scheduler.stop()
         await self.agents.shutdown()
+        if self.knowledge is not None:
+            await asyncio.to_thread(self.knowledge.stop)
         await self.models.stop()
         self.db.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -18,6 +18,8 @@ from backend.config import get_settings, is_loopback
 # Reading a streamed answer may pause while the model thinks; connecting must not.
 _TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 _STREAM_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
+# Forwarding an upload of up to ``upload_max_mb`` over loopback is quick, but not instant.
+_UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
 _WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
 
 
@@ -89,14 +91,27 @@ def _unreachable(error: httpx.HTTPError) -> ApiError:
     return ApiError(f"Cannot reach the AgentDesk server ({type(error).__name__}).")
 
 
-async def _get_json(path: str) -> Any:
+async def _send(
+    method: str,
+    path: str,
+    *,
+    missing_ok: bool = False,
+    timeout: httpx.Timeout = _TIMEOUT,
+    **kwargs: Any,
+) -> httpx.Response:
+    """Send one request; an error status becomes :class:`ApiError` with the server's reason."""
     try:
-        async with _client() as client:
-            response = await client.get(path)
+        async with _client(timeout) as client:
+            response = await client.request(method, path, **kwargs)
     except httpx.HTTPError as error:
         raise _unreachable(error) from error
-    if response.status_code >= 400:
+    if response.status_code >= 400 and not (missing_ok and response.status_code == 404):
         raise ApiError(error_detail(response.content, response.status_code), response.status_code)
+    return response
+
+
+async def _get_json(path: str, params: dict[str, Any] | None = None) -> Any:
+    response = await _send("GET", path, params=params)
     return response.json()
 
 
@@ -165,9 +180,13 @@ def _decode_event(name: str, payload: str) -> StreamEvent:
     )
 
 
-async def stream_query(prompt: str, conversation_id: str | None) -> AsyncIterator[StreamEvent]:
+async def stream_query(
+    prompt: str, conversation_id: str | None, use_knowledge: bool = True
+) -> AsyncIterator[StreamEvent]:
     """Ask the chat agent and yield its run events as they arrive.
 
+    With ``use_knowledge`` the answer draws on the knowledge base and its sources arrive in a
+    ``step`` event of kind ``retrieval`` and in the ``completed`` event.
     Raises :class:`ApiError` with the server's explanation when the request is refused
     (empty or too long prompt, model unreachable) or the server cannot be reached.
     """
@@ -175,7 +194,7 @@ async def stream_query(prompt: str, conversation_id: str | None) -> AsyncIterato
         "prompt": prompt,
         "conversation_id": conversation_id or None,
         "mode": "chat",
-        "use_knowledge": False,
+        "use_knowledge": use_knowledge,
         "stream": True,
     }
     try:
@@ -194,3 +213,65 @@ async def stream_query(prompt: str, conversation_id: str | None) -> AsyncIterato
                 yield event
     except httpx.HTTPError as error:
         raise _unreachable(error) from error
+
+
+# Knowledge base. Each returns the API's JSON body as documented in the HTTP contract.
+
+
+async def knowledge_status() -> dict[str, Any]:
+    """``GET /api/knowledge/status``: queue, rates, ETA, totals, recent outcomes."""
+    result: dict[str, Any] = await _get_json("/api/knowledge/status")
+    return result
+
+
+async def list_folders() -> list[dict[str, Any]]:
+    """The watched folders with their document counts."""
+    body = await _get_json("/api/knowledge/folders")
+    return list(body.get("folders", []))
+
+
+async def add_folder(path: str) -> dict[str, Any]:
+    """Watch a folder; a missing or unreadable path raises :class:`ApiError` with the reason."""
+    response = await _send("POST", "/api/knowledge/folders", json={"path": path})
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def remove_folder(folder_id: int) -> None:
+    """Stop watching a folder; one that is already gone is not an error."""
+    await _send("DELETE", f"/api/knowledge/folders/{folder_id}", missing_ok=True)
+
+
+async def list_documents(state: str = "", query: str = "", limit: int = 100) -> dict[str, Any]:
+    """``{"documents": [...], "total": n}``, optionally filtered by state and name."""
+    params: dict[str, Any] = {"limit": limit}
+    if state:
+        params["state"] = state
+    if query:
+        params["q"] = query
+    result: dict[str, Any] = await _get_json("/api/knowledge/documents", params)
+    return result
+
+
+async def get_document(document_id: int) -> dict[str, Any]:
+    """One document with its chunks."""
+    result: dict[str, Any] = await _get_json(f"/api/knowledge/documents/{document_id}")
+    return result
+
+
+async def delete_document(document_id: int) -> None:
+    """Remove a document from the index; one that is already gone is not an error."""
+    await _send("DELETE", f"/api/knowledge/documents/{document_id}", missing_ok=True)
+
+
+async def search_knowledge(query: str, mode: str = "hybrid", k: int = 10) -> list[dict[str, Any]]:
+    """Ranked chunks for ``query`` (``mode`` is hybrid, dense or bm25)."""
+    body = await _get_json("/api/knowledge/search", {"q": query, "k": k, "mode": mode})
+    return list(body.get("results", []))
+
+
+async def upload_documents(files: list[tuple[str, BinaryIO, str]]) -> list[dict[str, Any]]:
+    """Send ``(name, file, content type)`` triples to the inbox; a 413 carries the size limit."""
+    parts = [("files", (name, handle, content_type)) for name, handle, content_type in files]
+    response = await _send("POST", "/api/knowledge/upload", files=parts, timeout=_UPLOAD_TIMEOUT)
+    return list(response.json().get("files", []))

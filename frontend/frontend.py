@@ -1,5 +1,7 @@
 """The AgentDesk Reflex app: the UI pages and the FastAPI API, served on one port."""
 
+import os
+
 import reflex as rx
 from starlette.types import ASGIApp
 
@@ -7,8 +9,9 @@ from backend.config import get_settings
 from backend.main import apply_offline_env, create_app
 from backend.security import HostGuard
 from frontend.api_mount import MountedApi
-from frontend.pages import chat
+from frontend.pages import chat, knowledge
 from frontend.state.chat import ChatState
+from frontend.state.knowledge import KnowledgeState
 
 # Offline and quiet even when this module is loaded by ``reflex`` directly, without run.py.
 apply_offline_env()
@@ -16,6 +19,9 @@ apply_offline_env()
 api = MountedApi(create_app())
 
 settings = get_settings()
+# Reflex serves an upload folder (created in the working directory unless told otherwise);
+# uploads are forwarded to the API, so it stays empty, but it belongs in the data dir.
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.data_dir / "ui-uploads"))
 
 
 def guard_hosts(asgi: ASGIApp) -> ASGIApp:
@@ -27,3 +33,9 @@ def guard_hosts(asgi: ASGIApp) -> ASGIApp:
 app = rx.App(api_transformer=[api.api, api.with_state, guard_hosts])
 app.register_lifespan_task(api.lifespan)
 app.add_page(chat.chat_page, route=chat.ROUTE, title=chat.TITLE, on_load=ChatState.load_page)
+app.add_page(
+    knowledge.knowledge_page,
+    route=knowledge.ROUTE,
+    title=knowledge.TITLE,
+    on_load=KnowledgeState.load_page,
+)

@@ -24,6 +24,7 @@ class RunContext:
     max_tokens: int
     temperature: float
     usage: dict[str, Any] = field(default_factory=dict)
+    sources: list[Any] = field(default_factory=list)
 
 
 class Engine(Protocol):

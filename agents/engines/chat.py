@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agents import prompts
 from agents.engines.base import RunContext
+from agents.knowledge import grounded_prompt
 
 
 class ChatEngine:
@@ -14,7 +15,11 @@ class ChatEngine:
     async def run(self, context: RunContext) -> str:
         messages = [{"role": "system", "content": prompts.load("chat_system")}]
         messages += context.history
-        messages.append({"role": "user", "content": context.prompt})
+        # Passages go in the user turn, so the system prompt stays the same for the prompt cache.
+        question = (
+            grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
+        )
+        messages.append({"role": "user", "content": question})
         parts: list[str] = []
         async for text in context.client.stream(
             messages,

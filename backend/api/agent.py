@@ -67,7 +67,9 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
     """Answer ``prompt``; with ``stream`` an SSE stream of run events, else the final result."""
     prompt = _check_prompt(body.prompt, services.settings.max_prompt_chars)
     try:
-        run = await services.agents.submit(prompt, body.conversation_id, body.mode)
+        run = await services.agents.submit(
+            prompt, body.conversation_id, body.mode, body.use_knowledge
+        )
     except UnknownConversation as error:
         raise HTTPException(404, str(error)) from None
     except ModeUnavailable as error:
@@ -90,7 +92,7 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         "status": last.type,
         "mode": run.mode,
         "engine": run.engine,
-        "sources": [],
+        "sources": last.data.get("sources", []),
         "steps": [e.to_dict() for e in events if e.type not in ("token",)],
     }
 

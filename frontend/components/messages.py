@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.knowledge_sources import source_chips
 from frontend.state.chat import ChatMessage, ChatState
 
 
-def _bubble(content: rx.Component, role: str, testid: str) -> rx.Component:
+def _bubble(
+    content: rx.Component, role: str, testid: str, footer: rx.Component | None = None
+) -> rx.Component:
     is_user = role == "user"
     return rx.box(
         rx.box(
@@ -26,8 +29,10 @@ def _bubble(content: rx.Component, role: str, testid: str) -> rx.Component:
                 "& pre": {"max_width": "100%", "overflow_x": "auto"},
             },
         ),
+        *([footer] if footer is not None else []),
         display="flex",
-        justify_content=rx.cond(is_user, "flex-end", "flex-start"),
+        flex_direction="column",
+        align_items=rx.cond(is_user, "flex-end", "flex-start"),
         width="100%",
         data_testid=testid,
         custom_attrs={"data-role": role},
@@ -46,7 +51,8 @@ def message_bubble(message: ChatMessage) -> rx.Component:
         rx.text(message.content, white_space="pre-wrap", size="3"),
         assistant_markdown(message.content),
     )
-    return _bubble(content, message.role, "message")
+    sources = rx.cond(message.sources.length() > 0, source_chips(message.sources))
+    return _bubble(content, message.role, "message", sources)
 
 
 def streaming_bubble() -> rx.Component:
@@ -63,6 +69,7 @@ def streaming_bubble() -> rx.Component:
         ),
         "assistant",
         "streaming-message",
+        rx.cond(ChatState.partial_sources, source_chips(ChatState.partial_sources)),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.nav import sidebar_frame
 from frontend.state.chat import ChatState, ConversationItem
 
 
@@ -58,15 +59,8 @@ def conversation_entry(conversation: ConversationItem) -> rx.Component:
 
 
 def sidebar() -> rx.Component:
-    """Brand, the New chat button and the conversation list."""
-    return rx.vstack(
-        rx.hstack(
-            rx.icon("bot", size=22, color=rx.color("accent", 10)),
-            rx.heading("AgentDesk", size="5", weight="bold", as_="h1"),
-            align="center",
-            spacing="2",
-            padding_x="0.5rem",
-        ),
+    """Brand and page links, the New chat button and the conversation list."""
+    return sidebar_frame(
         rx.button(
             rx.icon("plus", size=16),
             "New chat",
@@ -102,16 +96,7 @@ def sidebar() -> rx.Component:
                     "min-width": "0 !important",
                 }
             },
+            aria_label="Conversations",
             data_testid="conversation-list",
         ),
-        as_="nav",
-        aria_label="Conversations",
-        data_testid="sidebar",
-        spacing="3",
-        padding="1rem",
-        width="280px",
-        min_width="280px",
-        height="100vh",
-        background_color=rx.color("gray", 2),
-        border_right=f"1px solid {rx.color('gray', 5)}",
     )

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from frontend import api_client
+from frontend.state.knowledge_models import ChatSource, sources_of
 
 # Push streamed text to the browser at most this often; tokens arriving faster are batched.
 _FLUSH_SECONDS = 0.04
@@ -21,6 +22,7 @@ class ChatMessage:
     id: str
     role: str
     content: str
+    sources: list[ChatSource] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -49,6 +51,7 @@ def to_chat_message(raw: dict[str, Any]) -> ChatMessage:
         id=str(raw.get("id", "")),
         role=str(raw.get("role", "assistant")),
         content=str(raw["content"]),
+        sources=sources_of(raw) or [],
     )
 
 
@@ -68,6 +71,8 @@ class ChatState(rx.State):
     conversation_id: str = ""
     messages: list[ChatMessage] = []
     partial_answer: str = ""
+    # Passages the answer in progress draws on; they move to its bubble when it is done.
+    partial_sources: list[ChatSource] = []
     streaming: bool = False
     error: str = ""
     # Bumped whenever the open conversation changes, so a stream for an older one stops writing.
@@ -127,6 +132,7 @@ class ChatState(rx.State):
             ChatMessage(id=f"pending-{time.time_ns()}", role="user", content=prompt)
         )
         self.partial_answer = ""
+        self.partial_sources = []
         self.streaming = True
         return ChatState.stream_answer(prompt)
 
@@ -136,6 +142,7 @@ class ChatState(rx.State):
         async with self:
             generation, conversation_id = self._generation, self.conversation_id
         pending, last_flush, answer, failure = "", 0.0, "", ""
+        sources: list[ChatSource] = []
         try:
             async for event in api_client.stream_query(prompt, conversation_id):
                 if event.type == "started":
@@ -145,8 +152,12 @@ class ChatState(rx.State):
                         await self._show_new_conversation(generation, conversation_id)
                 elif event.type == "token":
                     pending += str(event.data.get("text", ""))
+                elif event.type == "step" and event.data.get("kind") == "retrieval":
+                    sources = sources_of(event.data) or []
+                    await self._show_sources(generation, sources)
                 elif event.type == "completed":
                     answer = str(event.data.get("answer") or "")
+                    sources = sources_of(event.data) or sources
                     conversation_id = str(event.data.get("conversation_id") or conversation_id)
                 elif event.type == "error":
                     failure = str(event.data.get("message") or "The agent stopped with an error.")
@@ -168,7 +179,7 @@ class ChatState(rx.State):
         async with self:
             if self._generation != generation:
                 return
-            self._finish_stream(conversation_id, answer or self.partial_answer + pending)
+            self._finish_stream(conversation_id, answer or self.partial_answer + pending, sources)
             self.error = failure or list_error
             if conversations is not None:
                 self.conversations = conversations
@@ -182,13 +193,24 @@ class ChatState(rx.State):
                 if conversations is not None:
                     self.conversations = conversations
 
-    def _finish_stream(self, conversation_id: str, answer: str) -> None:
+    async def _show_sources(self, generation: int, sources: list[ChatSource]) -> None:
+        async with self:
+            if self._generation == generation:
+                self.partial_sources = sources
+
+    def _finish_stream(self, conversation_id: str, answer: str, sources: list[ChatSource]) -> None:
         self.conversation_id = conversation_id
         if answer:
             self.messages.append(
-                ChatMessage(id=f"answer-{time.time_ns()}", role="assistant", content=answer)
+                ChatMessage(
+                    id=f"answer-{time.time_ns()}",
+                    role="assistant",
+                    content=answer,
+                    sources=sources,
+                )
             )
         self.partial_answer = ""
+        self.partial_sources = []
         self.streaming = False
 
     def _reset_transcript(self, conversation_id: str) -> None:
@@ -196,6 +218,7 @@ class ChatState(rx.State):
         self.conversation_id = conversation_id
         self.messages = []
         self.partial_answer = ""
+        self.partial_sources = []
         self.streaming = False
         self.error = ""
 

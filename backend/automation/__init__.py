@@ -1,0 +1,1 @@
+"""Automation: the scheduler and the jobs it runs."""

@@ -1,0 +1,1 @@
+"""Knowledge base: parse files, chunk, embed, index and search them."""

@@ -1,0 +1,77 @@
+"""Facts about files on disk: which to ignore, their fingerprint and content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Editors, browsers and office suites leave these while a file is being written or opened.
+IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".swx", ".download", ".partial")
+
+
+def is_ignored(path: Path) -> bool:
+    """Temporary, lock and hidden files (and anything inside a hidden folder)."""
+    name = path.name
+    if name.startswith(("~$", ".")) or name.endswith("~"):
+        return True
+    if name.lower().endswith(IGNORED_SUFFIXES):
+        return True
+    return any(part.startswith(".") and part not in (".", "..") for part in path.parts[:-1])
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Size and modification time: cheap to read, enough to tell most unchanged files."""
+
+    size: int
+    mtime: float
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    """The file's fingerprint, or None when it is gone or not a regular file."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not os.path.isfile(path):
+        return None
+    return Fingerprint(info.st_size, info.st_mtime)
+
+
+def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    """The file's sha256, read in 1 MB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def walk_files(root: Path) -> list[Path]:
+    """Every file below ``root`` that is not ignored; unreadable folders are passed over."""
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if is_ignored(path):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif entry.is_file():
+                    found.append(path)
+            except OSError:
+                continue
+    return found

@@ -1,0 +1,290 @@
+"""Incremental, idempotent ingest: a file goes in once, and only what changed is redone.
+
+Unchanged files cost a ``stat`` (or a hash when the time changed but the bytes did not);
+chunks whose text was seen before reuse their stored vector; a renamed file keeps its
+record; SQLite commits each file in one transaction before the vector index is touched, so
+the database stays the source of truth whatever happens.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from backend.config import Settings
+from backend.knowledge import store
+from backend.knowledge.chunking import ChunkPiece, split_document
+from backend.knowledge.embedder import Embedder
+from backend.knowledge.files import Fingerprint, fingerprint, sha256_of, text_hash
+from backend.knowledge.parsers import ParseFailure, Unsupported, file_type_of, parse_file
+from backend.knowledge.vectors import VectorIndex
+from backend.storage.db import Database
+from backend.storage.models import Document, utcnow
+
+log = logging.getLogger(__name__)
+
+OutcomeKind = Literal["indexed", "unchanged", "moved", "skipped", "failed", "removed"]
+
+
+@dataclass
+class Outcome:
+    """How one file's ingest ended."""
+
+    path: str
+    outcome: OutcomeKind
+    reason: str = ""
+    chunks: int = 0
+    embedded: int = 0
+
+
+@dataclass
+class _Prepared:
+    """A file read, parsed and chunked, waiting for its vectors."""
+
+    path: Path
+    print_: Fingerprint
+    sha256: str
+    file_type: str
+    pieces: list[ChunkPiece]
+    hashes: list[str]
+    vectors: dict[str, bytes] = field(default_factory=dict)
+    embedded: int = 0
+
+
+class Ingestor:
+    """Turns files into indexed chunks; safe to call again on the same file at any time."""
+
+    def __init__(
+        self, settings: Settings, db: Database, embedder: Embedder, vectors: VectorIndex
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder
+        self.vectors = vectors
+
+    def ingest(self, path: Path) -> Outcome:
+        return self.ingest_many([path])[0]
+
+    def ingest_many(self, paths: list[Path]) -> list[Outcome]:
+        """Ingest several files, embedding their new chunks together for throughput."""
+        outcomes: dict[Path, Outcome] = {}
+        prepared: list[_Prepared] = []
+        for path in paths:
+            try:
+                ready = self._prepare(path)
+            except Exception as error:
+                log.exception("ingest of %s failed", path)
+                ready = self._record_problem(path, "failed", f"unexpected error: {error}")
+            if isinstance(ready, Outcome):
+                outcomes[path] = ready
+            else:
+                prepared.append(ready)
+        self._embed(prepared)
+        for item in prepared:
+            outcomes[item.path] = self._commit(item)
+        return [outcomes[path] for path in paths]
+
+    def _prepare(self, path: Path) -> _Prepared | Outcome:
+        key = str(path)
+        current = fingerprint(path)
+        if current is None:
+            return self.remove(path)
+        with self.db.session() as session:
+            existing = store.document_by_path(session, key)
+            same = existing and (existing.size, existing.mtime) == (current.size, current.mtime)
+            if existing and same and existing.state != "pending":
+                return Outcome(key, "unchanged", chunks=existing.chunk_count)
+        file_type = file_type_of(path)
+        if file_type is None:
+            return self._record_problem(path, "skipped", "unsupported type", current)
+        limit = self.settings.max_file_mb * 1_000_000
+        if current.size > limit:
+            reason = f"too large ({current.size / 1e6:.1f} MB > {self.settings.max_file_mb:g} MB)"
+            return self._record_problem(path, "skipped", reason, current)
+        sha256 = sha256_of(path)
+        with self.db.session() as session:
+            existing = store.document_by_path(session, key)
+            if existing and existing.sha256 == sha256 and existing.state == "indexed":
+                store.touch(session, existing, current.size, current.mtime)
+                return Outcome(key, "unchanged", chunks=existing.chunk_count)
+            if existing is None and (moved := self._move_orphan(session, sha256, path, current)):
+                return moved
+        try:
+            parsed = parse_file(path)
+        except Unsupported:
+            return self._record_problem(path, "skipped", "unsupported type", current)
+        except ParseFailure as failure:
+            return self._record_problem(path, "failed", str(failure), current, sha256)
+        pieces = split_document(parsed, self.settings.chunk_size, self.settings.chunk_overlap)
+        if not pieces:
+            return self._record_problem(path, "failed", "no extractable text", current, sha256)
+        hashes = [text_hash(piece.text) for piece in pieces]
+        return _Prepared(path, current, sha256, parsed.file_type, pieces, hashes)
+
+    def _move_orphan(
+        self, session: Any, sha256: str, path: Path, current: Fingerprint
+    ) -> Outcome | None:
+        orphan = store.orphan_with_hash(session, sha256)
+        if orphan is None:
+            return None
+        old = orphan.path
+        folder = store.folder_for(session, str(path))
+        orphan.path = str(path)
+        orphan.folder_id = folder.id if folder else None
+        orphan.size, orphan.mtime, orphan.updated_at = current.size, current.mtime, utcnow()
+        log.info("renamed in the index: %s -> %s", old, path)
+        return Outcome(str(path), "moved", f"moved from {old}", chunks=orphan.chunk_count)
+
+    def _embed(self, prepared: list[_Prepared]) -> None:
+        """Fill in vectors: stored ones for known texts; the rest embedded together."""
+        if not prepared:
+            return
+        with self.db.session() as session:
+            known = store.vectors_for_hashes(session, (h for p in prepared for h in p.hashes))
+        missing: dict[str, str] = {}
+        for item in prepared:
+            for piece, digest in zip(item.pieces, item.hashes, strict=True):
+                if digest not in known:
+                    missing.setdefault(digest, piece.text)
+        if missing:
+            matrix = self.embedder.encode(list(missing.values()))
+            for digest, row in zip(missing, matrix, strict=True):
+                known[digest] = np.asarray(row, dtype=np.float32).tobytes()
+        fresh = set(missing)
+        for item in prepared:
+            item.vectors = {h: known[h] for h in item.hashes}
+            # A text new to several files counts as embedded for the first one only.
+            item_fresh = {h for h in item.hashes if h in fresh}
+            fresh -= item_fresh
+            item.embedded = len(item_fresh)
+
+    def _commit(self, item: _Prepared) -> Outcome:
+        key = str(item.path)
+        rows = [
+            {
+                "seq": piece.seq,
+                "text": piece.text,
+                "text_sha256": digest,
+                "page": piece.page,
+                "start": piece.start,
+                "end": piece.end,
+                "embedding": item.vectors[digest],
+            }
+            for piece, digest in zip(item.pieces, item.hashes, strict=True)
+        ]
+        with self.db.session() as session:
+            document = self._document(session, item.path)
+            old_ids = store.chunk_ids(session, document.id) if document.id else []
+            document.file_type, document.sha256 = item.file_type, item.sha256
+            document.size, document.mtime = item.print_.size, item.print_.mtime
+            document.state, document.error = "indexed", None
+            document.chunk_count, document.indexed_at = len(rows), utcnow()
+            document.updated_at = utcnow()
+            session.flush()
+            new_ids = store.replace_chunks(session, document, rows)
+            store.bump_generation(session)
+        self.vectors.remove(old_ids)
+        blob = b"".join(item.vectors[digest] for digest in item.hashes)
+        matrix = np.frombuffer(blob, dtype=np.float32)
+        self.vectors.add(new_ids, matrix.reshape(len(rows), -1))
+        return Outcome(key, "indexed", chunks=len(rows), embedded=item.embedded)
+
+    def _document(self, session: Any, path: Path) -> Document:
+        document = store.document_by_path(session, str(path))
+        if document is None:
+            folder = store.folder_for(session, str(path))
+            document = Document(path=str(path), folder_id=folder.id if folder else None)
+            session.add(document)
+            session.flush()
+        return document
+
+    def _record_problem(
+        self,
+        path: Path,
+        state: Literal["skipped", "failed"],
+        reason: str,
+        current: Fingerprint | None = None,
+        sha256: str = "",
+    ) -> Outcome:
+        """Keep a file that could not be indexed in the list, with why; drop its old chunks."""
+        with self.db.session() as session:
+            document = self._document(session, path)
+            old_ids = store.chunk_ids(session, document.id)
+            document.state, document.error, document.chunk_count = state, reason, 0
+            document.file_type = file_type_of(path) or path.suffix.lower().lstrip(".")[:16]
+            document.sha256 = sha256
+            if current is not None:
+                document.size, document.mtime = current.size, current.mtime
+            document.updated_at = utcnow()
+            if old_ids:
+                store.replace_chunks(session, document, [])
+                store.bump_generation(session)
+        self.vectors.remove(old_ids)
+        return Outcome(str(path), state, reason)
+
+    def remove(self, path: Path) -> Outcome:
+        """Forget a file (and every file below it, for a folder)."""
+        key = str(path)
+        removed_ids: list[int] = []
+        with self.db.session() as session:
+            documents = store.documents_under(session, key)
+            document = store.document_by_path(session, key)
+            if document is not None:
+                documents.append(document)
+            for doc in documents:
+                removed_ids += store.chunk_ids(session, doc.id)
+                session.delete(doc)
+            if removed_ids:
+                store.bump_generation(session)
+        self.vectors.remove(removed_ids)
+        if not documents:
+            return Outcome(key, "unchanged", "not in the index")
+        return Outcome(key, "removed", chunks=len(removed_ids))
+
+    def move(self, source: Path, destination: Path) -> Outcome:
+        """Follow a rename: same content keeps its record and vectors, just a new path."""
+        with self.db.session() as session:
+            document = store.document_by_path(session, str(source))
+            if document is not None and store.document_by_path(session, str(destination)) is None:
+                folder = store.folder_for(session, str(destination))
+                document.path = str(destination)
+                document.folder_id = folder.id if folder else None
+                document.updated_at = utcnow()
+                moved = True
+            else:
+                moved = False
+        if not moved:
+            return self.ingest(destination)
+        # The content may also have changed in the move; ingest checks cheaply.
+        outcome = self.ingest(destination)
+        if outcome.outcome == "unchanged":
+            return Outcome(str(destination), "moved", f"moved from {source}", outcome.chunks)
+        return outcome
+
+    def sync_vectors(self) -> str:
+        """Make the vector index match the database: load it, or rebuild from stored vectors."""
+        with self.db.session() as session:
+            current = store.generation(session)
+        if self.vectors.load(current):
+            return "loaded"
+        with self.db.session() as session:
+            ids, matrix = store.all_vectors(session)
+        if not ids:
+            matrix = np.zeros((0, self.vectors_dimension), dtype=np.float32)
+        self.vectors.rebuild(ids, matrix, current)
+        log.info("vector index rebuilt from %d stored vectors (generation %d)", len(ids), current)
+        return "rebuilt"
+
+    @property
+    def vectors_dimension(self) -> int:
+        return self.embedder.dimension
+
+    def save_vectors(self) -> None:
+        """Write the vector index for the current generation."""
+        with self.db.session() as session:
+            current = store.generation(session)
+        self.vectors.save(current)

@@ -1,0 +1,96 @@
+"""File parsers: turn a supported file into plain text with sections, chosen by file suffix.
+
+Adding a format is one parser function (bytes → sections) and one line in ``FORMATS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from backend.knowledge.parsers.document import (
+    ParsedDocument,
+    ParseFailure,
+    RawSection,
+    Section,
+    Unsupported,
+    assemble,
+)
+from backend.knowledge.parsers.pdf import parse_pdf
+from backend.knowledge.parsers.text import parse_plain_text
+from backend.knowledge.parsers.webpage import parse_html
+from backend.knowledge.parsers.word import parse_docx
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "ParseFailure",
+    "ParsedDocument",
+    "Section",
+    "Unsupported",
+    "file_type_of",
+    "parse_file",
+]
+
+Parser = Callable[[bytes], list[RawSection]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A supported kind of file: the type shown to people and the function that reads it."""
+
+    file_type: str
+    parse: Parser
+
+
+# Not .env (secrets), .svg (drawings) or .ipynb (mostly embedded output data).
+CODE_SUFFIXES = (
+    ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".vue", ".svelte", ".java", ".kt",
+    ".kts", ".scala", ".groovy", ".gradle", ".c", ".h", ".cpp", ".cc", ".cxx", ".hpp", ".hh",
+    ".hxx", ".cs", ".fs", ".go", ".rs", ".rb", ".php", ".pl", ".pm", ".swift", ".m", ".mm", ".r",
+    ".jl", ".lua", ".dart", ".hs", ".ex", ".exs", ".erl", ".clj", ".elm", ".sh", ".bash", ".zsh",
+    ".fish", ".ps1", ".bat", ".cmd", ".sql", ".graphql", ".proto", ".tf", ".cmake", ".yaml",
+    ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".css", ".scss", ".sass", ".less",
+    ".xml", ".xsd", ".xsl",
+)  # fmt: skip
+
+FORMATS: dict[str, Format] = {
+    ".txt": Format("txt", parse_plain_text),
+    ".text": Format("txt", parse_plain_text),
+    ".md": Format("md", parse_plain_text),
+    ".markdown": Format("md", parse_plain_text),
+    ".rst": Format("rst", parse_plain_text),
+    ".csv": Format("csv", parse_plain_text),
+    ".tsv": Format("csv", parse_plain_text),
+    ".json": Format("json", parse_plain_text),
+    ".jsonl": Format("json", parse_plain_text),
+    ".html": Format("html", parse_html),
+    ".htm": Format("html", parse_html),
+    ".xhtml": Format("html", parse_html),
+    ".pdf": Format("pdf", parse_pdf),
+    ".docx": Format("docx", parse_docx),
+    **{suffix: Format("code", parse_plain_text) for suffix in CODE_SUFFIXES},
+}
+
+
+def file_type_of(path: Path) -> str | None:
+    """The file type for ``path`` by its suffix ("txt", "pdf", "code", ...), None if unsupported."""
+    found = FORMATS.get(path.suffix.lower())
+    return found.file_type if found else None
+
+
+def parse_file(path: Path) -> ParsedDocument:
+    """Read and parse ``path``.
+
+    Raises Unsupported for a type without a parser and ParseFailure (with a reason a person
+    understands) for content that cannot be read; OSError only if the file itself cannot be
+    opened.
+    """
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise Unsupported(f"unsupported type: {path.suffix or path.name}")
+    data = path.read_bytes()
+    if not data:
+        raise ParseFailure("empty file")
+    return assemble(found.file_type, found.parse(data))

@@ -1,0 +1,52 @@
+"""PDF files: one section per page with its text layer, numbered from 1."""
+
+from __future__ import annotations
+
+import io
+
+from backend.knowledge.parsers.document import ParseFailure, RawSection, clean_text
+
+_MAX_DETAIL = 80
+_HEADER = b"%PDF-"
+_HEADER_WINDOW = 1024
+
+
+def parse_pdf(data: bytes) -> list[RawSection]:
+    """Each page's text; failures name the cause (encrypted, scanned, corrupt)."""
+    # Readers accept a header a little way in; no header at all is a file misnamed as PDF.
+    if _HEADER not in data[:_HEADER_WINDOW]:
+        raise ParseFailure("corrupt PDF: not a PDF file")
+    # Imported here so that starting the app does not pay for pypdf.
+    from pypdf import PasswordType, PdfReader
+
+    # pypdf raises many exception types (ValueError, KeyError, its own errors...) on
+    # malformed files, and any of them means the same to a person: the file is damaged.
+    try:
+        reader = PdfReader(io.BytesIO(data))
+    except Exception as exc:
+        raise ParseFailure(f"corrupt PDF: {_detail(exc)}") from exc
+    if reader.is_encrypted:
+        # Many PDFs only restrict printing or editing: they open with an empty password.
+        try:
+            unlocked = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except Exception:
+            unlocked = False
+        if not unlocked:
+            raise ParseFailure("encrypted PDF")
+    try:
+        pages = [
+            RawSection(page.extract_text() or "", number)
+            for number, page in enumerate(reader.pages, start=1)
+        ]
+    except Exception as exc:
+        raise ParseFailure(f"corrupt PDF: {_detail(exc)}") from exc
+    if pages and not any(clean_text(page.text).strip() for page in pages):
+        raise ParseFailure("no extractable text (scanned PDF?)")
+    return pages
+
+
+def _detail(exc: Exception) -> str:
+    """The first line of the error, short enough for a status list."""
+    lines = str(exc).strip().splitlines()
+    detail = lines[0] if lines else type(exc).__name__
+    return detail if len(detail) <= _MAX_DETAIL else detail[: _MAX_DETAIL - 1] + "…"

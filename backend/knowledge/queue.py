@@ -1,0 +1,200 @@
+"""IngestQueue: one worker thread takes files in turn once they have stopped changing.
+
+A path waits until its size and modification time have been stable for the debounce time,
+so a file still being copied is never read half-way. One worker keeps the CPU free enough
+for chat; it takes several ready files at once so their chunks are embedded together.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from backend.knowledge.files import Fingerprint, fingerprint
+from backend.knowledge.ingest import Ingestor, Outcome
+
+log = logging.getLogger(__name__)
+
+Action = Literal["upsert", "delete", "move"]
+BATCH_FILES = 16
+RATE_WINDOW = 30.0
+
+
+@dataclass
+class _Item:
+    action: Action
+    path: Path
+    ready_at: float
+    seen: Fingerprint | None
+    source: Path | None = None
+
+
+class IngestQueue:
+    """Pending work per path, a worker thread, and the figures the status page shows."""
+
+    def __init__(
+        self,
+        ingestor: Ingestor,
+        debounce: float = 1.0,
+        max_pending: int = 100_000,
+        on_idle: Callable[[], None] | None = None,
+    ) -> None:
+        self.ingestor = ingestor
+        self.debounce = debounce
+        self.max_pending = max_pending
+        self.on_idle = on_idle
+        self._pending: dict[Path, _Item] = {}
+        self._lock = threading.Condition()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self.active: tuple[str, str] | None = None
+        self.overflowed = False
+        self.recent: deque[tuple[Outcome, float]] = deque(maxlen=200)
+        # (when, files, chunks) per finished batch, for the rates shown while ingesting.
+        self._done: deque[tuple[float, int, int]] = deque()
+        self._window_start: float | None = None
+        self.batch_total = 0
+        self.batch_done = 0
+        self.version = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let the file in progress finish, then stop the worker."""
+        with self._lock:
+            self._stop = True
+            self._lock.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def submit(self, path: Path, action: Action = "upsert", source: Path | None = None) -> bool:
+        """Queue work for ``path``; False when the queue is full (a later scan catches up)."""
+        now = time.monotonic()
+        with self._lock:
+            if path not in self._pending and len(self._pending) >= self.max_pending:
+                self.overflowed = True
+                return False
+            if not self._pending and self.active is None:
+                self.batch_total, self.batch_done = 0, 0
+                self._window_start = now
+            if path not in self._pending:
+                self.batch_total += 1
+            # Deletes wait a little longer, so the create half of a move is seen first.
+            delay = self.debounce * (1.5 if action == "delete" else 1.0)
+            self._pending[path] = _Item(action, path, now + delay, fingerprint(path), source)
+            self.version += 1
+            self._lock.notify_all()
+        return True
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until nothing is queued or in progress (for tests and the CLI)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._pending or self.active is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._lock.wait(min(remaining, 0.2))
+        return True
+
+    def _take_ready(self) -> list[_Item]:
+        """Items whose files have held still for the debounce time (called with the lock)."""
+        now = time.monotonic()
+        ready: list[_Item] = []
+        for path, item in list(self._pending.items()):
+            if item.ready_at > now:
+                continue
+            if item.action == "upsert":
+                current = fingerprint(path)
+                if current is not None and current != item.seen:
+                    item.seen, item.ready_at = current, now + self.debounce
+                    continue
+            ready.append(self._pending.pop(path))
+            if len(ready) >= BATCH_FILES:
+                break
+        return ready
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                ready = self._take_ready()
+                while not ready and not self._stop:
+                    if self.active is not None:
+                        self.active = None
+                        self._lock.notify_all()
+                        if not self._pending and self.on_idle is not None:
+                            self._idle_unlocked()
+                            # Work may have arrived while the lock was free: look again
+                            # before sleeping, or its wake-up call would be lost.
+                            ready = self._take_ready()
+                            continue
+                    waits = [item.ready_at for item in self._pending.values()]
+                    timeout = max(0.02, min(waits) - time.monotonic()) if waits else None
+                    self._lock.wait(timeout)
+                    ready = self._take_ready()
+                if self._stop:
+                    self.active = None
+                    self._lock.notify_all()
+                    return
+                self.active = (str(ready[0].path), "indexing")
+            self._process(ready)
+
+    def _idle_unlocked(self) -> None:
+        """Run the idle callback with the lock released (called with the lock held)."""
+        assert self.on_idle is not None
+        self._lock.release()
+        try:
+            self.on_idle()
+        except Exception:
+            log.exception("idle callback failed")
+        finally:
+            self._lock.acquire()
+
+    def _process(self, items: list[_Item]) -> None:
+        outcomes: list[Outcome] = []
+        upserts = [item.path for item in items if item.action == "upsert"]
+        try:
+            if upserts:
+                outcomes += self.ingestor.ingest_many(upserts)
+            for item in items:
+                if item.action == "delete":
+                    outcomes.append(self.ingestor.remove(item.path))
+                elif item.action == "move" and item.source is not None:
+                    outcomes.append(self.ingestor.move(item.source, item.path))
+        except Exception:
+            log.exception("ingest worker error")
+        finished = time.time()
+        with self._lock:
+            for outcome in outcomes:
+                self.recent.appendleft((outcome, finished))
+            self._done.append((time.monotonic(), len(items), sum(o.chunks for o in outcomes)))
+            self.batch_done += len(items)
+            self.version += 1
+
+    def rates(self) -> tuple[float, float]:
+        """Files and chunks per second over the last half minute of work."""
+        now = time.monotonic()
+        with self._lock:
+            while self._done and now - self._done[0][0] > RATE_WINDOW:
+                self._done.popleft()
+            if not self._done:
+                return 0.0, 0.0
+            span = max(now - max(self._started_window(), now - RATE_WINDOW), 1.0)
+            files = sum(n for _, n, _ in self._done)
+            chunks = sum(c for _, _, c in self._done)
+        return files / span, chunks / span
+
+    def _started_window(self) -> float:
+        return self._window_start if self._window_start is not None else self._done[0][0]

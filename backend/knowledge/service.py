@@ -1,0 +1,244 @@
+"""KnowledgeService: the knowledge base as the rest of the app sees it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+
+from backend.config import Settings
+from backend.knowledge import store
+from backend.knowledge.embedder import Embedder
+from backend.knowledge.files import fingerprint, walk_files
+from backend.knowledge.ingest import Ingestor
+from backend.knowledge.queue import IngestQueue
+from backend.knowledge.retriever import HybridRetriever, SearchFilters, SearchHit
+from backend.knowledge.vectors import VectorIndex
+from backend.knowledge.watcher import Watcher
+from backend.storage.db import Database
+from backend.storage.models import Document, WatchedFolder
+
+log = logging.getLogger(__name__)
+
+
+class FolderError(ValueError):
+    """A folder cannot be watched; the message says why."""
+
+
+class KnowledgeService:
+    """Watched folders, the ingest queue and worker, and search."""
+
+    def __init__(self, settings: Settings, db: Database, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder or Embedder(settings.embedding_model, settings.embed_batch_size)
+        self.vectors = VectorIndex(settings.index_dir, self.embedder.dimension)
+        self.ingestor = Ingestor(settings, db, self.embedder, self.vectors)
+        self.queue = IngestQueue(
+            self.ingestor, settings.watch_debounce_seconds, on_idle=self._save_vectors
+        )
+        self.watcher = Watcher(self.queue)
+        self.retriever = HybridRetriever(db, self.vectors, self.embedder)
+        self._save_lock = threading.Lock()
+
+    def start(self, scan: bool = True) -> None:
+        """Load (or rebuild) the vector index, watch the folders and scan them for changes."""
+        self.settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+        with self.db.session() as session:
+            inbox = str(self.settings.inbox_dir.resolve())
+            if session.scalar(select(WatchedFolder).where(WatchedFolder.path == inbox)) is None:
+                session.add(WatchedFolder(path=inbox))
+        how = self.ingestor.sync_vectors()
+        log.info("vector index %s: %d vectors", how, len(self.vectors))
+        self.queue.start()
+        self.watcher.start([Path(f["path"]) for f in self.folders()])
+        if scan:
+            threading.Thread(target=self._first_scan, name="reconcile", daemon=True).start()
+
+    def _first_scan(self) -> None:
+        # Loading the embedding model takes seconds: do it now, not on the first question.
+        if len(self.vectors) > 0:
+            self.embedder.encode(["warm up"])
+        self.reconcile()
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.queue.stop()
+        self._save_vectors()
+
+    def _save_vectors(self) -> None:
+        with self._save_lock:
+            self.ingestor.save_vectors()
+
+    def reconcile(self) -> int:
+        """Queue whatever changed in the watched folders since they were last seen."""
+        queued = 0
+        with self.db.session() as session:
+            known = {d.path: (d.size, d.mtime) for d in session.scalars(select(Document))}
+            roots = [Path(f.path) for f in store.folders(session)]
+        present: set[str] = set()
+        for root in roots:
+            for path in walk_files(root):
+                key = str(path)
+                present.add(key)
+                current = fingerprint(path)
+                if current is not None and known.get(key) != (current.size, current.mtime):
+                    queued += self.queue.submit(path, "upsert")
+        # New files first, then the missing ones: a file renamed while AgentDesk was closed
+        # is then recognised by its content and keeps its record.
+        for key in known.keys() - present:
+            if any(key.startswith(str(root)) for root in roots):
+                queued += self.queue.submit(Path(key), "delete")
+        if self.queue.overflowed:
+            self.queue.overflowed = False
+        log.info("reconcile scan queued %d change(s)", queued)
+        return queued
+
+    def folders(self) -> list[dict[str, Any]]:
+        with self.db.session() as session:
+            counts = dict(
+                session.execute(
+                    select(Document.folder_id, func.count()).group_by(Document.folder_id)
+                ).all()
+            )
+            return [
+                {
+                    "id": f.id,
+                    "path": f.path,
+                    "documents": int(counts.get(f.id, 0)),
+                    "exists": Path(f.path).is_dir(),
+                    "inbox": f.path == str(self.settings.inbox_dir.resolve()),
+                }
+                for f in store.folders(session)
+            ]
+
+    def add_folder(self, raw: str) -> dict[str, Any]:
+        """Watch a folder; FolderError when it is missing, not a folder or not readable."""
+        path = Path(raw).expanduser()
+        if not raw.strip() or not path.is_absolute():
+            raise FolderError(f"'{raw}' is not an absolute folder path")
+        if not path.exists():
+            raise FolderError(f"{path} does not exist")
+        if not path.is_dir():
+            raise FolderError(f"{path} is a file, not a folder")
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise FolderError(f"{path} cannot be read (permission denied)")
+        resolved = str(path.resolve())
+        with self.db.session() as session:
+            if session.scalar(select(WatchedFolder).where(WatchedFolder.path == resolved)):
+                raise FolderError(f"{resolved} is already watched")
+            folder = WatchedFolder(path=resolved)
+            session.add(folder)
+            session.flush()
+            folder_id = folder.id
+        self.watcher.add(Path(resolved))
+        for file in walk_files(Path(resolved)):
+            self.queue.submit(file, "upsert")
+        return {"id": folder_id, "path": resolved, "documents": 0, "exists": True}
+
+    def mark_pending(self, path: Path) -> None:
+        """List a file as pending right away, so it shows before the worker reaches it."""
+        with self.db.session() as session:
+            if store.document_by_path(session, str(path)) is None:
+                folder = store.folder_for(session, str(path))
+                session.add(
+                    Document(
+                        path=str(path),
+                        folder_id=folder.id if folder else None,
+                        file_type=path.suffix.lower().lstrip(".")[:16],
+                        size=path.stat().st_size,
+                        state="pending",
+                    )
+                )
+
+    def remove_folder(self, folder_id: int) -> bool:
+        """Stop watching a folder and take its documents out of the index (files untouched)."""
+        with self.db.session() as session:
+            folder = session.get(WatchedFolder, folder_id)
+            if folder is None:
+                return False
+            if folder.path == str(self.settings.inbox_dir.resolve()):
+                raise FolderError("the inbox is where uploads go; it cannot be removed")
+            path = folder.path
+            session.delete(folder)
+        self.watcher.remove(Path(path))
+        self.queue.submit(Path(path), "delete")
+        return True
+
+    def delete_document(self, document_id: int) -> bool:
+        """Take a document out of the index; a watched file moves to the trash folder."""
+        with self.db.session() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                return False
+            path, watched = Path(document.path), document.folder_id is not None
+        if watched and path.exists():
+            self.settings.trash_dir.mkdir(parents=True, exist_ok=True)
+            target = self.settings.trash_dir / path.name
+            counter = 1
+            while target.exists():
+                target = self.settings.trash_dir / f"{path.stem} ({counter}){path.suffix}"
+                counter += 1
+            shutil.move(str(path), target)
+        self.ingestor.remove(path)
+        self._save_vectors()
+        return True
+
+    def has_documents(self) -> bool:
+        """Whether anything is indexed (a question is only grounded when something is)."""
+        return len(self.vectors) > 0
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: Literal["dense", "bm25", "hybrid"] = "hybrid",
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        return self.retriever.search(query, k=k, mode=mode, filters=filters)
+
+    def status(self) -> dict[str, Any]:
+        """Queue, progress, rates, ETA, recent outcomes and errors, index size."""
+        files_rate, chunks_rate = self.queue.rates()
+        queued = len(self.queue)
+        with self.db.session() as session:
+            totals = store.counts(session)
+            generation = store.generation(session)
+            failures = session.execute(
+                select(Document.path, Document.error)
+                .where(Document.state == "failed")
+                .order_by(Document.updated_at.desc())
+                .limit(50)
+            ).all()
+        active = self.queue.active
+        return {
+            "queue_length": queued,
+            "active": {"path": active[0], "stage": active[1]} if active else None,
+            "batch": {"done": self.queue.batch_done, "total": self.queue.batch_total},
+            "files_per_second": round(files_rate, 2),
+            "chunks_per_second": round(chunks_rate, 1),
+            "eta_seconds": round(queued / files_rate, 1) if files_rate > 0 and queued else None,
+            "totals": {k: totals.get(k, 0) for k in ("indexed", "skipped", "failed", "pending")},
+            "recent": [
+                {
+                    "path": outcome.path,
+                    "outcome": outcome.outcome,
+                    "reason": outcome.reason,
+                    "chunks": outcome.chunks,
+                    "finished_at": when,
+                }
+                for outcome, when in list(self.queue.recent)[:50]
+            ],
+            "errors": [{"path": path, "reason": error or ""} for path, error in failures],
+            "index": {
+                "documents": totals["indexed"],
+                "chunks": totals["chunks"],
+                "vectors": len(self.vectors),
+                "generation": generation,
+            },
+        }

@@ -1,0 +1,172 @@
+"""Shared pieces of the knowledge-base benchmarks: settings, a served app, text, tables."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from backend.config import Settings, load_settings
+from backend.llm.embedded import free_port
+from backend.storage import migrate
+from backend.storage.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Common English words, so synthetic documents tokenize like prose does (a word of
+# random letters costs the embedder several word pieces, a common word one).
+_COMMON_WORDS = """
+the of and to in is was for on that with as by at from his her he she it they we you this
+are were be been has have had not but or an which their one all there when who will more
+would about if out up into time year people way day man new first last long great little
+own other old right big high different small large next early young important few public
+bad same able city world house water river school state country family group problem
+church team music history war game book story name report system program question work
+government number night point home room area money mother father company case week month
+power market light place hand part child eye woman life side kind head service friend
+court law idea body information face center art land field road line voice paper energy
+record model list table letter office door health plan price rate cost level order
+"""
+ENGLISH = _COMMON_WORDS.split()
+
+# Syllables for pseudo-words: pronounceable, distinct, and absent from any dictionary.
+_CONSONANTS = "bdfgklmnprstvz"
+_VOWELS = "aeiou"
+
+
+def bench_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for a benchmark run in ``data_dir``: fake chat model, no periodic scans."""
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "llm_provider": "fake",
+        "reconcile_minutes": 0,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+def fresh_database(settings: Settings) -> Database:
+    """A migrated, empty database at the settings' path."""
+    migrate.upgrade(settings.database_path)
+    return Database(settings.database_path)
+
+
+def quiet() -> None:
+    """Keep library chatter out of the benchmark's table."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for name in ("sentence_transformers", "transformers", "alembic", "faiss", "httpx"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def english_text(rng: random.Random, size: int) -> str:
+    """About ``size`` characters of sentences made of common English words."""
+    sentences: list[str] = []
+    length = 0
+    while length < size:
+        words = rng.choices(ENGLISH, k=rng.randint(8, 20))
+        sentence = " ".join(words).capitalize() + "."
+        sentences.append(sentence)
+        length += len(sentence) + 1
+        if rng.random() < 0.15:
+            # Paragraph breaks give the splitter the boundaries real text has.
+            sentences.append("\n")
+    return " ".join(sentences)[:size]
+
+
+def pseudo_words(count: int, seed: int = 7) -> list[str]:
+    """``count`` distinct pronounceable made-up words (2 to 4 syllables)."""
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < count:
+        syllables = rng.randint(2, 4)
+        word = "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(syllables))
+        words.setdefault(word, None)
+    return list(words)
+
+
+def zipf_weights(count: int, exponent: float = 1.1) -> np.ndarray:
+    """Word probabilities by rank, like natural text: a few very common words, a long tail."""
+    weights = 1.0 / np.arange(1, count + 1, dtype=np.float64) ** exponent
+    return weights / weights.sum()
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``values``, by linear interpolation."""
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Rows under headers, columns padded to their widest cell."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for index, row in enumerate(cells):
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+@contextmanager
+def served_app(data_dir: Path, **env: str) -> Iterator[str]:
+    """Serve ``create_app`` with uvicorn (fake chat model) on a free port; yields its URL.
+
+    ``env`` adds ``AGENTDESK_*`` settings. The server is stopped when the block ends.
+    """
+    port = free_port()
+    environment = {
+        **os.environ,
+        "AGENTDESK_DATA_DIR": str(data_dir),
+        "AGENTDESK_LLM_PROVIDER": "fake",
+        "AGENTDESK_RECONCILE_MINUTES": "0",
+        "AGENTDESK_LOG_LEVEL": "WARNING",
+        "TOKENIZERS_PARALLELISM": "false",
+        **env,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "backend.main:create_app",
+        "--factory",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=environment)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(process, url)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], url: str, timeout: float = 300) -> None:
+    # Start-up migrates the database and rebuilds the vector index, which takes a while
+    # at 100k chunks; the health check answers only once that is done.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the app exited during start-up (code {process.returncode})")
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2, trust_env=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the app did not start in time")

@@ -1,0 +1,243 @@
+"""The Knowledge page: watched folders, uploads, ingest progress and the documents table."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
+
+import reflex as rx
+
+from frontend import api_client
+from frontend.state.knowledge_detail import DocumentDetailState
+from frontend.state.knowledge_models import (
+    DocumentRow,
+    FolderRow,
+    to_document_row,
+    to_folder_row,
+)
+from frontend.state.knowledge_progress import IngestProgress, progress_of, status_signature
+from frontend.state.knowledge_search import SearchState
+
+POLL_SECONDS = 1.0
+# The page's timer proves it is still open; a closed tab stops proving it and polling ends.
+HEARTBEAT_MS = 2_000
+_STALE_SECONDS = 6.0
+DOCUMENT_FILTERS = ["all", "indexed", "pending", "failed", "skipped"]
+_PAGE_SIZE = 100
+FOLDER_INPUT_ID = "folder-path-input"
+_BINARY = "application/octet-stream"
+T = TypeVar("T")
+
+
+class KnowledgeState(rx.State):
+    """Everything on the Knowledge page except search and the document detail."""
+
+    folders: list[FolderRow] = []
+    folder_error: str = ""
+    documents: list[DocumentRow] = []
+    document_total: int = 0
+    document_filter: str = "all"
+    progress: IngestProgress = IngestProgress()
+    uploading: bool = False
+    upload_percent: int = 0
+    upload_message: str = ""
+    upload_error: str = ""
+    error: str = ""
+    _baseline: int | None = None
+    _signature: str = ""
+    _status_failed: bool = False
+    _watching: bool = False
+    _watch_id: int = 0
+    _seen_at: float = 0.0
+
+    @rx.event
+    async def load_page(self) -> Any:
+        """Read folders, documents and status; open the document named in ``?document=``."""
+        self.error = self.folder_error = self.upload_error = self.upload_message = ""
+        await self._refresh_folders()
+        await self._refresh_status()
+        await self._refresh_documents()
+        wanted = self.router.url.query_parameters.get("document", "")
+        if wanted.isdigit():
+            return DocumentDetailState.open_document(int(wanted))
+        # A dialog left open on an earlier visit should not greet the next one.
+        return DocumentDetailState.set_open(False)
+
+    @rx.event
+    async def add_folder(self, form_data: dict[str, Any]) -> Any:
+        """Watch the folder typed into the form; the server's refusal shows under the field."""
+        path = str(form_data.get("path", "")).strip()
+        if not path:
+            self.folder_error = "Type the full path of a folder first."
+            return None
+        try:
+            await api_client.add_folder(path)
+        except api_client.ApiError as error:
+            # The typed path stays in the field so it can be corrected.
+            self.folder_error = error.message
+            return None
+        self.folder_error = ""
+        await self._refresh_folders()
+        await self._refresh_status()
+        return rx.set_value(FOLDER_INPUT_ID, "")
+
+    @rx.event
+    async def remove_folder(self, folder_id: int) -> None:
+        """Stop watching a folder; its documents leave the index, its files stay."""
+        try:
+            await api_client.remove_folder(folder_id)
+        except api_client.ApiError as error:
+            self.error = error.message
+            return
+        await self._refresh_folders()
+        await self._refresh_documents()
+
+    @rx.event
+    async def set_document_filter(self, value: str | list[str]) -> None:
+        """Show only documents in one state (or all)."""
+        self.document_filter = (
+            value if isinstance(value, str) and value in DOCUMENT_FILTERS else "all"
+        )
+        await self._refresh_documents()
+
+    @rx.event
+    def upload_progress(self, progress: dict[str, Any]) -> None:
+        """Browser-side progress while the files travel to the UI server."""
+        fraction = float(progress.get("progress") or 0)
+        # The final report can arrive after the upload was handled; it must not reopen it.
+        if fraction < 1:
+            self.uploading, self.upload_error, self.upload_message = True, "", ""
+            self.upload_percent = round(fraction * 100)
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]) -> AsyncIterator[None]:
+        """Forward the dropped or picked files to the API, which queues them for indexing."""
+        self.uploading, self.upload_error, self.upload_message = True, "", ""
+        self.upload_percent = 100
+        yield
+        parts = [
+            (upload.name or "upload", upload.file, upload.content_type or _BINARY)
+            for upload in files
+        ]
+        try:
+            if parts:
+                saved = await api_client.upload_documents(parts)
+                names = ", ".join(str(item.get("name", "")) for item in saved)
+                plural = "" if len(saved) == 1 else "s"
+                self.upload_message = f"Uploaded {len(saved)} file{plural}: {names}"
+        except api_client.ApiError as error:
+            self.upload_error = error.message
+        finally:
+            self.uploading, self.upload_percent = False, 0
+        await self._refresh_status()
+        await self._refresh_documents()
+
+    @rx.event
+    async def delete_document(self, document_id: int) -> Any:
+        """Remove a document from the index (a watched file moves to the trash)."""
+        try:
+            await api_client.delete_document(document_id)
+        except api_client.ApiError as error:
+            self.error = error.message
+            return None
+        await self._refresh_documents()
+        await self._refresh_folders()
+        return [
+            DocumentDetailState.forget(document_id),
+            SearchState.forget_document(document_id),
+        ]
+
+    @rx.event
+    def dismiss_error(self) -> None:
+        """Hide the error banner."""
+        self.error = ""
+
+    @rx.event
+    def keep_watching(self, _tick: str = "") -> Any:
+        """Called by the page's timer: note that it is open and make sure polling runs."""
+        self._seen_at = time.monotonic()
+        if self._watching:
+            return None
+        self._watching = True
+        self._watch_id += 1
+        return KnowledgeState.watch_status
+
+    @rx.event
+    def stop_watching(self) -> None:
+        """The page was left: the polling loop ends at its next turn."""
+        self._watching = False
+
+    @rx.event(background=True)
+    async def watch_status(self) -> None:
+        """Poll the ingest status about once a second for as long as the page is open."""
+        async with self:
+            mine = self._watch_id
+        while True:
+            status, status_error = await _fetch(api_client.knowledge_status())
+            async with self:
+                stale = time.monotonic() - self._seen_at > _STALE_SECONDS
+                if not self._watching or self._watch_id != mine or stale:
+                    if self._watch_id == mine:
+                        self._watching = False
+                    return
+                changed = self._apply_status(status, status_error)
+                document_filter = self.document_filter
+            if changed:
+                listing, list_error = await _fetch(_list_documents(document_filter))
+                folders, _ = await _fetch(api_client.list_folders())
+                async with self:
+                    if document_filter == self.document_filter:
+                        self._apply_documents(listing, list_error)
+                    if folders is not None:
+                        self.folders = [to_folder_row(item) for item in folders]
+            await asyncio.sleep(POLL_SECONDS)
+
+    def _apply_status(self, status: dict[str, Any] | None, error: str) -> bool:
+        """Show a status body; True when the documents table may be out of date."""
+        if status is None:
+            self.error, self._status_failed = error, True
+            return False
+        if self._status_failed:
+            # The server is back: the "cannot reach" banner no longer applies.
+            self.error, self._status_failed = "", False
+        self.progress, self._baseline = progress_of(status, self._baseline)
+        signature = status_signature(status)
+        changed, self._signature = signature != self._signature, signature
+        return changed
+
+    def _apply_documents(self, listing: dict[str, Any] | None, error: str) -> None:
+        if listing is None:
+            self.error = error
+            return
+        self.documents = [to_document_row(item) for item in listing.get("documents", [])]
+        self.document_total = int(listing.get("total") or len(self.documents))
+
+    async def _refresh_folders(self) -> None:
+        folders, error = await _fetch(api_client.list_folders())
+        if folders is None:
+            self.error = error
+            return
+        self.folders = [to_folder_row(item) for item in folders]
+
+    async def _refresh_documents(self) -> None:
+        listing, error = await _fetch(_list_documents(self.document_filter))
+        self._apply_documents(listing, error)
+
+    async def _refresh_status(self) -> None:
+        status, error = await _fetch(api_client.knowledge_status())
+        self._apply_status(status, error)
+
+
+async def _list_documents(document_filter: str) -> dict[str, Any]:
+    state = "" if document_filter == "all" else document_filter
+    return await api_client.list_documents(state=state, limit=_PAGE_SIZE)
+
+
+async def _fetch(call: Awaitable[T]) -> tuple[T | None, str]:
+    """Await an API call; ``(result, "")`` or ``(None, reason)``."""
+    try:
+        return await call, ""
+    except api_client.ApiError as error:
+        return None, error.message

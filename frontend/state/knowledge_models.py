@@ -1,0 +1,184 @@
+"""What the Knowledge page and the chat's source chips show, built from API payloads.
+
+Pure functions only: the state classes call them, and the tests check them without a server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import urlencode
+
+from frontend.state.knowledge_format import (
+    TextPart,
+    format_score,
+    format_time,
+    human_size,
+    page_label,
+    plural,
+    snippet_parts,
+)
+
+STATE_COLORS = {"indexed": "green", "pending": "amber", "skipped": "gray", "failed": "red"}
+SEARCH_MODES = ["hybrid", "dense", "bm25"]
+KNOWLEDGE_ROUTE = "/knowledge"
+
+
+@dataclasses.dataclass
+class FolderRow:
+    """One watched folder."""
+
+    id: int
+    name: str
+    path: str
+    documents: int
+    exists: bool
+    inbox: bool
+
+
+@dataclasses.dataclass
+class DocumentRow:
+    """One line of the documents table."""
+
+    id: int
+    name: str
+    path: str
+    file_type: str
+    size: str
+    state: str
+    color: str
+    error: str
+    chunks: int
+    chunks_label: str
+    indexed_at: str
+
+
+@dataclasses.dataclass
+class ChunkRow:
+    """One chunk in the document detail; ``number`` counts from 1 as people do."""
+
+    id: int
+    number: int
+    page: str
+    text: str
+
+
+@dataclasses.dataclass
+class SearchHitRow:
+    """One ranked chunk in the search results."""
+
+    chunk_id: int
+    document_id: int
+    name: str
+    source: str
+    page: str
+    score: str
+    parts: list[TextPart]
+
+
+@dataclasses.dataclass
+class ChatSource:
+    """A passage the answer drew on, shown as a chip under it."""
+
+    name: str
+    path: str
+    page: str
+    score: str
+    snippet: str
+    href: str
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def file_name(raw: dict[str, Any]) -> str:
+    """The name the API gives, else the last part of its path."""
+    name = raw.get("name")
+    if name:
+        return str(name)
+    source = str(raw.get("source") or raw.get("path") or "")
+    return PurePath(source.replace("\\", "/")).name or source
+
+
+def document_href(document_id: Any) -> str:
+    """The Knowledge page with a document's detail open."""
+    return f"{KNOWLEDGE_ROUTE}?{urlencode({'document': _int(document_id)})}"
+
+
+def to_folder_row(raw: dict[str, Any]) -> FolderRow:
+    """Build a folder entry from ``GET /api/knowledge/folders``."""
+    path = str(raw.get("path", ""))
+    return FolderRow(
+        id=_int(raw.get("id")),
+        name=PurePath(path.replace("\\", "/")).name or path,
+        path=path,
+        documents=_int(raw.get("documents")),
+        exists=bool(raw.get("exists", True)),
+        inbox=bool(raw.get("inbox", False)),
+    )
+
+
+def to_document_row(raw: dict[str, Any]) -> DocumentRow:
+    """Build a table row from ``GET /api/knowledge/documents``."""
+    state = str(raw.get("state") or "pending")
+    return DocumentRow(
+        id=_int(raw.get("id")),
+        name=file_name(raw),
+        path=str(raw.get("path", "")),
+        file_type=str(raw.get("file_type") or "—"),
+        size=human_size(_int(raw.get("size"))),
+        state=state,
+        color=STATE_COLORS.get(state, "gray"),
+        error=str(raw.get("error") or ""),
+        chunks=_int(raw.get("chunk_count")),
+        chunks_label=plural(_int(raw.get("chunk_count")), "chunk"),
+        indexed_at=format_time(raw.get("indexed_at")),
+    )
+
+
+def to_chunk_row(raw: dict[str, Any]) -> ChunkRow:
+    """Build a chunk entry from a document's ``chunks``."""
+    return ChunkRow(
+        id=_int(raw.get("id")),
+        number=_int(raw.get("seq")) + 1,
+        page=page_label(raw.get("page")),
+        text=str(raw.get("text", "")),
+    )
+
+
+def to_search_hit(raw: dict[str, Any], query: str) -> SearchHitRow:
+    """Build a search result from ``GET /api/knowledge/search``."""
+    return SearchHitRow(
+        chunk_id=_int(raw.get("chunk_id")),
+        document_id=_int(raw.get("document_id")),
+        name=file_name(raw),
+        source=str(raw.get("source", "")),
+        page=page_label(raw.get("page")),
+        score=format_score(raw.get("score")),
+        parts=snippet_parts(str(raw.get("text", "")), query),
+    )
+
+
+def to_chat_source(raw: dict[str, Any]) -> ChatSource:
+    """Build a source chip from an answer's ``sources`` entry."""
+    return ChatSource(
+        name=file_name(raw),
+        path=str(raw.get("path") or raw.get("source") or ""),
+        page=page_label(raw.get("page")),
+        score=format_score(raw.get("score")),
+        snippet=" ".join(str(raw.get("snippet") or raw.get("text") or "").split()),
+        href=document_href(raw.get("document_id")),
+    )
+
+
+def sources_of(data: dict[str, Any]) -> list[ChatSource] | None:
+    """The sources in a run event's data, or ``None`` when the event carries none."""
+    raw = data.get("sources")
+    if not isinstance(raw, list):
+        return None
+    return [to_chat_source(item) for item in raw if isinstance(item, dict)]

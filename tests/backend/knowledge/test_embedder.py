@@ -1,0 +1,85 @@
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backend.knowledge.embedder import BUNDLED_MODEL_NAME, Embedder, EmbedderError
+
+
+def test_bundled_model_dimension_is_known_without_loading() -> None:
+    fresh = Embedder()
+    assert fresh.dimension == 384
+    assert fresh.model_name == BUNDLED_MODEL_NAME
+    assert not fresh.loaded
+
+
+def test_vectors_are_normalized_float32_of_dimension_384(embedder: Embedder) -> None:
+    vectors = embedder.encode(["The cat sat on the mat.", "Quarterly revenue grew 4%.", ""])
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_no_texts_give_an_empty_matrix(embedder: Embedder) -> None:
+    assert embedder.encode([]).shape == (0, 384)
+
+
+def test_paraphrase_is_closer_than_an_unrelated_sentence(embedder: Embedder) -> None:
+    query = embedder.encode_query("How do I reset my password?")
+    paraphrase, unrelated = embedder.encode(
+        ["Steps to change a forgotten login password", "Bananas are rich in potassium"]
+    )
+    assert query.shape == (384,)
+    assert float(query @ paraphrase) > float(query @ unrelated) + 0.3
+
+
+def test_batches_give_the_same_vectors_as_one_call(embedder: Embedder) -> None:
+    texts = [f"sentence number {i} about topic {i % 3}" for i in range(7)]
+    whole = embedder.encode(texts)
+    saved = embedder.batch_size
+    embedder.batch_size = 2
+    try:
+        batched = embedder.encode(texts)
+    finally:
+        embedder.batch_size = saved
+    assert np.allclose(whole, batched, atol=1e-5)
+    assert np.allclose(embedder.encode_query(texts[3]), whole[3], atol=1e-5)
+
+
+def test_threads_can_encode_at_the_same_time(embedder: Embedder) -> None:
+    texts = [f"thread test {i}: the quick brown fox" for i in range(16)]
+    expected = embedder.encode(texts)
+    results: dict[int, np.ndarray] = {}
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            results[n] = embedder.encode(texts)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert all(np.allclose(result, expected, atol=1e-5) for result in results.values())
+
+
+def test_a_missing_model_folder_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-model"
+    broken = Embedder(str(missing))
+    assert broken.model_name == str(missing.resolve())
+    with pytest.raises(EmbedderError, match="embedding model folder not found"):
+        broken.encode(["hello"])
+    with pytest.raises(EmbedderError, match=str(missing)):
+        _ = broken.dimension
+
+
+def test_a_local_model_folder_loads(embedder: Embedder) -> None:
+    local = Embedder(str(embedder.model_path), batch_size=8)
+    assert local.dimension == 384
+    assert local.model_name == str(embedder.model_path.resolve())
+    assert np.allclose(local.encode_query("same model"), embedder.encode_query("same model"))

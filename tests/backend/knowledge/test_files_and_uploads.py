@@ -1,0 +1,79 @@
+"""Which files are ignored, and how uploads get safe, unique names."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from backend.knowledge.files import fingerprint, is_ignored, sha256_of, walk_files
+from backend.knowledge.uploads import UploadTooLarge, safe_name, save_upload
+
+
+@pytest.mark.parametrize(
+    ("name", "ignored"),
+    [
+        ("report.docx", False),
+        ("~$report.docx", True),
+        ("notes.txt.tmp", True),
+        ("movie.mp4.part", True),
+        ("setup.exe.crdownload", True),
+        (".hidden.md", True),
+        ("backup.txt~", True),
+        (".git/config", True),
+        ("folder/inner.md", False),
+    ],
+)
+def test_ignored_names(name: str, ignored: bool) -> None:
+    assert is_ignored(Path("/inbox") / name) is ignored
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system.ini", "system.ini"),
+        ("/abs/path/notes.md", "notes.md"),
+        (".bashrc", "bashrc"),
+        ("CON.txt", "upload_CON.txt"),
+        ("a\x00b\x1fc.txt", "a_b_c.txt"),
+        ("", "upload"),
+        ("..", "upload"),
+        ("café résumé.docx", "café résumé.docx"),
+    ],
+)
+def test_safe_names(raw: str, safe: str) -> None:
+    assert safe_name(raw) == safe
+
+
+def test_upload_lands_whole_with_a_unique_name(tmp_path: Path) -> None:
+    first = save_upload(io.BytesIO(b"one"), tmp_path, "notes.txt", 100)
+    second = save_upload(io.BytesIO(b"two"), tmp_path, "notes.txt", 100)
+    assert (first.name, second.name) == ("notes.txt", "notes (1).txt")
+    assert second.read_bytes() == b"two"
+    assert not list((tmp_path / ".uploads").iterdir())
+
+
+def test_upload_over_the_limit_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(UploadTooLarge, match="AGENTDESK_UPLOAD_MAX_MB"):
+        save_upload(io.BytesIO(b"x" * 5000), tmp_path, "big.txt", 1000)
+    assert [p.name for p in tmp_path.iterdir()] == [".uploads"]
+    assert not list((tmp_path / ".uploads").iterdir())
+
+
+def test_walk_skips_hidden_and_temporary_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()
+    for name in ("a.txt", "sub/b.md", ".git/c.txt", "~$d.docx", "e.tmp"):
+        (tmp_path / name).write_text("x")
+    found = sorted(p.relative_to(tmp_path).as_posix() for p in walk_files(tmp_path))
+    assert found == ["a.txt", "sub/b.md"]
+
+
+def test_fingerprint_and_hash(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"abc")
+    assert fingerprint(path) is not None and fingerprint(path).size == 3  # type: ignore[union-attr]
+    assert fingerprint(tmp_path / "missing") is None
+    assert fingerprint(tmp_path) is None
+    assert sha256_of(path).startswith("ba7816bf")

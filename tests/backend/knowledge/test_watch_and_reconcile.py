@@ -1,0 +1,228 @@
+"""The watched folder live (watchdog), the debounce, and the scan that catches up after a
+restart."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from backend.config import Settings
+from backend.knowledge.ingest import Ingestor, Outcome
+from backend.knowledge.service import KnowledgeService
+from backend.storage import migrate
+from backend.storage.db import Database
+from backend.storage.models import Document
+from tests.backend.knowledge.conftest import HashEmbedder
+from tests.conftest import SettingsFactory
+
+ServiceFactory = Callable[[], KnowledgeService]
+
+
+@pytest.fixture
+def kb_settings(make_settings: SettingsFactory) -> Settings:
+    return make_settings(watch_debounce_seconds=0.3, chunk_size=300, chunk_overlap=0)
+
+
+@pytest.fixture
+def db(kb_settings: Settings) -> Iterator[Database]:
+    migrate.upgrade(kb_settings.database_path)
+    database = Database(kb_settings.database_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def services(kb_settings: Settings, db: Database) -> Iterator[ServiceFactory]:
+    started: list[KnowledgeService] = []
+
+    def start() -> KnowledgeService:
+        service = KnowledgeService(kb_settings, db, embedder=HashEmbedder())  # type: ignore[arg-type]
+        service.start(scan=False)
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.stop()
+
+
+def wait_for(
+    condition: Callable[[], bool], timeout: float = 20.0, show: Callable[[], object] = str
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met in time; state: {show()}")
+        time.sleep(0.05)
+
+
+def states(db: Database) -> dict[str, str]:
+    with db.session() as session:
+        return {Path(d.path).name: d.state for d in session.scalars(select(Document))}
+
+
+def test_dropped_file_becomes_searchable_and_edits_renames_deletes_follow(
+    services: ServiceFactory, kb_settings: Settings, db: Database
+) -> None:
+    kb = services()
+    inbox = kb_settings.inbox_dir
+    (inbox / "zebra.txt").write_text("Zebras are striped animals that live in Africa.")
+    wait_for(lambda: bool(kb.search("zebras striped", 3)))
+    assert kb.search("zebras striped", 3)[0].source.endswith("zebra.txt")
+
+    (inbox / "zebra.txt").write_text("Okapis are relatives of giraffes with striped legs.")
+    wait_for(lambda: bool(kb.search("okapis giraffes", 3, mode="bm25")))
+    assert not kb.search("Africa", 3, mode="bm25")
+
+    (inbox / "zebra.txt").rename(inbox / "okapi.txt")
+    wait_for(
+        lambda: list(states(db)) == ["okapi.txt"],
+        show=lambda: (states(db), [(o.path, o.outcome, o.reason) for o, _ in kb.queue.recent]),
+    )
+    (inbox / "okapi.txt").unlink()
+    wait_for(lambda: not states(db))
+    assert len(kb.vectors) == 0
+
+
+def test_temporary_files_are_ignored_and_a_rename_into_place_is_indexed(
+    services: ServiceFactory, kb_settings: Settings, db: Database
+) -> None:
+    kb = services()
+    inbox = kb_settings.inbox_dir
+    (inbox / "report.docx.crdownload").write_text("half downloaded")
+    (inbox / "~$lock.docx").write_text("lock")
+    (inbox / "report.txt.part").write_text("The final report about quarterly sales.")
+    time.sleep(1.0)
+    assert kb.queue.wait_idle(10)
+    assert states(db) == {}
+    (inbox / "report.txt.part").rename(inbox / "report.txt")
+    wait_for(lambda: states(db) == {"report.txt": "indexed"})
+
+
+def test_a_file_still_being_written_is_read_only_once_it_is_complete(
+    services: ServiceFactory, kb_settings: Settings, db: Database
+) -> None:
+    kb = services()
+    seen: list[int] = []
+    original = kb.ingestor.ingest_many
+
+    def recording(paths: list[Path]) -> list[Outcome]:
+        seen.extend(p.stat().st_size for p in paths if p.exists())
+        return original(paths)
+
+    kb.ingestor.ingest_many = recording  # type: ignore[method-assign]
+    path = kb_settings.inbox_dir / "growing.txt"
+    with path.open("w") as handle:
+        for i in range(12):
+            handle.write(f"line {i} of a file that is still being copied\n")
+            handle.flush()
+            time.sleep(0.1)
+    final = path.stat().st_size
+    wait_for(lambda: states(db).get("growing.txt") == "indexed")
+    assert kb.queue.wait_idle(10)
+    assert seen == [final]
+
+
+def test_changes_made_while_closed_are_caught_up_at_start(
+    services: ServiceFactory, kb_settings: Settings, db: Database
+) -> None:
+    inbox = kb_settings.inbox_dir
+    first = services()
+    for name, text in {
+        "keep": "alpha beta",
+        "edit": "gamma delta",
+        "move": "epsilon zeta",
+        "gone": "eta theta",
+    }.items():
+        (inbox / f"{name}.txt").write_text(f"{text} " * 20)
+    wait_for(lambda: len(states(db)) == 4 and set(states(db).values()) == {"indexed"})
+    first.stop()
+    with db.session() as session:
+        moved_id = session.scalar(select(Document.id).where(Document.path.endswith("move.txt")))
+
+    (inbox / "edit.txt").write_text("iota kappa " * 20)
+    (inbox / "move.txt").rename(inbox / "moved.txt")
+    (inbox / "gone.txt").unlink()
+    (inbox / "new.txt").write_text("lambda mu " * 20)
+
+    second = services()
+    # edited, moved-to and new files, then the two paths that are gone
+    assert second.reconcile() == 5
+    wait_for(lambda: set(states(db)) == {"keep.txt", "edit.txt", "moved.txt", "new.txt"})
+    assert second.queue.wait_idle(10)
+    assert second.search("iota kappa", 1, mode="bm25")[0].source.endswith("edit.txt")
+    assert not second.search("gamma", 1, mode="bm25")
+    with db.session() as session:
+        assert (
+            session.scalar(select(Document.id).where(Document.path.endswith("moved.txt")))
+            == moved_id
+        )
+    assert second.reconcile() == 0
+
+
+def test_watched_folders_can_be_added_and_removed(
+    services: ServiceFactory, tmp_path: Path, db: Database
+) -> None:
+    kb = services()
+    notes = tmp_path / "notes"
+    (notes / "sub").mkdir(parents=True)
+    (notes / "sub" / "plan.md").write_text("# Plan\nShip the quarterly roadmap.")
+    added = kb.add_folder(str(notes))
+    assert added["path"] == str(notes.resolve())
+    wait_for(lambda: states(db).get("plan.md") == "indexed")
+    assert {f["path"] for f in kb.folders()} >= {str(notes.resolve())}
+    kb.remove_folder(added["id"])
+    wait_for(lambda: "plan.md" not in states(db))
+    assert (notes / "sub" / "plan.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda tmp: str(tmp / "missing"), "does not exist"),
+        (lambda tmp: str(shutil.copy(__file__, tmp / "file.py")), "is a file"),
+        (lambda tmp: "relative/path", "not an absolute folder path"),
+    ],
+)
+def test_bad_folders_are_refused_with_the_reason(
+    services: ServiceFactory, tmp_path: Path, make: Callable[[Path], str], reason: str
+) -> None:
+    from backend.knowledge.service import FolderError
+
+    kb = services()
+    with pytest.raises(FolderError, match=reason):
+        kb.add_folder(make(tmp_path))
+
+
+def test_the_queue_never_runs_two_files_at_once(
+    services: ServiceFactory, kb_settings: Settings
+) -> None:
+    kb = services()
+    running = 0
+    most = 0
+    lock = threading.Lock()
+    original = Ingestor.ingest_many
+
+    def counting(self: Ingestor, paths: list[Path]) -> list[Outcome]:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return original(self, paths)
+        finally:
+            with lock:
+                running -= 1
+
+    kb.ingestor.ingest_many = counting.__get__(kb.ingestor)  # type: ignore[method-assign]
+    for i in range(40):
+        (kb_settings.inbox_dir / f"n{i}.txt").write_text(f"note number {i} " * 10)
+    time.sleep(0.5)
+    assert kb.queue.wait_idle(30)
+    assert most == 1

@@ -1,0 +1,75 @@
+"""Sizes, times, scores and highlighted snippets as the Knowledge page shows them."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontend.state import knowledge_format as kf
+from frontend.state.knowledge_format import TextPart
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1536, "1.5 KB"),
+        (5 * 1024**2, "5.0 MB"),
+        (3 * 1024**4, "3072.0 GB"),
+    ],
+)
+def test_human_size(size: int, expected: str) -> None:
+    assert kf.human_size(size) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (None, "—"),
+        (-1, "—"),
+        (0.2, "<1 s"),
+        (4.6, "5 s"),
+        (60, "1 min"),
+        (185, "3 min 5 s"),
+        (7440, "2 h 4 min"),
+    ],
+)
+def test_format_eta(seconds: float | None, expected: str) -> None:
+    assert kf.format_eta(seconds) == expected
+
+
+def test_scores_stay_readable_for_every_ranking() -> None:
+    assert kf.format_score(0.0327868) == "0.033"
+    assert kf.format_score(12.3456) == "12.3"
+    assert kf.format_score(None) == ""
+    assert kf.format_score(0.0000012) == "<0.001"
+    assert kf.format_score(0) == "0.000"
+
+
+def test_indexed_time_is_shown_in_minutes() -> None:
+    assert kf.format_time("2026-01-02T03:04:05") == "2026-01-02 03:04"
+    assert kf.format_time("not a time") == "not a time"
+
+
+def test_snippet_highlights_every_searched_word() -> None:
+    parts = kf.snippet_parts("The zebra ran.\nA Zebra rested.", "zebra")
+    assert parts == [
+        TextPart("The ", False),
+        TextPart("zebra", True),
+        TextPart(" ran. A ", False),
+        TextPart("Zebra", True),
+        TextPart(" rested.", False),
+    ]
+
+
+def test_snippet_is_a_window_around_the_first_match() -> None:
+    text = "filler " * 200 + "needle here " + "tail " * 200
+    parts = kf.snippet_parts(text, "needle", width=120)
+    joined = "".join(part.text for part in parts)
+    assert joined.startswith("…") and joined.endswith("…")
+    assert [part.text for part in parts if part.match] == ["needle"]
+    assert len(joined) <= 122
+
+
+def test_snippet_without_searchable_words_is_plain_text() -> None:
+    assert kf.snippet_parts("short text", "?") == [TextPart("short text", False)]
