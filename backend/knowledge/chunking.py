@@ -58,21 +58,26 @@ class _Reach:
     covered: int
 
 
-def _offsets(text: str, chunks: list[str], overlap: int) -> list[int]:
+def _offsets(text: str, chunks: list[str], overlap: int, max_steps: int | None = None) -> list[int]:
     """Where each chunk of ``text`` starts.
 
     The splitter's ``add_start_index`` searches forward from an estimate, which can name
     another copy of a repeated passage. What is certain is how the splitter works: chunks
     come in order, each starts no earlier than the previous one nor more than ``overlap``
     before its end, and only whitespace is ever left out. So this searches for offsets that
-    keep all of that true, trying the earliest place first and backing up when a later
-    chunk then has nowhere to go (which only repeated text can cause).
+    keep all of that true, backing up when a chunk has nowhere to go (which only repeated
+    text causes). Text so repetitive that the search would take long gets first-fit offsets,
+    still exact but possibly naming another copy.
     """
+    steps = 20 * len(chunks) + 20_000 if max_steps is None else max_steps
     reaches = [_Reach(0, 0, 0)]  # reaches[k]: how far chunks 0..k-1 got
     options: list[Iterator[int]] = []  # options[k]: places not yet tried for chunk k
     offsets: list[int] = []
     dead_ends: set[tuple[int, _Reach]] = set()
     while len(offsets) < len(chunks) or _next_content(text, reaches[-1].covered) < len(text):
+        steps -= 1
+        if steps < 0:
+            return _first_fit(text, chunks, overlap)
         index, reach = len(offsets), reaches[-1]
         if len(options) == index:
             fresh = index < len(chunks) and (index, reach) not in dead_ends
@@ -82,14 +87,35 @@ def _offsets(text: str, chunks: list[str], overlap: int) -> list[int]:
             dead_ends.add((index, reach))
             options.pop()
             if not offsets:
-                raise ValueError("chunks do not match the text they were split from")
+                return _first_fit(text, chunks, overlap)
             offsets.pop()
             reaches.pop()
             continue
-        end = place + len(chunks[index])
         offsets.append(place)
-        reaches.append(_Reach(place, end, max(reach.covered, end)))
+        reaches.append(_advance(reach, place, chunks[index]))
     return offsets
+
+
+def _first_fit(text: str, chunks: list[str], overlap: int) -> list[int]:
+    """Offsets without backing up: the likeliest place, else the next copy, else any copy."""
+    reach = _Reach(0, 0, 0)
+    offsets = []
+    for chunk in chunks:
+        place = next(_places(text, chunk, reach, overlap), -1)
+        if place < 0:
+            place = text.find(chunk, reach.start)
+        if place < 0:
+            place = text.find(chunk)
+        if place < 0:
+            raise ValueError("a chunk is not part of the text it was split from")
+        offsets.append(place)
+        reach = _advance(reach, place, chunk)
+    return offsets
+
+
+def _advance(reach: _Reach, place: int, chunk: str) -> _Reach:
+    end = place + len(chunk)
+    return _Reach(place, end, max(reach.covered, end))
 
 
 def _places(text: str, chunk: str, reach: _Reach, overlap: int) -> Iterator[int]:

@@ -45,6 +45,7 @@ class KnowledgeService:
         self.watcher = Watcher(self.queue)
         self.retriever = HybridRetriever(db, self.vectors, self.embedder)
         self._save_lock = threading.Lock()
+        self._stopped = False
 
     def start(self, scan: bool = True) -> None:
         """Load (or rebuild) the vector index, watch the folders and scan them for changes."""
@@ -67,6 +68,10 @@ class KnowledgeService:
         self.reconcile()
 
     def stop(self) -> None:
+        """Stop watching, let the file in progress finish, save the vector index; idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
         self.watcher.stop()
         self.queue.stop()
         self._save_vectors()

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,7 @@ class VectorIndex:
                 if old.name != name:
                     old.unlink(missing_ok=True)
             for tmp in self.directory.glob(".vectors*.tmp"):
-                tmp.unlink(missing_ok=True)
+                _remove_if_stale(tmp)
 
     def load(self, expected_generation: int) -> bool:
         """Read the saved index if it is there, whole, and of ``expected_generation``.
@@ -192,3 +193,12 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _remove_if_stale(path: Path, age: float = 600.0) -> None:
+    """Delete a temp file left by a crashed save; a younger one may belong to a save under way."""
+    try:
+        if time.time() - path.stat().st_mtime > age:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -23,7 +23,7 @@ CASES = {
 }
 
 
-@pytest.mark.slow
+@pytest.mark.bench
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("script", sorted(CASES))
 def test_benchmark_runs_and_prints_its_ratios(script: str) -> None:

@@ -67,7 +67,8 @@ def _mostly_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         decoded = data.decode("utf-8", errors="replace")
         invalid = decoded.count("\ufffd")
-        valid_non_ascii = sum(1 for char in decoded if ord(char) > 127) - invalid
+        non_ascii = len(decoded) - len(decoded.encode("ascii", errors="ignore"))
+        valid_non_ascii = non_ascii - invalid
         return valid_non_ascii >= _MIN_GOOD_PER_DAMAGED * invalid
     return True
 

@@ -48,7 +48,7 @@ def services(kb_settings: Settings, db: Database) -> Iterator[ServiceFactory]:
         return service
 
     yield start
-    for service in started:
+    for service in reversed(started):
         service.stop()
 
 
