@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 Action = Literal["upsert", "delete", "move"]
 BATCH_FILES = 16
-RATE_WINDOW = 30.0
+RATE_WINDOW = 60.0
 
 
 @dataclass
@@ -59,6 +59,7 @@ class IngestQueue:
         # (when, files, chunks) per finished batch, for the rates shown while ingesting.
         self._done: deque[tuple[float, int, int]] = deque()
         self._window_start: float | None = None
+        self._last_rates = (0.0, 0.0)
         self.batch_total = 0
         self.batch_done = 0
         self.version = 0
@@ -184,17 +185,23 @@ class IngestQueue:
             self.version += 1
 
     def rates(self) -> tuple[float, float]:
-        """Files and chunks per second over the last half minute of work."""
+        """Files and chunks per second over the last minute of work.
+
+        While one long batch is still running, the last figures stand, so the ETA does not
+        vanish in the middle of a big folder.
+        """
         now = time.monotonic()
         with self._lock:
             while self._done and now - self._done[0][0] > RATE_WINDOW:
                 self._done.popleft()
             if not self._done:
-                return 0.0, 0.0
+                busy = self.active is not None or bool(self._pending)
+                return self._last_rates if busy else (0.0, 0.0)
             span = max(now - max(self._started_window(), now - RATE_WINDOW), 1.0)
             files = sum(n for _, n, _ in self._done)
             chunks = sum(c for _, _, c in self._done)
-        return files / span, chunks / span
+            self._last_rates = (files / span, chunks / span)
+            return self._last_rates
 
     def _started_window(self) -> float:
         return self._window_start if self._window_start is not None else self._done[0][0]

@@ -226,3 +226,22 @@ def test_the_queue_never_runs_two_files_at_once(
     time.sleep(0.5)
     assert kb.queue.wait_idle(30)
     assert most == 1
+
+
+def test_rates_and_eta_stay_while_a_long_batch_runs(
+    services: ServiceFactory, kb_settings: Settings
+) -> None:
+    kb = services()
+    for i in range(3):
+        (kb_settings.inbox_dir / f"r{i}.txt").write_text(f"rate sample {i} " * 20)
+    wait_for(lambda: len(kb.queue.recent) >= 3)
+    files_rate, _ = kb.queue.rates()
+    assert files_rate > 0
+    # Pretend the window has passed with a batch still in progress.
+    with kb.queue._lock:
+        kb.queue._done.clear()
+        kb.queue.active = ("/big/file.html", "indexing")
+    assert kb.queue.rates()[0] == files_rate
+    with kb.queue._lock:
+        kb.queue.active = None
+    assert kb.queue.rates() == (0.0, 0.0)
