@@ -40,6 +40,7 @@ class Services:
         interrupted = agents.recover()
         if interrupted:
             log.warning("%d run(s) were interrupted by the last shutdown", interrupted)
+        knowledge.queue.should_yield = lambda: bool(agents.active)
         await asyncio.to_thread(knowledge.start)
         scheduler = Scheduler()
         if settings.reconcile_minutes > 0:

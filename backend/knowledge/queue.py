@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 Action = Literal["upsert", "delete", "move"]
 BATCH_FILES = 16
 RATE_WINDOW = 60.0
+# Longest the worker steps aside for a chat answer before it takes its turn anyway.
+MAX_YIELD_SECONDS = 60.0
 
 
 @dataclass
@@ -49,6 +51,8 @@ class IngestQueue:
         self.debounce = debounce
         self.max_pending = max_pending
         self.on_idle = on_idle
+        # Set by the app: True while an answer is being generated, so ingest waits its turn.
+        self.should_yield: Callable[[], bool] = lambda: False
         self._pending: dict[Path, _Item] = {}
         self._lock = threading.Condition()
         self._stop = False
@@ -163,7 +167,18 @@ class IngestQueue:
         finally:
             self._lock.acquire()
 
+    def _yield_to_chat(self) -> None:
+        """Wait (a bounded time) while the model is answering: both need the same cores."""
+        deadline = time.monotonic() + MAX_YIELD_SECONDS
+        while self.should_yield() and time.monotonic() < deadline and not self._stop:
+            if self.active is not None:
+                self.active = (self.active[0], "waiting for a chat answer")
+            time.sleep(0.2)
+        if self.active is not None:
+            self.active = (self.active[0], "indexing")
+
     def _process(self, items: list[_Item]) -> None:
+        self._yield_to_chat()
         outcomes: list[Outcome] = []
         upserts = [item.path for item in items if item.action == "upsert"]
         try:

@@ -245,3 +245,18 @@ def test_rates_and_eta_stay_while_a_long_batch_runs(
     with kb.queue._lock:
         kb.queue.active = None
     assert kb.queue.rates() == (0.0, 0.0)
+
+
+def test_ingest_waits_while_a_chat_answer_is_generated(
+    services: ServiceFactory, kb_settings: Settings, db: Database
+) -> None:
+    kb = services()
+    answering = threading.Event()
+    answering.set()
+    kb.queue.should_yield = answering.is_set
+    (kb_settings.inbox_dir / "later.txt").write_text("indexed after the answer " * 10)
+    wait_for(lambda: kb.queue.active is not None)
+    wait_for(lambda: kb.queue.active is not None and "chat" in kb.queue.active[1])
+    assert states(db) == {}
+    answering.clear()
+    wait_for(lambda: states(db) == {"later.txt": "indexed"})
