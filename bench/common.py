@@ -64,6 +64,8 @@ def fresh_database(settings: Settings) -> Database:
 def quiet() -> None:
     """Keep library chatter out of the benchmark's table."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     for name in ("sentence_transformers", "transformers", "alembic", "faiss", "httpx"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
@@ -97,7 +99,7 @@ def pseudo_words(count: int, seed: int = 7) -> list[str]:
 def zipf_weights(count: int, exponent: float = 1.1) -> np.ndarray:
     """Word probabilities by rank, like natural text: a few very common words, a long tail."""
     weights = 1.0 / np.arange(1, count + 1, dtype=np.float64) ** exponent
-    return weights / weights.sum()
+    return np.asarray(weights / weights.sum(), dtype=np.float64)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -119,11 +121,14 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 def served_app(data_dir: Path, **env: str) -> Iterator[str]:
     """Serve ``create_app`` with uvicorn (fake chat model) on a free port; yields its URL.
 
-    ``env`` adds ``AGENTDESK_*`` settings. The server is stopped when the block ends.
+    ``env`` adds environment variables (``AGENTDESK_*`` settings, ``OMP_WAIT_POLICY``). The
+    server is stopped when the block ends.
     """
     port = free_port()
+    # The app gets only the OpenMP settings passed in ``env``, never this process's own.
+    inherited = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     environment = {
-        **os.environ,
+        **inherited,
         "AGENTDESK_DATA_DIR": str(data_dir),
         "AGENTDESK_LLM_PROVIDER": "fake",
         "AGENTDESK_RECONCILE_MINUTES": "0",

@@ -50,10 +50,13 @@ SAMPLE = ROOT / "bench" / "data" / "squad_dev_sample.json"
 PACKAGED = Path("benchmark_tasks") / "squad_shifts" / "squaddev_v1.1.json"
 MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
 K = 5
+HEADERS = "size/overlap chunks ingest_s mode file_R@5 file_MRR answer_R@5 answer_MRR"
 
 
 @dataclass(frozen=True)
 class Question:
+    """A SQuAD question, the file holding its gold paragraph, and its answers' places."""
+
     text: str
     file: str
     answers: tuple[tuple[int, int], ...]  # (start, end) of each gold answer in the file
@@ -61,6 +64,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Corpus:
+    """The files to ingest and the questions to ask; ``label`` names the data."""
+
     label: str
     files: dict[str, str]  # file name -> text
     questions: list[Question]
@@ -68,6 +73,8 @@ class Corpus:
 
 @dataclass
 class Score:
+    """Per question, the rank of the first file hit and of the first answer hit."""
+
     file_ranks: list[int]  # 0 = not in the top K
     answer_ranks: list[int]
 
@@ -143,6 +150,7 @@ def load_corpus(
 
 
 def first_rank(hits: list[SearchHit], question: Question, gold: str, need_answer: bool) -> int:
+    """Rank (from 1) of the first hit from ``gold``, holding an answer if asked; 0 if none."""
     for rank, hit in enumerate(hits, start=1):
         if hit.source != gold:
             continue
@@ -167,6 +175,7 @@ def run_setting(
     for begin in range(0, len(paths), BATCH_FILES):
         chunks += sum(o.chunks for o in ingestor.ingest_many(paths[begin : begin + BATCH_FILES]))
     ingest_seconds = time.perf_counter() - started
+    print(f"  {size}/{overlap}: {chunks} chunks in {ingest_seconds:.0f} s", file=sys.stderr)
     retriever = HybridRetriever(db, vectors, embedder)
     scores: dict[str, Score] = {}
     for mode in MODES:
@@ -182,6 +191,7 @@ def run_setting(
 
 
 def parse_settings(text: str) -> list[tuple[int, int]]:
+    """``"500/50,1000/150"`` -> ``[(500, 50), (1000, 150)]``."""
     pairs = []
     for item in text.split(","):
         size, overlap = item.split("/")
@@ -219,7 +229,7 @@ def main() -> int:
         f"embedder {embedder.model_name} (max 256 tokens per chunk)"
     )
     rows: list[list[object]] = []
-    best: dict[tuple[int, int], dict[str, Score]] = {}
+    results: dict[tuple[int, int], dict[str, Score]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "squad"
         folder.mkdir()
@@ -229,36 +239,24 @@ def main() -> int:
             chunks, seconds, scores = run_setting(
                 corpus, folder, Path(tmp), embedder, size, overlap
             )
-            best[(size, overlap)] = scores
+            results[(size, overlap)] = scores
             for mode in MODES:
                 rows.append(
                     [f"{size}/{overlap}", chunks, f"{seconds:.1f}", mode, *scores[mode].row()]
                 )
     print()
-    print_table(
-        [
-            "size/overlap",
-            "chunks",
-            "ingest s",
-            "mode",
-            "file R@5",
-            "file MRR",
-            "answer R@5",
-            "answer MRR",
-        ],
-        rows,
-    )
+    print_table([h.replace("_", " ") for h in HEADERS.split()], rows)
     print()
-    for (size, overlap), scores in best.items():
+    for (size, overlap), scores in results.items():
         hybrid = scores["hybrid"].answer_recall
         for other in ("dense", "bm25"):
             base = scores[other].answer_recall
             ratio = hybrid / base if base else float("inf")
             print(f"ratio hybrid/{other} answer R@5 at {size}/{overlap}: {ratio:.3f}")
-    winner = max(best, key=lambda pair: best[pair]["hybrid"].answer_recall)
+    winner = max(results, key=lambda pair: results[pair]["hybrid"].answer_recall)
     print(
         f"best hybrid answer R@5: {winner[0]}/{winner[1]} "
-        f"({best[winner]['hybrid'].answer_recall:.3f})"
+        f"({results[winner]['hybrid'].answer_recall:.3f})"
     )
     return 0
 

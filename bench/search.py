@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sqlite3
 import sys
 import tempfile
@@ -32,6 +33,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The baseline is the libraries at their best. PyTorch and FAISS each bring their own OpenMP
+# runtime; with the default wait policy their idle threads spin and slow each other down
+# (see --passive-omp). This must be set before either library loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import faiss  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
@@ -174,7 +179,9 @@ def run_queries(
     return results, parts
 
 
-def measure(size: int, queries: int, vocabulary: list[str], embedder: Embedder) -> None:
+def measure(
+    size: int, queries: int, vocabulary: list[str], embedder: Embedder, app_env: dict[str, str]
+) -> None:
     """Synthesize ``size`` chunks, serve them, and time every query both ways."""
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -185,7 +192,10 @@ def measure(size: int, queries: int, vocabulary: list[str], embedder: Embedder) 
         index.add_with_ids(vectors, np.arange(1, size + 1, dtype=np.int64))
         texts = make_queries(vocabulary, queries, seed=size + 1)
         started = time.perf_counter()
-        with served_app(data_dir) as url, httpx.Client(base_url=url, trust_env=False) as http:
+        with (
+            served_app(data_dir, **app_env) as url,
+            httpx.Client(base_url=url, timeout=120, trust_env=False) as http,
+        ):
             up = time.perf_counter() - started
             print(f"\n{size} chunks: synthesized in {made:.1f} s; app up in {up:.1f} s")
             sqlite = sqlite3.connect(f"file:{data_dir / 'agentdesk.db'}?mode=ro", uri=True)
@@ -233,6 +243,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="chunk counts, comma separated")
     parser.add_argument("--queries", type=int, default=200, help="queries per mode and size")
+    parser.add_argument(
+        "--passive-omp",
+        action="store_true",
+        help="run the app with OMP_WAIT_POLICY=PASSIVE (the baseline always has it)",
+    )
     parser.add_argument("--quick", action="store_true", help="2000 chunks, 40 queries")
     args = parser.parse_args()
     if args.quick:
@@ -245,8 +260,13 @@ def main() -> int:
         f"{args.queries} queries per mode, k={K} ({DEPTH} candidates per method), times in ms; "
         f"{WORDS_PER_CHUNK}-word chunks over a {len(vocabulary)}-word Zipf vocabulary"
     )
+    app_env = {"OMP_WAIT_POLICY": "PASSIVE"} if args.passive_omp else {}
+    print(
+        f"OpenMP wait policy: baseline PASSIVE, app "
+        f"{'PASSIVE' if args.passive_omp else 'library default (threads spin when idle)'}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
-        measure(size, args.queries, vocabulary, embedder)
+        measure(size, args.queries, vocabulary, embedder, app_env)
     return 0
 
 
