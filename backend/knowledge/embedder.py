@@ -109,19 +109,22 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self._load()
-        parts = []
-        for begin in range(0, len(texts), self.batch_size):
-            batch = texts[begin : begin + self.batch_size]
+        # Batches of similar length need little padding: sort as sentence-transformers does
+        # over a whole call, but keep small batches so a search never waits long for the lock.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        result = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for begin in range(0, len(order), self.batch_size):
+            indices = order[begin : begin + self.batch_size]
             with self._encode_lock:
                 vectors = model.encode(
-                    batch,
+                    [texts[i] for i in indices],
                     batch_size=self.batch_size,
                     normalize_embeddings=True,
                     convert_to_numpy=True,
                     show_progress_bar=False,
                 )
-            parts.append(np.asarray(vectors, dtype=np.float32))
-        return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
+            result[indices] = np.asarray(vectors, dtype=np.float32)
+        return result
 
     def encode_query(self, text: str) -> np.ndarray:
         """The vector of one text, shape (dimension,)."""

@@ -47,6 +47,19 @@ def test_batches_give_the_same_vectors_as_one_call(embedder: Embedder) -> None:
     assert np.allclose(embedder.encode_query(texts[3]), whole[3], atol=1e-5)
 
 
+def test_texts_of_mixed_length_keep_their_order(embedder: Embedder) -> None:
+    # Batches are formed by length, so rows must be put back where their texts were.
+    texts = ["short one", "a much longer sentence " * 12, "mid length text here", "x"]
+    saved = embedder.batch_size
+    embedder.batch_size = 2
+    try:
+        together = embedder.encode(texts)
+    finally:
+        embedder.batch_size = saved
+    for row, text in zip(together, texts, strict=True):
+        assert np.allclose(row, embedder.encode_query(text), atol=1e-5)
+
+
 def test_threads_can_encode_at_the_same_time(embedder: Embedder) -> None:
     texts = [f"thread test {i}: the quick brown fox" for i in range(16)]
     expected = embedder.encode(texts)
