@@ -120,8 +120,10 @@ class AgentManager:
             runs.create(session, run_id, conversation.id, chosen.mode, chosen.engine, prompt)
             return conversation.id, history
 
-    async def _emit(self, run: ActiveRun, type_: EventType, data: dict[str, Any]) -> None:
-        event = await run.publish(type_, run.engine, data)
+    async def _emit(
+        self, run: ActiveRun, type_: EventType, data: dict[str, Any], agent: str | None = None
+    ) -> None:
+        event = await run.publish(type_, agent or run.engine, data)
         # Tokens are streamed live only; the completed event carries the whole answer.
         if type_ != "token":
             await asyncio.to_thread(
@@ -141,8 +143,8 @@ class AgentManager:
     async def _execute(
         self, run: ActiveRun, prompt: str, history: list[dict[str, str]], use_knowledge: bool
     ) -> None:
-        async def emit(type_: EventType, data: dict[str, Any]) -> None:
-            await self._emit(run, type_, data)
+        async def emit(type_: EventType, data: dict[str, Any], agent: str | None = None) -> None:
+            await self._emit(run, type_, data, agent)
 
         context = RunContext(
             run_id=run.run_id,

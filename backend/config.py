@@ -7,7 +7,7 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Literal, Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -99,6 +99,12 @@ class Settings(BaseSettings):
 
     max_prompt_chars: int = Field(default=8000, ge=1)
     history_messages: int = Field(default=20, ge=0, le=1000)
+
+    agent_max_steps: int = Field(default=8, ge=1, le=100)
+    agent_max_seconds: float = Field(default=300.0, gt=0, le=86400)
+    agent_max_tokens: int = Field(default=30000, ge=100)
+    agent_max_concurrent: int = Field(default=1, ge=1, le=32)
+    tool_calls: Literal["auto", "native", "json_schema"] = "auto"
     api_token: str = ""
     allowed_hosts: list[str] = Field(default_factory=list)
 
@@ -150,6 +156,11 @@ class Settings(BaseSettings):
     @property
     def inbox_dir(self) -> Path:
         return self.data_dir / "inbox"
+
+    @property
+    def workspace_dir(self) -> Path:
+        """Where the agents' file tools may write (and read); nothing outside it is written."""
+        return self.data_dir / "workspace"
 
     @property
     def index_dir(self) -> Path:

@@ -17,7 +17,6 @@ import json
 import logging
 import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -26,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -40,11 +38,11 @@ from backend.llm.fake_rules import (
     load_rules,
     plan_reply,
 )
+from backend.llm.loopback import LoopbackServer
 
 __all__ = ["FakeOpenAIServer", "FakeRule", "load_rules", "main"]
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
-_START_TIMEOUT_S = 10.0
 
 
 class _DroppedConnection(Exception):
@@ -219,24 +217,17 @@ class FakeOpenAIServer:
         model: str = "fake-model",
     ) -> None:
         self._state = _State(rules=RuleBook(rules), model=model)
-        self._host = host
-        self._requested_port = port
-        self._bound_port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(_build_app(self._state), "fake-openai", host, port)
 
     @property
     def port(self) -> int:
         """The port actually bound (known once started)."""
-        if self._bound_port is None:
-            raise RuntimeError("FakeOpenAIServer is not started; call start() first")
-        return self._bound_port
+        return self._server.port
 
     @property
     def base_url(self) -> str:
         """The OpenAI base URL, e.g. http://127.0.0.1:8123/v1."""
-        host = f"[{self._host}]" if ":" in self._host else self._host
-        return f"http://{host}:{self.port}/v1"
+        return f"{self._server.origin}/v1"
 
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -255,43 +246,12 @@ class FakeOpenAIServer:
 
     def start(self) -> FakeOpenAIServer:
         """Bind the port and serve in a daemon thread; returns once connections are accepted."""
-        if self._server is not None:
-            return self
-        family = socket.getaddrinfo(self._host, self._requested_port, type=socket.SOCK_STREAM)
-        sock = socket.create_server((self._host, self._requested_port), family=family[0][0])
-        config = uvicorn.Config(
-            _build_app(self._state),
-            log_level="warning",
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            # A request stuck in a long `delay` must not hold stop() for long.
-            timeout_graceful_shutdown=2,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="fake-openai", daemon=True
-        )
-        self._bound_port = sock.getsockname()[1]
-        thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT_S
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError(f"fake OpenAI server failed to start on port {self.port}")
-            time.sleep(0.01)
-        self._server, self._thread = server, thread
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Shut down and wait for the serving thread; safe to call more than once."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        server.should_exit = True
-        thread.join(timeout=_START_TIMEOUT_S)
-        self._server = self._thread = None
+        self._server.stop()
 
     def __enter__(self) -> FakeOpenAIServer:
         return self.start()
