@@ -1,20 +1,29 @@
-"""AgentManager: routes a request to an engine, runs it in the background, keeps the transcript."""
+"""AgentManager: routes a request to an engine, runs it in the background, keeps the transcript.
+
+A run waits for a free slot (``AGENTDESK_AGENT_MAX_CONCURRENT``), is grounded in the knowledge
+base when asked, then answered by its engine through the model gateway, which holds the run's
+budget. An engine that fails hands over to a simpler one (team → single → chat) and says so;
+a run that is stopped, over budget or looping ends with a message saying which.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from agents.engines.base import Engine, RunContext
-from agents.engines.chat import ChatEngine
+from agents.engines.base import Engine, EngineStopped, RunContext
 from agents.events import EventType
-from agents.history import fit_history
 from agents.knowledge import Searcher, retrieve, source_json
+from agents.routing import ENGINES, FALLBACK, MODES, ModeUnavailable, Route, available_modes, route
 from agents.runs import ActiveRun
+from agents.tools.registry import AuditFn, ToolRegistry
+from agents.wiring import history_with_summary, limits_from, open_endpoint, thread_emitter
+from agents.wiring import tool_context as make_tool_context
 from backend.config import Settings
 from backend.llm.errors import ModelError, ModelUnavailable
+from backend.llm.gateway import ModelGateway, RunBudget
 from backend.llm.service import ModelService
 from backend.storage import conversations, runs
 from backend.storage.db import Database
@@ -22,36 +31,16 @@ from backend.storage.models import new_id
 
 log = logging.getLogger(__name__)
 
-MODES = ("auto", "chat", "single", "code", "team")
-AVAILABLE_MODES = ("auto", "chat")
+AVAILABLE_MODES = available_modes()
+# Engines that get knowledge passages up front; the others look things up with their tools.
+GROUNDED_UP_FRONT = ("chat", "single")
+STOP_WAIT_SECONDS = 2.0
+
+__all__ = ["AVAILABLE_MODES", "MODES", "AgentManager", "ModeUnavailable", "Route", "route"]
 
 
 class UnknownConversation(LookupError):
     """The conversation id does not exist."""
-
-
-class ModeUnavailable(ValueError):
-    """The requested mode is not available in this build."""
-
-
-@dataclass(frozen=True)
-class Route:
-    """Which engine answers, and why."""
-
-    mode: str
-    engine: str
-    reason: str
-
-
-def route(mode: str) -> Route:
-    """Pick the engine for ``mode``; ``auto`` explains its choice."""
-    if mode not in AVAILABLE_MODES:
-        raise ModeUnavailable(
-            f"mode '{mode}' is not available yet; use one of: {', '.join(AVAILABLE_MODES)}"
-        )
-    if mode == "auto":
-        return Route("chat", "chat", "auto: plain chat is the only engine installed")
-    return Route("chat", "chat", "chosen by the user")
 
 
 class AgentManager:
@@ -63,42 +52,62 @@ class AgentManager:
         db: Database,
         models: ModelService,
         knowledge: Searcher | None = None,
+        gateway: ModelGateway | None = None,
+        tools: ToolRegistry | None = None,
+        audit: AuditFn | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.models = models
         self.knowledge = knowledge
-        self.engines: dict[str, Engine] = {"chat": ChatEngine()}
+        self.gateway = gateway
+        self.tools = tools or ToolRegistry()
+        self.audit = audit
+        self.engines: dict[str, Engine] = {}
         self.active: dict[str, ActiveRun] = {}
+        self.budgets: dict[str, RunBudget] = {}
+        self.contexts: dict[str, RunContext] = {}
+        self._slots = asyncio.Semaphore(settings.agent_max_concurrent)
+        self._waiting: list[str] = []
 
     def recover(self) -> int:
         """Mark runs a previous process left unfinished as interrupted."""
         with self.db.session() as session:
             return runs.mark_interrupted(session)
 
+    async def engine(self, name: str) -> Engine:
+        """The engine ``name``, imported on first use (its framework is slow to import)."""
+        if name not in self.engines:
+            module, cls = ENGINES[name].split(":")
+            loaded = await asyncio.to_thread(importlib.import_module, module)
+            self.engines[name] = getattr(loaded, cls)()
+        return self.engines[name]
+
     async def submit(
-        self, prompt: str, conversation_id: str | None, mode: str, use_knowledge: bool = True
+        self,
+        prompt: str,
+        conversation_id: str | None,
+        mode: str,
+        use_knowledge: bool = True,
+        history: list[dict[str, str]] | None = None,
     ) -> ActiveRun:
-        """Record the prompt, start the run in the background and return it."""
-        chosen = route(mode)
+        """Record the prompt, start the run in the background and return it.
+
+        ``history`` (earlier turns sent by an OpenAI-style client) replaces the stored
+        conversation's earlier messages when given.
+        """
+        chosen = route(mode, prompt)
         run_id = new_id()
-        opened, history = await asyncio.to_thread(
+        opened, stored = await asyncio.to_thread(
             self._open_conversation, prompt, conversation_id, run_id, chosen
         )
         run = ActiveRun(run_id, opened, chosen.mode, chosen.engine)
         self.active[run_id] = run
-        await self._emit(
-            run,
-            "started",
-            {
-                "conversation_id": opened,
-                "mode": chosen.mode,
-                "engine": chosen.engine,
-                "reason": chosen.reason,
-            },
-        )
+        started = {"conversation_id": opened, "mode": chosen.mode, "engine": chosen.engine}
+        await self._emit(run, "started", {**started, "reason": chosen.reason})
+        earlier = history if history is not None else stored
         run.task = asyncio.create_task(
-            self._execute(run, prompt, history, use_knowledge), name=f"run-{run_id}"
+            self._execute(run, prompt, earlier, use_knowledge), name=f"run-{run_id}"
         )
         return run
 
@@ -140,34 +149,46 @@ class AgentManager:
         with self.db.session() as session:
             runs.add_event(session, *args)
 
+    async def _take_slot(self, run: ActiveRun) -> None:
+        """Wait for a free slot, telling the user where they are in the queue."""
+        if not self._slots.locked():
+            await self._slots.acquire()
+            return
+        self._waiting.append(run.run_id)
+        try:
+            position = len(self._waiting)
+            await self._emit(run, "progress", {"state": "queued", "position": position})
+            await self._slots.acquire()
+        finally:
+            self._waiting.remove(run.run_id)
+
     async def _execute(
         self, run: ActiveRun, prompt: str, history: list[dict[str, str]], use_knowledge: bool
     ) -> None:
         async def emit(type_: EventType, data: dict[str, Any], agent: str | None = None) -> None:
             await self._emit(run, type_, data, agent)
 
-        context = RunContext(
-            run_id=run.run_id,
-            prompt=prompt,
-            history=fit_history(history, prompt, self.settings),
-            client=None,  # type: ignore[arg-type]
-            emit=emit,
-            max_tokens=self.settings.max_tokens,
-            temperature=self.settings.temperature,
-        )
         ending: tuple[EventType, dict[str, Any]]
         status, answer, error = "error", "", ""
+        context: RunContext | None = None
+        slot = False
         try:
-            context.client = self.models.client()
-            if use_knowledge:
+            await self._take_slot(run)
+            slot = True
+            context = await self._context(run, prompt, history, emit)
+            if use_knowledge and run.engine in GROUNDED_UP_FRONT:
                 context.sources = await self._ground(run, prompt)
-            answer = await self.engines[run.engine].run(context)
+            answer = await self._answer(run, context)
             status = "completed"
             sources = [source_json(hit) for hit in context.sources]
             ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
         except asyncio.CancelledError:
-            status, error = "stopped", "stopped by the user"
-            answer = "".join(str(e.data.get("text", "")) for e in run.events if e.type == "token")
+            status, error = "stopped", self._reason(run, "stopped by the user")
+            answer = self._partial(run)
+            ending = ("stopped", {"message": error, "answer": answer})
+        except EngineStopped as exc:
+            status, error = "stopped", self._reason(run, str(exc))
+            answer = self._partial(run)
             ending = ("stopped", {"message": error, "answer": answer})
         except ModelUnavailable as exc:
             error = str(exc)
@@ -179,6 +200,13 @@ class AgentManager:
             log.exception("run %s failed", run.run_id)
             error = f"the run failed: {exc}"
             ending = ("error", {"message": error, "status": 500})
+        finally:
+            if slot:
+                self._slots.release()
+            if self.gateway is not None:
+                self.gateway.close(run.run_id)
+            self.budgets.pop(run.run_id, None)
+            self.contexts.pop(run.run_id, None)
         # The answer is stored before the final event goes out, so whoever sees "completed"
         # finds it in the conversation.
         run.status, run.answer = status, answer
@@ -186,6 +214,72 @@ class AgentManager:
         ending[1]["conversation_id"] = run.conversation_id
         await emit(*ending)
         self.active.pop(run.run_id, None)
+
+    async def _context(
+        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], emit: Any
+    ) -> RunContext:
+        loop = asyncio.get_running_loop()
+        limits = limits_from(self.settings)
+        context = RunContext(
+            run_id=run.run_id,
+            prompt=prompt,
+            history=history_with_summary(history, prompt, self.settings),
+            client=self.models.client(),
+            emit=emit,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            tools=self.tools,
+            limits=limits,
+            loop=loop,
+        )
+        publish = thread_emitter(loop, emit)
+        budget = None
+        if self.gateway is not None:
+
+            def on_call(totals: dict[str, Any]) -> None:
+                context.usage.update(totals)
+                publish("progress", {"state": "model_call", **totals})
+
+            endpoint, budget = open_endpoint(
+                self.gateway, run.run_id, limits, self.models.model_name, on_call
+            )
+            context.endpoint = endpoint
+            self.budgets[run.run_id] = budget
+        context.tool_context = make_tool_context(run.run_id, publish, self.audit, budget)
+        self.contexts[run.run_id] = context
+        return context
+
+    async def _answer(self, run: ActiveRun, context: RunContext) -> str:
+        """The engine's answer; on failure the next simpler engine's, said as a step."""
+        name = run.engine
+        while True:
+            try:
+                engine = await self.engine(name)
+                return await engine.run(context)
+            except (asyncio.CancelledError, EngineStopped, ModelUnavailable):
+                raise
+            except Exception as exc:
+                budget = self.budgets.get(run.run_id)
+                if budget is not None and budget.stopped:
+                    raise EngineStopped(budget.reason or "stopped") from exc
+                following = FALLBACK.get(name)
+                if following is None:
+                    raise
+                log.warning("engine %s failed for run %s: %s", name, run.run_id, exc)
+                reason = f"{type(exc).__name__}: {exc}"[:500]
+                step = {"kind": "fallback", "from": name, "to": following, "reason": reason}
+                await self._emit(run, "step", step)
+                name = following
+                if name in GROUNDED_UP_FRONT and not context.sources and self.knowledge:
+                    context.sources = await self._ground(run, context.prompt)
+
+    def _reason(self, run: ActiveRun, default: str) -> str:
+        budget = self.budgets.get(run.run_id)
+        return budget.reason if budget is not None and budget.reason else default
+
+    @staticmethod
+    def _partial(run: ActiveRun) -> str:
+        return "".join(str(e.data.get("text", "")) for e in run.events if e.type == "token")
 
     async def _ground(self, run: ActiveRun, prompt: str) -> list[Any]:
         """Passages from the knowledge base for this prompt, announced as a step."""
@@ -210,16 +304,32 @@ class AgentManager:
                     )
             runs.finish(session, run.run_id, status, answer or None, error or None)
 
-    async def stop(self, run_id: str) -> bool:
-        """Stop a live run; False when it is not running."""
+    async def stop(self, run_id: str, reason: str = "stopped by the user") -> bool:
+        """Stop a live run within about two seconds; False when it is not running."""
         run = self.active.get(run_id)
         if run is None or run.task is None or run.task.done():
             return False
+        budget = self.budgets.get(run_id)
+        if budget is not None:
+            budget.stop(reason)
+        context = self.contexts.get(run_id)
+        if context is not None:
+            context.cancelled.set()
         run.task.cancel()
-        await asyncio.gather(run.task, return_exceptions=True)
+        await asyncio.wait({run.task}, timeout=STOP_WAIT_SECONDS)
         return True
+
+    @property
+    def waiting(self) -> list[str]:
+        """Runs waiting for a free slot, first in line first."""
+        return list(self._waiting)
+
+    def engine_states(self) -> dict[str, str]:
+        """``working`` for engines answering a run now, else ``idle``."""
+        busy = {run.engine for run in self.active.values() if not run.finished}
+        return {name: ("working" if name in busy else "idle") for name in AVAILABLE_MODES[1:]}
 
     async def shutdown(self) -> None:
         """Stop every live run (they are recorded as stopped)."""
         for run_id in list(self.active):
-            await self.stop(run_id)
+            await self.stop(run_id, "the app is shutting down")

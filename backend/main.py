@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import __version__
-from backend.api import agent, conversations, errors, health, knowledge
+from backend.api import agent, conversations, errors, health, knowledge, openai_compat
 from backend.config import Settings, get_settings
 from backend.security import HostGuard
 from backend.services import Services
@@ -66,7 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.services = None
     errors.install(app)
-    for router in (health.router, agent.router, conversations.router, knowledge.router):
+    routers = (
+        health.router,
+        agent.router,
+        conversations.router,
+        knowledge.router,
+        openai_compat.router,
+    )
+    for router in routers:
         app.include_router(router)
     app.add_middleware(
         CORSMiddleware,

@@ -7,9 +7,12 @@ import logging
 from dataclasses import dataclass
 
 from agents.manager import AgentManager
+from agents.tools.audit import AuditLog
+from agents.tools.builtin import default_registry
 from backend.automation.scheduler import Scheduler
 from backend.config import Settings
 from backend.knowledge.service import KnowledgeService
+from backend.llm.gateway import ModelGateway
 from backend.llm.service import ModelService
 from backend.logging_setup import setup_logging
 from backend.storage import migrate
@@ -36,7 +39,9 @@ class Services:
         db = Database(settings.database_path)
         models = ModelService(settings)
         knowledge = KnowledgeService(settings, db)
-        agents = AgentManager(settings, db, models, knowledge)
+        gateway = ModelGateway(models.upstream, settings.tool_calls)
+        tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
+        agents = AgentManager(settings, db, models, knowledge, gateway, tools, AuditLog(db))
         interrupted = agents.recover()
         if interrupted:
             log.warning("%d run(s) were interrupted by the last shutdown", interrupted)
@@ -53,6 +58,8 @@ class Services:
     async def stop(self) -> None:
         self.scheduler.stop()
         await self.agents.shutdown()
+        if self.agents.gateway is not None:
+            await asyncio.to_thread(self.agents.gateway.stop)
         if self.knowledge is not None:
             await asyncio.to_thread(self.knowledge.stop)
         await self.models.stop()

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,14 +67,22 @@ def settings(make_settings: SettingsFactory) -> Settings:
     return make_settings()
 
 
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The app in-process, lifespan started, as an async HTTP client."""
+@asynccontextmanager
+async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app for ``settings`` in-process, lifespan started, as an async HTTP client."""
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            http.app = app  # type: ignore[attr-defined]  # so tests can reach app.state
             yield http
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process, lifespan started, as an async HTTP client."""
+    async with client_for(settings) as http:
+        yield http
 
 
 def free_port() -> int:

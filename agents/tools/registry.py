@@ -3,8 +3,9 @@
 A tool is a name, a description, a JSON schema for its arguments and a plain function. The
 registry checks the arguments against the schema, runs the function, records the call (run,
 tool, arguments, result size, duration, error) and announces it as ``tool_call`` and
-``tool_result`` run events. The framework adapters in ``agents.tools.adapters`` wrap
-``ToolRegistry.call`` so LangChain, smolagents and AutoGen all go through this one door.
+``tool_result`` run events. The framework adapters (``agents.tools.for_langchain``,
+``for_smolagents``, ``for_autogen``) wrap ``ToolRegistry.call``, so LangChain, smolagents and
+AutoGen all go through this one door.
 """
 
 from __future__ import annotations

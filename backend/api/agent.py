@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
+from fastapi import Query as Param
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from agents.events import RunEvent
 from agents.manager import ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
-from backend.storage import runs
+from backend.storage import runs, tool_calls
 
 router = APIRouter(prefix="/api/agent", tags=["agent"], dependencies=[Authorized])
 
@@ -102,6 +105,73 @@ async def _stream(run: ActiveRun, seen: list[RunEvent]) -> AsyncIterator[str]:
         yield event.sse()
     async for event in run.follow(after=len(seen)):
         yield event.sse()
+
+
+@router.get("/runs")
+def list_runs(
+    services: ServicesDep,
+    limit: int = Param(default=50, ge=1, le=500),
+    engine: str | None = None,
+) -> dict[str, Any]:
+    """The latest runs, newest first."""
+    with services.db.session() as session:
+        return {"runs": [runs.as_dict(r) for r in runs.recent(session, limit, engine)]}
+
+
+@router.get("/engines")
+def engines(services: ServicesDep) -> dict[str, Any]:
+    """Each engine's state (idle or working) and its record: runs, success rate, p50/p95."""
+    with services.db.session() as session:
+        stats = runs.engine_stats(session)
+    empty = {"runs": 0, "completed": 0, "success_rate": None, "p50_seconds": None}
+    return {
+        "engines": [
+            {"engine": name, "state": state, **(stats.get(name) or {**empty, "p95_seconds": None})}
+            for name, state in services.agents.engine_states().items()
+        ],
+        "queued": len(services.agents.waiting),
+    }
+
+
+def _tool_calls(session: Session, run_id: str) -> list[dict[str, Any]]:
+    return [tool_calls.as_dict(call) for call in tool_calls.list_for_run(session, run_id)]
+
+
+@router.get("/runs/{run_id}/tools")
+def run_tool_calls(run_id: str, services: ServicesDep) -> dict[str, Any]:
+    """The audited tool calls of a run, in order."""
+    with services.db.session() as session:
+        if runs.get(session, run_id) is None:
+            raise HTTPException(404, f"Run {run_id} does not exist")
+        return {"tool_calls": _tool_calls(session, run_id)}
+
+
+@router.get("/runs/{run_id}/export", response_model=None)
+def export_run(
+    run_id: str, services: ServicesDep, format: Literal["json", "md"] = "json"
+) -> Response:
+    """The run's whole transcript as a JSON or Markdown download."""
+    with services.db.session() as session:
+        run = runs.get(session, run_id)
+        if run is None:
+            raise HTTPException(404, f"Run {run_id} does not exist")
+        events = runs.events(session, run_id)
+        if format == "md":
+            content = runs.as_markdown(run, events)
+            media = "text/markdown; charset=utf-8"
+        else:
+            transcript = {
+                **runs.as_dict(run),
+                "events": [
+                    RunEvent(e.run_id, e.seq, e.type, e.agent, dict(e.data), e.ts).to_dict()  # type: ignore[arg-type]
+                    for e in events
+                ],
+                "tool_calls": _tool_calls(session, run_id),
+            }
+            content = json.dumps(transcript, ensure_ascii=False, indent=2)
+            media = "application/json"
+    disposition = f'attachment; filename="run-{run_id}.{format}"'
+    return Response(content, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @router.get("/runs/{run_id}")

@@ -1,20 +1,43 @@
-"""``/api/conversations``: list, read, rename and delete chats."""
+"""``/api/conversations``: list, read, rename, clear, export and delete chats."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from backend.api.deps import Authorized, ServicesDep
 from backend.storage import conversations
+from backend.storage.models import Conversation
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"], dependencies=[Authorized])
 
 
 class Rename(BaseModel):
     title: str = Field(min_length=1, max_length=200)
+
+
+ExportFormat = Annotated[
+    Literal["md", "json"], Query(alias="format", description="md (Markdown) or json")
+]
+MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "json": "application/json"}
+
+
+def slugify(title: str) -> str:
+    """A file name from a title: "Hello, Wörld!" → hello-world (ASCII, digits, dashes)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "conversation"
+
+
+def _found(conversation: Conversation | None, conversation_id: str) -> Conversation:
+    if conversation is None:
+        raise HTTPException(404, f"Conversation {conversation_id} does not exist")
+    return conversation
 
 
 @router.get("")
@@ -54,3 +77,31 @@ def delete_conversation(conversation_id: str, services: ServicesDep) -> Response
         if not conversations.remove(session, conversation_id):
             raise HTTPException(404, f"Conversation {conversation_id} does not exist")
     return Response(status_code=204)
+
+
+@router.post("/{conversation_id}/clear")
+def clear_conversation(conversation_id: str, services: ServicesDep) -> dict[str, Any]:
+    """Delete a conversation's messages and keep the (now empty) conversation."""
+    with services.db.session() as session:
+        conversation = _found(conversations.get(session, conversation_id), conversation_id)
+        conversations.clear(session, conversation)
+        return conversations.summary(conversation, 0)
+
+
+@router.get("/{conversation_id}/export")
+def export_conversation(
+    conversation_id: str, services: ServicesDep, fmt: ExportFormat = "md"
+) -> Response:
+    """Download a conversation as a Markdown transcript or as JSON (the same data as GET)."""
+    with services.db.session() as session:
+        conversation = _found(conversations.get(session, conversation_id), conversation_id)
+        if fmt == "md":
+            content = conversations.markdown(conversation)
+        else:
+            content = json.dumps(conversations.detail(conversation), ensure_ascii=False, indent=2)
+        filename = f"{slugify(conversation.title)}.{fmt}"
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

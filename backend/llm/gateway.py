@@ -232,6 +232,9 @@ class ModelGateway:
             return _error(503, str(error), "model_unavailable")
         if upstream.model:
             body["model"] = upstream.model
+        if "max_completion_tokens" in body and "max_tokens" not in body:
+            # Newer OpenAI clients send the new name; not every local server knows it.
+            body["max_tokens"] = body.pop("max_completion_tokens")
         tools = body.get("tools") or None
         if tools or not body.get("stream"):
             return await self._whole(body, tools, upstream, budget)

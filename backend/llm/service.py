@@ -11,6 +11,7 @@ from backend.config import LLMProvider, Settings
 from backend.llm.client import ChatClient, ClientOptions
 from backend.llm.embedded import EmbeddedServer
 from backend.llm.errors import ModelUnavailable
+from backend.llm.gateway import Upstream
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,11 @@ class ModelService:
                 )
             )
         return self._client
+
+    def upstream(self) -> Upstream:
+        """Where the model gateway forwards agent calls; raises ModelUnavailable when down."""
+        client = self.client()
+        return Upstream(client.options.base_url, self.settings.llm_api_key, self.model_name)
 
     async def check(self) -> bool:
         """Probe the model server and update the state; True when it answers."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -113,3 +114,36 @@ def remove(session: Session, conversation_id: str) -> bool:
     """Delete a conversation and its messages; False when it did not exist."""
     result = session.execute(delete(Conversation).where(Conversation.id == conversation_id))
     return bool(getattr(result, "rowcount", 0))
+
+
+def clear(session: Session, conversation: Conversation) -> int:
+    """Delete a conversation's messages but keep the conversation; how many were deleted."""
+    result = session.execute(delete(Message).where(Message.conversation_id == conversation.id))
+    conversation.updated_at = utcnow()
+    session.flush()
+    # The bulk delete bypasses the relationship, so load it afresh when it is next read.
+    session.expire(conversation, ["messages"])
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _when(moment: datetime) -> str:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def markdown(conversation: Conversation) -> str:
+    """A readable transcript: title, dates, then each message with who wrote it and when."""
+    lines = [
+        f"# {conversation.title}",
+        "",
+        f"- Started: {_when(conversation.created_at)}",
+        f"- Last active: {_when(conversation.updated_at)}",
+        f"- Messages: {len(conversation.messages)}",
+    ]
+    for message in conversation.messages:
+        heading = f"## {message.role.capitalize()} · {_when(message.created_at)}"
+        if message.role == "assistant" and message.run_id:
+            heading += f" · run `{message.run_id}`"
+        lines += ["", heading, "", message.content.rstrip()]
+    return "\n".join(lines) + "\n"

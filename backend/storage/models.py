@@ -149,3 +149,37 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ToolCall(Base):
+    """One audited tool call: who called what, with which arguments, and how it went.
+
+    ``run_id`` is not a foreign key so calls made outside a run (scheduled tasks, tests) are
+    recorded too.
+    """
+
+    __tablename__ = "tool_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    agent: Mapped[str] = mapped_column(String(64), default="")
+    tool: Mapped[str] = mapped_column(String(64))
+    arguments: Mapped[dict[str, object]] = mapped_column(JSON)
+    result_chars: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Memory(Base):
+    """A long-term note an agent chose to remember; ``embedding`` is float32 bytes or empty."""
+
+    __tablename__ = "memories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

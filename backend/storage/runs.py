@@ -91,3 +91,75 @@ def as_dict(run: Run) -> dict[str, Any]:
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
     }
+
+
+def recent(session: Session, limit: int = 50, engine: str | None = None) -> list[Run]:
+    """The latest runs, newest first, optionally of one engine."""
+    query = select(Run).order_by(Run.started_at.desc()).limit(limit)
+    if engine:
+        query = query.where(Run.engine == engine)
+    return list(session.scalars(query).all())
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
+
+
+def engine_stats(session: Session, window: int = 500) -> dict[str, dict[str, Any]]:
+    """Per engine over its last ``window`` finished runs: count, success rate, p50/p95 s."""
+    finished = session.execute(
+        select(Run.engine, Run.status, Run.started_at, Run.finished_at)
+        .where(Run.finished_at.is_not(None))
+        .order_by(Run.started_at.desc())
+    ).all()
+    grouped: dict[str, list[tuple[str, float]]] = {}
+    for engine, status, started, ended in finished:
+        rows = grouped.setdefault(engine, [])
+        if ended is not None and len(rows) < window:
+            rows.append((status, (ended - started).total_seconds()))
+    stats: dict[str, dict[str, Any]] = {}
+    for engine, rows in grouped.items():
+        seconds = [s for _, s in rows]
+        done = sum(1 for status, _ in rows if status == "completed")
+        stats[engine] = {
+            "runs": len(rows),
+            "completed": done,
+            "success_rate": round(done / len(rows), 3),
+            "p50_seconds": _percentile(seconds, 0.5),
+            "p95_seconds": _percentile(seconds, 0.95),
+        }
+    return stats
+
+
+def as_markdown(run: Run, events: list[RunEventRecord]) -> str:
+    """A run's transcript as Markdown: the question, every step, and how it ended."""
+    lines = [
+        f"# Run {run.id}",
+        "",
+        f"- mode: {run.mode}, engine: {run.engine}, status: {run.status}",
+        f"- started: {run.started_at.isoformat()}",
+        f"- finished: {run.finished_at.isoformat() if run.finished_at else '-'}",
+        "",
+        "## Prompt",
+        "",
+        run.prompt,
+        "",
+        "## Steps",
+        "",
+    ]
+    for event in events:
+        data = dict(event.data)
+        if event.type == "tool_call":
+            detail = f"`{data.get('tool')}` {data.get('arguments')}"
+        elif event.type == "tool_result":
+            detail = f"`{data.get('tool')}` → {data.get('error') or data.get('result', '')}"
+        elif event.type == "step" and data.get("kind") == "code":
+            detail = f"\n\n```python\n{data.get('code', '')}\n```\n\n{data.get('output', '')}"
+        else:
+            detail = str(data.get("text") or data.get("message") or data.get("reason") or "")
+        lines.append(f"{event.seq}. **{event.type}** ({event.agent}) {detail}".rstrip())
+    lines += ["", "## Answer", "", run.answer or f"_(none: {run.error or run.status})_", ""]
+    return "\n".join(lines)

@@ -1,6 +1,7 @@
 """POST /api/agent/query in chat mode, against the scripted fake model."""
 
 import httpx
+import pytest
 
 from backend.llm.fake_server import FakeOpenAIServer
 from tests.conftest import SettingsFactory, free_port
@@ -77,10 +78,17 @@ async def test_unknown_conversation_is_404(client: httpx.AsyncClient) -> None:
     assert "does not exist" in response.json()["detail"]
 
 
-async def test_unavailable_mode_is_422(client: httpx.AsyncClient) -> None:
+async def test_unavailable_mode_is_422(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in a build whose team engine (and its framework) is not installed.
+    import agents.routing
+
+    monkeypatch.setattr(agents.routing, "installed", lambda engine: engine != "team")
     response = await client.post("/api/agent/query", json={"prompt": "hi", "mode": "team"})
     assert response.status_code == 422
-    assert "team" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "mode 'team' is not available" in detail and "single" in detail
 
 
 async def test_model_error_is_reported_as_502(

@@ -1,0 +1,312 @@
+"""``/v1``: the OpenAI-compatible API, so any OpenAI client can talk to AgentDesk's agents.
+
+Each available agent mode is a model (``agentdesk-chat``, ``agentdesk-auto``, …) and a chat
+completion is one agent run, recorded as a conversation like any other. Errors use OpenAI's shape
+``{"error": {"message", "type", "code"}}`` so OpenAI clients raise their usual exceptions; the
+route class below converts them here, leaving the app's ``{"detail"}`` handlers untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from agents.events import RunEvent
+from agents.manager import AVAILABLE_MODES, MODES, ModeUnavailable, UnknownConversation
+from agents.runs import ActiveRun
+from backend.api.deps import Authorized, ServicesDep
+
+log = logging.getLogger(__name__)
+
+MODEL_PREFIX = "agentdesk-"
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+# OpenAI model objects carry a creation time; the time this process started is honest enough.
+STARTED = int(time.time())
+
+
+class OpenAIError(Exception):
+    """An error answered in OpenAI's shape with an HTTP status."""
+
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+    def body(self) -> dict[str, Any]:
+        if self.status == 401:
+            kind = "authentication_error"
+        elif self.status >= 500:
+            kind = "server_error"
+        else:
+            kind = "invalid_request_error"
+        return {"error": {"message": self.message, "type": kind, "code": self.code}}
+
+    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status, headers=headers)
+
+
+def _validation_message(error: RequestValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "request"
+        problems.append(f"{field}: {item.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(problems)
+
+
+class OpenAIRoute(APIRoute):
+    """Answers every error of its route, including auth and validation, in OpenAI's shape."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except OpenAIError as error:
+                return error.response()
+            except RequestValidationError as error:
+                # OpenAI answers malformed requests with 400, and its clients expect that.
+                return OpenAIError(400, _validation_message(error), "invalid_request").response()
+            except StarletteHTTPException as error:
+                code = "invalid_api_key" if error.status_code == 401 else None
+                return OpenAIError(error.status_code, str(error.detail), code).response(
+                    dict(error.headers or {})
+                )
+            except Exception:
+                log.exception("unhandled error on %s %s", request.method, request.url.path)
+                message = "Something went wrong inside AgentDesk; the log has the details."
+                return OpenAIError(500, message).response()
+
+        return guarded
+
+
+router = APIRouter(
+    prefix="/v1", tags=["openai"], dependencies=[Authorized], route_class=OpenAIRoute
+)
+
+
+class ChatMessage(BaseModel):
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class AgentDeskOptions(BaseModel):
+    """AgentDesk's extension to the request body (``extra_body={"agentdesk": {...}}``)."""
+
+    use_knowledge: bool = True
+    conversation_id: str | None = None
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+
+
+class ChatRequest(BaseModel):
+    """An OpenAI chat-completions request; fields AgentDesk does not use are ignored."""
+
+    model: str
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    user: str | None = None
+    agentdesk: AgentDeskOptions = Field(default_factory=AgentDeskOptions)
+
+
+def model_card(mode: str) -> dict[str, Any]:
+    return {
+        "id": MODEL_PREFIX + mode,
+        "object": "model",
+        "created": STARTED,
+        "owned_by": "agentdesk",
+    }
+
+
+def mode_for(model: str) -> str:
+    """The agent mode a model id names: ``agentdesk-chat`` or plainly ``chat``."""
+    mode = model.strip().lower().removeprefix(MODEL_PREFIX)
+    if mode in AVAILABLE_MODES:
+        return mode
+    available = ", ".join(MODEL_PREFIX + m for m in AVAILABLE_MODES)
+    if mode in MODES:
+        message = f"The model '{model}' is not available yet; use one of: {available}"
+    else:
+        message = f"The model '{model}' does not exist; use one of: {available}"
+    raise OpenAIError(404, message, "model_not_found")
+
+
+def _text(content: str | list[dict[str, Any]] | None) -> str:
+    if isinstance(content, list):
+        return " ".join(str(p["text"]) for p in content if isinstance(p.get("text"), str))
+    return content or ""
+
+
+def prompt_from(messages: list[ChatMessage], limit: int) -> str:
+    """The last user message, checked like a prompt to ``/api/agent/query``."""
+    users = [m for m in messages if m.role == "user"]
+    text = _text(users[-1].content).strip() if users else ""
+    if not text:
+        raise OpenAIError(
+            400, "The prompt is empty: the last user message has no text.", "empty_prompt"
+        )
+    if len(text) > limit:
+        raise OpenAIError(
+            413,
+            f"The prompt is {len(text):,} characters long; the limit is {limit:,} "
+            "(AGENTDESK_MAX_PROMPT_CHARS). Shorten it or attach the text as a document.",
+            "prompt_too_long",
+        )
+    return text
+
+
+def history_from(messages: list[ChatMessage]) -> list[dict[str, str]]:
+    """The user and assistant turns before the last user message, as the engines take them."""
+    last = max((i for i, m in enumerate(messages) if m.role == "user"), default=0)
+    return [
+        {"role": m.role, "content": _text(m.content)}
+        for m in messages[:last]
+        if m.role in ("user", "assistant") and _text(m.content).strip()
+    ]
+
+
+def usage_from(data: dict[str, Any]) -> dict[str, int]:
+    """Token counts from a completed run, zeros when the model did not report them."""
+    raw = data.get("usage") or {}
+    prompt = int(raw.get("prompt_tokens") or 0)
+    completion = int(raw.get("completion_tokens") or 0)
+    total = int(raw.get("total_tokens") or prompt + completion)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total}
+
+
+def run_info(run: ActiveRun, end: RunEvent) -> dict[str, Any]:
+    """The ``agentdesk`` extension of a response: where the run is recorded and what it used."""
+    return {
+        "run_id": run.run_id,
+        "conversation_id": run.conversation_id,
+        "mode": run.mode,
+        "engine": run.engine,
+        "status": end.type,
+        "sources": end.data.get("sources", []),
+    }
+
+
+def run_error(event: RunEvent) -> OpenAIError:
+    status = int(event.data.get("status", 500))
+    return OpenAIError(status, str(event.data.get("message", "the run failed")), "run_failed")
+
+
+@router.get("/models")
+def list_models() -> dict[str, Any]:
+    """The agent modes this build offers, as OpenAI models."""
+    return {"object": "list", "data": [model_card(mode) for mode in AVAILABLE_MODES]}
+
+
+@router.get("/models/{model}")
+def get_model(model: str) -> dict[str, Any]:
+    """One model, or 404 when the mode does not exist or is not available."""
+    return model_card(mode_for(model))
+
+
+@router.post("/chat/completions", response_model=None)
+async def chat_completions(body: ChatRequest, services: ServicesDep) -> Any:
+    """Answer the last user message with an agent run; with ``stream``, as SSE chunks.
+
+    Earlier user and assistant messages are the conversation so far (or, with
+    ``agentdesk.conversation_id``, the stored conversation is continued instead).
+    ``temperature`` and ``max_tokens`` follow AgentDesk's settings.
+    """
+    mode = mode_for(body.model)
+    model = MODEL_PREFIX + mode
+    prompt = prompt_from(body.messages, services.settings.max_prompt_chars)
+    options = body.agentdesk
+    try:
+        history = None if options.conversation_id else history_from(body.messages)
+        run = await services.agents.submit(
+            prompt, options.conversation_id, mode, options.use_knowledge, history
+        )
+    except UnknownConversation as error:
+        raise OpenAIError(404, str(error), "conversation_not_found") from None
+    except ModeUnavailable as error:
+        raise OpenAIError(404, str(error), "model_not_found") from None
+    # Wait for the first event past "started": a model that is down is then a proper HTTP error.
+    seen: list[RunEvent] = []
+    async for event in run.follow():
+        seen.append(event)
+        if event.type != "started":
+            break
+    if seen[-1].type == "error":
+        raise run_error(seen[-1])
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        chunks = _chunks(run, model, seen, include_usage)
+        return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
+    events = seen + [e async for e in run.follow(after=len(seen))]
+    end = events[-1]
+    if end.type == "error":
+        raise run_error(end)
+    return {
+        "id": f"chatcmpl-{run.run_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": end.data.get("answer", "")},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": usage_from(end.data),
+        "agentdesk": run_info(run, end),
+    }
+
+
+def _sse(payload: dict[str, Any]) -> str:
+    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+async def _chunks(
+    run: ActiveRun, model: str, seen: list[RunEvent], include_usage: bool
+) -> AsyncIterator[str]:
+    """The run as ``chat.completion.chunk`` SSE messages, ending with ``[DONE]``."""
+    created = int(time.time())
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {
+            "id": f"chatcmpl-{run.run_id}",
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+
+    async def events() -> AsyncIterator[RunEvent]:
+        for event in seen:
+            yield event
+        async for event in run.follow(after=len(seen)):
+            yield event
+
+    yield _sse(chunk({"role": "assistant", "content": ""}))
+    async for event in events():
+        if event.type == "token":
+            yield _sse(chunk({"content": str(event.data.get("text", ""))}))
+        elif event.type == "error":
+            yield _sse(run_error(event).body())
+        elif event.terminal:
+            final = chunk({}, "stop")
+            final["agentdesk"] = run_info(run, event)
+            yield _sse(final)
+            if include_usage:
+                yield _sse({**chunk({}), "choices": [], "usage": usage_from(event.data)})
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,200 @@
+"""The AgentManager through the API: routing, engines behind the model gateway, audited tool
+calls, budgets, fallbacks, the run queue and stopping; the fake model over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from agents.engines.base import RunContext
+from agents.routing import auto_route, installed
+from backend.llm.fake_server import FakeOpenAIServer
+from tests.conftest import SettingsFactory, client_for
+
+NEEDS_CODE = pytest.mark.skipif(not installed("code"), reason="the code engine is not installed")
+
+
+def services_of(client: httpx.AsyncClient) -> Any:
+    return client.app.state.services  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "mode"),
+    [
+        ("What is the capital of France?", "chat"),
+        pytest.param("Write a python function that reverses a string", "code", marks=NEEDS_CODE),
+        pytest.param("List the prime numbers below 30", "code", marks=NEEDS_CODE),
+        ("First find the report, then compare it with last year's", "team"),
+        ("What is 17 * 23?", "single"),
+        ("Save a note that the meeting is on Friday", "single"),
+        ("What time is it?", "single"),
+    ],
+)
+def test_auto_routes_by_simple_rules_and_says_why(prompt: str, mode: str) -> None:
+    chosen = auto_route(prompt)
+    assert chosen.mode == mode
+    assert chosen.reason.startswith("auto: ") and chosen.reason.endswith(f"→ {mode}")
+
+
+async def test_team_run_uses_a_real_tool_through_the_gateway_and_is_audited(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "How much is 6 times 7", "reply": "1. Use the calculator.", "times": 1},
+            {
+                "match": "calculator",
+                "reply": '```json\n{"name": "calculator", "arguments": {"expression": "6*7"}}\n```',
+                "times": 1,
+            },
+            {"match": "calculator", "reply": "The calculator says 42.", "times": 1},
+            {"match": "says 42", "reply": "FINAL ANSWER: 42"},
+        ]
+    )
+    response = await client.post(
+        "/api/agent/query",
+        json={"prompt": "How much is 6 times 7?", "mode": "team", "use_knowledge": False},
+    )
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["answer"] == "42" and body["engine"] == "team"
+    steps = body["steps"]
+    agents = [s["agent"] for s in steps if s["type"] == "step"]
+    assert agents == ["Planner", "Executor", "Planner"]
+    # The model wrote its call as fenced JSON; the gateway made it a real tool call.
+    (call,) = [s for s in steps if s["type"] == "tool_call"]
+    assert call["data"] == {"tool": "calculator", "arguments": {"expression": "6*7"}}
+    (result,) = [s for s in steps if s["type"] == "tool_result"]
+    assert result["data"]["result"] == "42"
+    progress = [s["data"] for s in steps if s["type"] == "progress"]
+    assert progress and progress[-1]["model_calls"] == 4 and progress[-1]["tokens"] > 0
+
+    audited = (await client.get(f"/api/agent/runs/{body['run_id']}/tools")).json()
+    assert [(c["tool"], c["agent"], c["error"]) for c in audited["tool_calls"]] == [
+        ("calculator", "Executor", None)
+    ]
+    markdown = (await client.get(f"/api/agent/runs/{body['run_id']}/export?format=md")).text
+    assert "`calculator`" in markdown and "## Answer\n\n42" in markdown
+    exported = (await client.get(f"/api/agent/runs/{body['run_id']}/export")).json()
+    assert exported["status"] == "completed"
+    assert [e["seq"] for e in exported["events"]] == sorted(e["seq"] for e in exported["events"])
+
+
+async def test_token_budget_stops_the_run_with_the_reason(
+    make_settings: SettingsFactory, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "1. Think more.", "usage": {"prompt_tokens": 400}}])
+    async with client_for(make_settings(agent_max_tokens=500)) as client:
+        body = (
+            await client.post(
+                "/api/agent/query",
+                json={"prompt": "ponder", "mode": "team", "use_knowledge": False},
+            )
+        ).json()
+    assert body["status"] == "stopped"
+    last = body["steps"][-1]
+    assert last["type"] == "stopped"
+    assert last["data"]["message"] == "the run used its budget of 500 tokens"
+    # Two calls of about 400 tokens each: the third was refused before reaching the model.
+    assert len(fake.requests) == 2
+
+
+class Broken:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    async def run(self, context: RunContext) -> str:
+        raise RuntimeError(f"{self.name} engine is broken")
+
+
+async def test_a_failing_engine_falls_back_and_says_so(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    manager = services_of(client).agents
+    manager.engines["team"] = Broken("team")
+    manager.engines["single"] = Broken("single")
+    fake.set_rules([{"match": "hello", "reply": "Plain hello."}])
+    body = (await client.post("/api/agent/query", json={"prompt": "hello", "mode": "team"})).json()
+    assert body["answer"] == "Plain hello."
+    fallbacks = [s["data"] for s in body["steps"] if s["data"].get("kind") == "fallback"]
+    assert [(f["from"], f["to"]) for f in fallbacks] == [("team", "single"), ("single", "chat")]
+    assert "team engine is broken" in fallbacks[0]["reason"]
+
+
+async def test_runs_beyond_the_limit_wait_in_a_queue(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"match": "slow", "reply": "done slowly", "delay": 0.5}])
+    first = await services_of(client).agents.submit("slow one", None, "chat", False)
+    second = await services_of(client).agents.submit("slow two", None, "chat", False)
+    events = [e async for e in second.follow()]
+    queued = [e.data for e in events if e.type == "progress" and e.data.get("state") == "queued"]
+    assert queued == [{"state": "queued", "position": 1}]
+    assert events[-1].type == "completed"
+    assert [e.type async for e in first.follow()][-1] == "completed"
+
+
+async def test_stop_ends_an_agent_run_at_once_and_keeps_it(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "too late", "delay": 600}])
+    manager = services_of(client).agents
+    run = await manager.submit("think about it", None, "team", False)
+    while not fake.requests:  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+    response = await client.post(f"/api/agent/runs/{run.run_id}/stop")
+    assert response.json() == {"run_id": run.run_id, "stopped": True}
+    # The stop call waits (at most two seconds) for the run to end: it has ended.
+    assert run.run_id not in manager.active
+    record = (await client.get(f"/api/agent/runs/{run.run_id}")).json()
+    assert record["status"] == "stopped" and record["error"] == "stopped by the user"
+    engines = (await client.get("/api/agent/engines")).json()["engines"]
+    team = next(e for e in engines if e["engine"] == "team")
+    assert team["state"] == "idle" and team["runs"] == 1 and team["success_rate"] == 0.0
+
+
+async def test_engines_report_state_and_record(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    for prompt in ("one", "two"):
+        await client.post("/api/agent/query", json={"prompt": prompt, "mode": "chat"})
+    listing = (await client.get("/api/agent/engines")).json()
+    chat = next(e for e in listing["engines"] if e["engine"] == "chat")
+    assert chat["runs"] == 2 and chat["success_rate"] == 1.0 and chat["state"] == "idle"
+    assert chat["p50_seconds"] is not None and chat["p95_seconds"] >= chat["p50_seconds"]
+    runs = (await client.get("/api/agent/runs?limit=1")).json()["runs"]
+    assert len(runs) == 1 and runs[0]["prompt"] == "two"
+
+
+async def test_single_run_writes_a_file_in_the_workspace_only(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    write = {"name": "write_file", "arguments": {"path": "notes/todo.txt", "content": "buy milk"}}
+    escape = {"name": "write_file", "arguments": {"path": "../escape.txt", "content": "x"}}
+    fake.set_rules(
+        [
+            {"match": "Save my todo", "tool_calls": [write], "times": 1},
+            {"match": "Save my todo", "tool_calls": [escape], "times": 1},
+            {"match": "Save my todo", "reply": "Saved to notes/todo.txt."},
+        ]
+    )
+    body = (
+        await client.post(
+            "/api/agent/query",
+            json={"prompt": "Save my todo: buy milk", "mode": "single", "use_knowledge": False},
+        )
+    ).json()
+    assert body["answer"] == "Saved to notes/todo.txt." and body["engine"] == "single"
+    settings = services_of(client).settings
+    assert (settings.workspace_dir / "notes" / "todo.txt").read_text() == "buy milk"
+    assert not (settings.data_dir / "escape.txt").exists()
+    results = [s["data"] for s in body["steps"] if s["type"] == "tool_result"]
+    assert "error" not in results[0] and "outside" in results[1]["error"].lower()
+    # The refusal reached the model as the tool's answer.
+    assert any(
+        m["role"] == "tool" and "outside" in m["content"].lower()
+        for m in fake.requests[-1]["messages"]
+    )

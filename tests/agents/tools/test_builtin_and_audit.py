@@ -1,0 +1,104 @@
+"""The registry's tool list and schemas, calculator and clock through it, and the audit
+trail every call leaves (database rows and JSON log lines)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+import pytest
+
+from agents.tools.audit import AuditLog
+from agents.tools.registry import ToolCallRecord, ToolContext, ToolError, ToolRegistry
+from backend.storage import tool_calls
+from backend.storage.db import Database
+from backend.storage.models import ToolCall
+from tests.agents.tools.conftest import RUN_ID, Events
+
+NAMES = [
+    "search_knowledge",
+    "read_document",
+    "list_files",
+    "read_file",
+    "write_file",
+    "calculator",
+    "current_time",
+    "remember",
+    "recall",
+]
+
+
+def test_every_tool_is_described_for_a_small_model(registry: ToolRegistry) -> None:
+    assert [tool.name for tool in registry.tools] == NAMES
+    for tool in registry.tools:
+        assert 20 <= len(tool.description) <= 160, tool.name
+        schema = tool.parameters
+        assert schema["type"] == "object" and isinstance(schema["required"], list)
+        for name, spec in schema["properties"].items():
+            assert spec["type"] in {"string", "integer"} and spec["description"], name
+        assert set(schema["required"]) <= set(schema["properties"])
+    assert registry.get("current_time").parameters["properties"] == {}
+
+
+def test_calculator_through_the_registry(registry: ToolRegistry, context: ToolContext) -> None:
+    assert registry.call("calculator", {"expression": "2*(3+4)**2"}, context) == "98"
+    with pytest.raises(ToolError, match="only functions by name"):
+        registry.call("calculator", {"expression": "__import__('os').system('ls')"}, context)
+    with pytest.raises(ToolError, match="unknown function '__import__'"):
+        registry.call("calculator", {"expression": "__import__('os')"}, context)
+
+
+def test_current_time_is_local_with_weekday_and_timezone(
+    registry: ToolRegistry, context: ToolContext
+) -> None:
+    answer = registry.call("current_time", {}, context)
+    stamp = datetime.fromisoformat(answer.split("ISO 8601: ")[1])
+    assert stamp.tzinfo is not None
+    assert answer.startswith(f"{stamp:%A, %d %B %Y, %H:%M:%S} ")
+    offset = stamp.strftime("%z")
+    assert f"(UTC{offset[:3]}:{offset[3:]})" in answer
+
+
+def test_calls_are_audited_with_their_errors(
+    registry: ToolRegistry,
+    context: ToolContext,
+    db: Database,
+    events: Events,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="agentdesk.audit")
+    result = registry.call("calculator", {"expression": "6*7"}, context)
+    with pytest.raises(ToolError):
+        registry.call("write_file", {"path": "../out.txt", "content": "x" * 5000}, context)
+    with pytest.raises(ToolError, match="no tool named"):
+        registry.call("rm_rf", {}, context)
+    registry.call("current_time", {}, context.for_agent("Executor"))
+
+    with db.session() as session:
+        rows = [tool_calls.as_dict(row) for row in tool_calls.list_for_run(session, RUN_ID)]
+        assert tool_calls.list_for_run(session, "another-run") == []
+    assert [row["tool"] for row in rows] == ["calculator", "write_file", "rm_rf", "current_time"]
+    assert [row["agent"] for row in rows] == ["tester", "tester", "tester", "Executor"]
+    assert rows[0]["arguments"] == {"expression": "6*7"}
+    assert rows[0]["result_chars"] == len(result) and rows[0]["error"] is None
+    assert "outside the workspace" in rows[1]["error"]
+    assert rows[1]["result_chars"] == 0
+    content = rows[1]["arguments"]["content"]
+    assert content.startswith("x" * 1000) and content.endswith("[... 4000 more chars]")
+    assert "no tool named 'rm_rf'" in rows[2]["error"]
+    assert all(row["duration_ms"] >= 0 and row["created_at"] for row in rows)
+
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "agentdesk.audit"]
+    assert [line["tool"] for line in lines] == [row["tool"] for row in rows]
+    assert lines[1]["error"] == rows[1]["error"] and lines[1]["run_id"] == RUN_ID
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["tool_call", "tool_result"] * 4
+
+
+def test_audit_log_records_calls_outside_a_run(db: Database) -> None:
+    audit = AuditLog(db)
+    audit(ToolCallRecord(None, "recall", {"query": "x"}, 10, 1.5, None, agent=""))
+    with db.session() as session:
+        row = session.query(ToolCall).one()
+        assert (row.run_id, row.tool, row.result_chars) == (None, "recall", 10)
