@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import logging.handlers
@@ -45,6 +46,24 @@ def setup_logging(logs_dir: Path, level: str = "INFO", filename: str = "agentdes
     file_handler.setFormatter(JsonFormatter())
     setattr(file_handler, _MARK, True)
     root.addHandler(file_handler)
-    for noisy in ("httpx", "httpcore", "alembic.runtime.migration"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "alembic.runtime.migration",
+        "autogen_core",
+        "autogen_agentchat",
+        "smolagents",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    stops = logging.getLogger("autogen_core")
+    if not any(isinstance(f, _HideStoppedRuns) for f in stops.filters):
+        stops.addFilter(_HideStoppedRuns())
     return path
+
+
+class _HideStoppedRuns(logging.Filter):
+    """AutoGen logs a traceback when a team run is stopped on purpose; that is not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, asyncio.CancelledError)
