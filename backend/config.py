@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+import pydantic_settings
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,36 @@ def is_loopback(host: str) -> bool:
 
 
 Port = Annotated[int, Field(ge=0, le=65535)]
+
+
+class McpServerEntry(BaseModel):
+    """One external MCP server whose tools the agents may use (``AGENTDESK_MCP_SERVERS``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    url: str = ""
+    command: list[str] = Field(default_factory=list)
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _tool_name_prefix(cls, value: str) -> str:
+        # The name starts the server's tool names (``<name>__<tool>``), which models restrict.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
+            raise ValueError(
+                f"MCP server name {value!r}: use 1 to 32 letters, digits, '_' or '-' "
+                "(it starts the names of its tools)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> McpServerEntry:
+        if bool(self.url) == bool(self.command):
+            raise ValueError(f"MCP server {self.name!r}: give either 'url' or 'command'")
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"MCP server {self.name!r}: 'url' must start with http:// or https://")
+        return self
 
 
 class Settings(BaseSettings):
@@ -108,6 +140,9 @@ class Settings(BaseSettings):
     api_token: str = ""
     allowed_hosts: list[str] = Field(default_factory=list)
 
+    mcp_server: bool = True
+    mcp_servers: list[McpServerEntry] = Field(default_factory=list)
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -122,6 +157,15 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("mcp_servers")
+    @classmethod
+    def _unique_names(cls, value: list[McpServerEntry]) -> list[McpServerEntry]:
+        names = [entry.name for entry in value]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"each MCP server needs its own name; used twice: {', '.join(twice)}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -202,6 +246,13 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(describe_errors(error)) from None
+    except pydantic_settings.SettingsError as error:
+        # A list or JSON setting that is not valid JSON (e.g. a trailing comma).
+        field = str(error).partition('field "')[2].partition('"')[0]
+        name = f"AGENTDESK_{field.upper()}" if field else "a setting"
+        raise SettingsError(
+            f"Invalid configuration:\n  {name}: is not valid JSON ({error.__cause__ or error})"
+        ) from None
 
 
 @lru_cache(maxsize=1)

@@ -53,6 +53,8 @@ def setup_logging(logs_dir: Path, level: str = "INFO", filename: str = "agentdes
         "autogen_core",
         "autogen_agentchat",
         "smolagents",
+        "mcp",
+        "httpx2",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     stops = logging.getLogger("autogen_core")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import __version__
-from backend.api import agent, conversations, errors, health, knowledge, openai_compat
+from backend.api import agent, conversations, errors, health, knowledge, mcp_server, openai_compat
 from backend.config import Settings, get_settings
 from backend.security import HostGuard
 from backend.services import Services
@@ -43,13 +43,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API app; services start in its lifespan and stop when it ends."""
     apply_offline_env()
     settings = settings or get_settings()
+    mcp: mcp_server.McpEndpoint | None = None  # mounted below, once the app exists
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await Services.start(settings)
         app.state.services = services
         try:
-            yield
+            async with mcp.running(services) if mcp is not None else nullcontext():
+                yield
         finally:
             await services.stop()
             app.state.services = None
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router)
+    mcp = mcp_server.mount(app, settings, own_origins(settings))
     app.add_middleware(
         CORSMiddleware,
         allow_origins=own_origins(settings),

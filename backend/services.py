@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from agents.manager import AgentManager
 from agents.tools.audit import AuditLog
 from agents.tools.builtin import default_registry
+from agents.tools.mcp_sources import add_mcp_tools
 from backend.automation.scheduler import Scheduler
 from backend.config import Settings
 from backend.knowledge.service import KnowledgeService
@@ -41,6 +42,7 @@ class Services:
         knowledge = KnowledgeService(settings, db)
         gateway = ModelGateway(models.upstream, settings.tool_calls)
         tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
+        await asyncio.to_thread(add_mcp_tools, tools, settings)
         agents = AgentManager(settings, db, models, knowledge, gateway, tools, AuditLog(db))
         interrupted = agents.recover()
         if interrupted:

@@ -101,3 +101,11 @@ def test_configuration_doc_lists_every_setting() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
     for name in Settings.model_fields:
         assert f"`AGENTDESK_{name.upper()}`" in doc, f"{name} missing from configuration.md"
+
+
+def test_a_list_setting_that_is_not_json_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AGENTDESK_ALLOWED_HOSTS", '["desk.lan",]')
+    with pytest.raises(SettingsError, match="AGENTDESK_ALLOWED_HOSTS: is not valid JSON"):
+        load_settings(_env_file=None)
