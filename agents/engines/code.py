@@ -1,0 +1,252 @@
+"""The code engine: a smolagents CodeAgent that answers by writing Python, run in the sandbox.
+
+smolagents is imported when a run starts, never at import time. The agent is synchronous, so it
+runs in a worker thread and reports each step through ``RunContext.emit_from_thread``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from functools import cache
+from typing import Any
+
+from agents.engines.base import EngineStopped, RunContext
+from agents.knowledge import grounded_prompt
+from agents.prompts import PROMPTS_DIR
+from backend.llm.errors import ModelError, ModelUnavailable
+
+# This many steps in a row without code to run: the model is not following the format.
+PARSE_FAILURE_LIMIT = 3
+# How often the waiting run looks at its ``cancelled`` flag.
+CANCEL_POLL_SECONDS = 0.05
+# How long a cancelled run waits for its worker thread to notice: enough for code and tools;
+# a model call in flight may take longer and then fails (its client is closed).
+STOP_GRACE_SECONDS = 1.0
+# Where the model's thought ends: a code block (tags or a markdown fence) opens or closes.
+_CODE_MARK = re.compile(r"<code>|</code>|```")
+
+
+@cache
+def _prompt_templates_text() -> str:
+    return (PROMPTS_DIR / "code_agent.yaml").read_text(encoding="utf-8")
+
+
+def prompt_templates() -> dict[str, Any]:
+    """The code agent's smolagents prompt templates, from agents/prompts/code_agent.yaml."""
+    import yaml
+
+    templates: dict[str, Any] = yaml.safe_load(_prompt_templates_text())
+    return templates
+
+
+def task_text(context: RunContext) -> str:
+    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt."""
+    question = (
+        grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
+    )
+    if not context.history:
+        return question
+    said = "\n".join(f"{turn['role']}: {turn['content']}" for turn in context.history)
+    return f"The conversation so far:\n{said}\n\nThe task:\n{question}"
+
+
+def thought_text(model_output: str | None) -> str:
+    """The model's reasoning before its code, without the ``Thought:`` label."""
+    text = _CODE_MARK.split(model_output or "", maxsplit=1)[0].strip()
+    return text.removeprefix("Thought:").strip()
+
+
+class StepReporter:
+    """smolagents step callback: reports each step as run events, and says when to stop."""
+
+    def __init__(self, context: RunContext, executor: Any) -> None:
+        self.context = context
+        self.executor = executor
+        self.parse_failures = 0
+        self.stop_reason: str | None = None
+        # Set once the run has ended without this thread: later steps are not reported.
+        self.detached = False
+
+    def _emit(self, data: dict[str, Any]) -> None:
+        if not self.detached:
+            self.context.emit_from_thread("step", data)
+
+    def __call__(self, step: Any, agent: Any) -> None:
+        from smolagents.utils import AgentParsingError
+
+        self._count_usage(step)
+        if thought := thought_text(step.model_output):
+            self._emit({"kind": "thought", "text": thought})
+        if step.code_action is not None:
+            printed = str(self.executor.state.get("_print_outputs", ""))
+            data: dict[str, Any] = {"kind": "code", "code": step.code_action, "output": printed}
+            if step.error is not None:
+                data["error"] = str(step.error)
+            self._emit(data)
+        parse_failed = isinstance(step.error, AgentParsingError)
+        self.parse_failures = self.parse_failures + 1 if parse_failed else 0
+        if self.parse_failures >= PARSE_FAILURE_LIMIT:
+            self.stop_reason = (
+                f"the model did not write runnable code {PARSE_FAILURE_LIMIT} times in a row"
+            )
+        if self.context.cancelled.is_set():
+            self.stop_reason = "stopped"
+        if self.stop_reason:
+            agent.interrupt()
+
+    def _count_usage(self, step: Any) -> None:
+        counts = step.token_usage
+        if counts is not None:
+            usage = self.context.usage
+            for key, value in (
+                ("prompt_tokens", counts.input_tokens),
+                ("completion_tokens", counts.output_tokens),
+                ("total_tokens", counts.total_tokens),
+            ):
+                usage[key] = int(usage.get(key, 0)) + value
+
+
+class _CodeRun:
+    """One run of the agent, in a worker thread; the event loop side may abort it."""
+
+    def __init__(self, context: RunContext, sandbox_limits: dict[str, Any]) -> None:
+        self.context = context
+        self.sandbox_limits = sandbox_limits
+        self.model: Any = None
+        self.reporter: StepReporter | None = None
+
+    def abort(self) -> None:
+        """Close the model's HTTP client, so a stopped run makes no further model calls."""
+        if self.model is not None:
+            self.model.client.close()
+
+    def detach(self) -> None:
+        """The run has ended without waiting for this thread: it reports nothing more."""
+        if self.reporter is not None:
+            self.reporter.detached = True
+
+    def _agent(self) -> Any:
+        """The CodeAgent for this run: the run's endpoint and tools, the sandbox, short prompts."""
+        from smolagents import CodeAgent, OpenAIServerModel
+        from smolagents.monitoring import LogLevel
+
+        from agents.engines.sandbox import ALLOWED_IMPORTS, SandboxExecutor
+        from agents.tools.for_smolagents import smolagents_tools
+
+        context, endpoint = self.context, self.context.endpoint
+        assert endpoint is not None  # CodeEngine.run checked it
+        self.model = OpenAIServerModel(
+            model_id=endpoint.model or "local",
+            api_base=endpoint.base_url,
+            api_key=endpoint.api_key or "none",
+            # Retries and fallbacks are the manager's job; the run's time budget bounds one call.
+            client_kwargs={"max_retries": 0, "timeout": context.limits.max_seconds},
+            retry=False,
+            temperature=context.temperature,
+            max_tokens=context.max_tokens,
+        )
+        executor = SandboxExecutor(**self.sandbox_limits, should_stop=context.cancelled.is_set)
+        self.reporter = StepReporter(context, executor)
+        agent = CodeAgent(
+            tools=smolagents_tools(context.tools, context.tool_context),
+            model=self.model,
+            prompt_templates=prompt_templates(),
+            additional_authorized_imports=list(ALLOWED_IMPORTS),
+            executor=executor,
+            executor_type="local",
+            max_steps=context.limits.max_steps,
+            step_callbacks=[self.reporter],
+            verbosity_level=LogLevel.OFF,
+        )
+        # The prompt names exactly what the sandbox allows (smolagents adds its own defaults).
+        agent.authorized_imports = list(ALLOWED_IMPORTS)
+        return agent
+
+    def __call__(self) -> str:
+        """Run the agent to its final answer; EngineStopped, ModelError or ModelUnavailable."""
+        from smolagents.memory import ActionStep, FinalAnswerStep
+        from smolagents.utils import AgentError, AgentGenerationError
+
+        agent, steps = self._agent(), self.context.limits.max_steps
+        reporter = self.reporter
+        assert reporter is not None
+        out_of_steps = f"the code agent used its {steps} steps without a final answer"
+        # Streaming the steps lets the run end at the step budget, where smolagents would ask
+        # the model for one more (unchecked) answer.
+        stream = agent.run(task_text(self.context), stream=True, max_steps=steps)
+        try:
+            for item in stream:
+                if isinstance(item, FinalAnswerStep):
+                    return "" if item.output is None else str(item.output)
+                if not isinstance(item, ActionStep) or item.is_final_answer:
+                    continue
+                if reporter.stop_reason:
+                    raise EngineStopped(reporter.stop_reason)
+                if item.model_output is None and item.error is None:
+                    continue  # the model call failed: its error comes out of the stream next
+                if item.step_number >= steps:
+                    raise EngineStopped(out_of_steps)
+        except AgentGenerationError as exc:
+            raise self._model_failure(exc) from exc
+        except AgentError as exc:
+            if agent.interrupt_switch:
+                raise EngineStopped(reporter.stop_reason or "stopped") from exc
+            raise
+        finally:
+            stream.close()
+        raise EngineStopped(out_of_steps)
+
+    def _model_failure(self, error: Exception) -> Exception:
+        from openai import APIConnectionError, APIStatusError
+
+        cause = error.__cause__
+        if self.context.cancelled.is_set():
+            return EngineStopped("stopped")
+        if isinstance(cause, APIConnectionError):
+            where = self.context.endpoint.base_url if self.context.endpoint else "?"
+            return ModelUnavailable(f"the model server at {where} is not reachable: {cause}")
+        if isinstance(cause, APIStatusError):
+            return ModelError(f"the model server answered with an error: {cause.message}")
+        return ModelError(f"the model call failed: {cause or error}")
+
+
+class CodeEngine:
+    """A smolagents CodeAgent: the model writes Python that runs in the sandbox until it calls
+    ``final_answer``."""
+
+    name = "code"
+
+    def __init__(
+        self, step_seconds: float | None = None, max_print_chars: int | None = None
+    ) -> None:
+        """Limits for each step's code; None keeps the sandbox's defaults."""
+        limits = {"step_seconds": step_seconds, "max_print_chars": max_print_chars}
+        self.sandbox_limits = {key: value for key, value in limits.items() if value is not None}
+
+    async def run(self, context: RunContext) -> str:
+        """Run the agent; EngineStopped when stopped, out of steps or not writing code."""
+        if context.endpoint is None:
+            raise RuntimeError("the code engine needs a model endpoint in its RunContext")
+        if context.loop is None:
+            context.loop = asyncio.get_running_loop()
+        run = _CodeRun(context, self.sandbox_limits)
+        work = asyncio.ensure_future(asyncio.to_thread(run))
+        try:
+            while not work.done():
+                await asyncio.wait({work}, timeout=CANCEL_POLL_SECONDS)
+                if context.cancelled.is_set():
+                    run.abort()
+        except asyncio.CancelledError:
+            # A thread cannot be killed: tell it to stop (its code, tools and model calls all
+            # look at the flag) and give it a moment, so its last events come before ours.
+            context.cancelled.set()
+            run.abort()
+            await asyncio.wait({work}, timeout=STOP_GRACE_SECONDS)
+            run.detach()
+            # Whatever the thread ends with later (EngineStopped, most likely) is of no interest.
+            work.add_done_callback(lambda done: done.cancelled() or done.exception())
+            raise
+        answer = work.result()
+        await context.emit("token", {"text": answer})
+        return answer
