@@ -38,10 +38,15 @@ class ApiError(Exception):
 
 @dataclass(frozen=True)
 class StreamEvent:
-    """One server-sent run event: its ``type`` and the event's ``data`` payload."""
+    """One server-sent run event: its ``type``, ``data`` payload and where it comes from."""
 
     type: str
     data: dict[str, Any] = field(default_factory=dict)
+    # The agent that produced it ("Planner", "Executor", or the engine's name).
+    agent: str = ""
+    run_id: str = ""
+    seq: int = 0
+    ts: str = ""
 
 
 def api_base_url() -> str:
@@ -175,32 +180,29 @@ def _decode_event(name: str, payload: str) -> StreamEvent:
     if not isinstance(body, dict):
         return StreamEvent(type=name, data={"value": body})
     data = body.get("data")
+    seq = body.get("seq")
     return StreamEvent(
-        type=str(body.get("type") or name), data=data if isinstance(data, dict) else {}
+        type=str(body.get("type") or name),
+        data=data if isinstance(data, dict) else {},
+        agent=str(body.get("agent") or ""),
+        run_id=str(body.get("run_id") or ""),
+        seq=seq if isinstance(seq, int) else 0,
+        ts=str(body.get("ts") or ""),
     )
 
 
-async def stream_query(
-    prompt: str, conversation_id: str | None, use_knowledge: bool = True
+async def stream_events(
+    method: str, path: str, json_body: dict[str, Any] | None = None
 ) -> AsyncIterator[StreamEvent]:
-    """Ask the chat agent and yield its run events as they arrive.
+    """Yield the run events of an SSE response as they arrive.
 
-    With ``use_knowledge`` the answer draws on the knowledge base and its sources arrive in a
-    ``step`` event of kind ``retrieval`` and in the ``completed`` event.
-    Raises :class:`ApiError` with the server's explanation when the request is refused
-    (empty or too long prompt, model unreachable) or the server cannot be reached.
+    Raises :class:`ApiError` with the server's explanation when the request is refused or the
+    server cannot be reached.
     """
-    payload = {
-        "prompt": prompt,
-        "conversation_id": conversation_id or None,
-        "mode": "chat",
-        "use_knowledge": use_knowledge,
-        "stream": True,
-    }
     try:
         async with (
             _client(_STREAM_TIMEOUT) as client,
-            client.stream("POST", "/api/agent/query", json=payload) as response,
+            client.stream(method, path, json=json_body) as response,
         ):
             if response.status_code >= 400:
                 body = await response.aread()
@@ -213,6 +215,28 @@ async def stream_query(
                 yield event
     except httpx.HTTPError as error:
         raise _unreachable(error) from error
+
+
+async def stream_query(
+    prompt: str, conversation_id: str | None, use_knowledge: bool = True, mode: str = "auto"
+) -> AsyncIterator[StreamEvent]:
+    """Ask an agent and yield its run events as they arrive.
+
+    ``mode`` picks the engine (auto, chat, single, code, team). With ``use_knowledge`` the
+    answer may draw on the knowledge base; its sources arrive in a ``step`` event of kind
+    ``retrieval`` and in the ``completed`` event. Raises :class:`ApiError` with the server's
+    explanation when the request is refused (empty or too long prompt, mode not available,
+    model unreachable) or the server cannot be reached.
+    """
+    payload = {
+        "prompt": prompt,
+        "conversation_id": conversation_id or None,
+        "mode": mode,
+        "use_knowledge": use_knowledge,
+        "stream": True,
+    }
+    async for event in stream_events("POST", "/api/agent/query", payload):
+        yield event
 
 
 # Knowledge base. Each returns the API's JSON body as documented in the HTTP contract.

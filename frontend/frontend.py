@@ -9,7 +9,8 @@ from backend.config import get_settings
 from backend.main import apply_offline_env, create_app
 from backend.security import HostGuard
 from frontend.api_mount import MountedApi
-from frontend.pages import chat, knowledge
+from frontend.pages import agents, chat, knowledge
+from frontend.state.agents import AgentsState
 from frontend.state.chat import ChatState
 from frontend.state.knowledge import KnowledgeState
 
@@ -38,4 +39,7 @@ app.add_page(
     route=knowledge.ROUTE,
     title=knowledge.TITLE,
     on_load=KnowledgeState.load_page,
+)
+app.add_page(
+    agents.agents_page, route=agents.ROUTE, title=agents.TITLE, on_load=AgentsState.load_page
 )

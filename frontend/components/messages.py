@@ -5,12 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.knowledge_sources import source_chips
+from frontend.components.timeline import run_timeline, stopped_marker
 from frontend.state.chat import ChatMessage, ChatState
 
 
-def _bubble(
-    content: rx.Component, role: str, testid: str, footer: rx.Component | None = None
-) -> rx.Component:
+def _bubble(content: rx.Component, role: str, testid: str, *footer: rx.Component) -> rx.Component:
     is_user = role == "user"
     return rx.box(
         rx.box(
@@ -28,8 +27,9 @@ def _bubble(
                 "& > div > :last-child": {"margin_bottom": "0"},
                 "& pre": {"max_width": "100%", "overflow_x": "auto"},
             },
+            data_testid="bubble-text",
         ),
-        *([footer] if footer is not None else []),
+        *footer,
         display="flex",
         flex_direction="column",
         align_items=rx.cond(is_user, "flex-end", "flex-start"),
@@ -44,15 +44,33 @@ def assistant_markdown(text: str | rx.Var[str]) -> rx.Component:
     return rx.markdown(text, use_raw=False, use_math=False, use_katex=False)
 
 
+def _steps_column(*children: rx.Component) -> rx.Component:
+    """Sources, stop marker and timeline under an answer, as wide as the bubbles may be."""
+    return rx.vstack(
+        *children, spacing="2", width="min(46rem, 100%)", align="start", padding_top="0.35rem"
+    )
+
+
 def message_bubble(message: ChatMessage) -> rx.Component:
     """A stored message: plain text for the user, markdown for the assistant."""
     content = rx.cond(
         message.role == "user",
         rx.text(message.content, white_space="pre-wrap", size="3"),
-        assistant_markdown(message.content),
+        rx.cond(
+            message.content != "",
+            assistant_markdown(message.content),
+            rx.text("No answer was written.", size="2", color_scheme="gray", font_style="italic"),
+        ),
     )
-    sources = rx.cond(message.sources.length() > 0, source_chips(message.sources))
-    return _bubble(content, message.role, "message", sources)
+    steps = rx.cond(
+        message.role == "assistant",
+        _steps_column(
+            rx.cond(message.sources.length() > 0, source_chips(message.sources)),
+            stopped_marker(message.timeline),
+            rx.cond(message.timeline.status != "", run_timeline(message.timeline)),
+        ),
+    )
+    return _bubble(content, message.role, "message", steps)
 
 
 def streaming_bubble() -> rx.Component:
@@ -69,7 +87,14 @@ def streaming_bubble() -> rx.Component:
         ),
         "assistant",
         "streaming-message",
-        rx.cond(ChatState.partial_sources, source_chips(ChatState.partial_sources)),
+        _steps_column(
+            rx.cond(ChatState.partial_sources, source_chips(ChatState.partial_sources)),
+            rx.cond(
+                ChatState.partial_timeline.status != "",
+                # Open while the answer is written, so each step shows as it happens.
+                run_timeline(ChatState.partial_timeline, True, "live-timeline"),
+            ),
+        ),
     )
 
 

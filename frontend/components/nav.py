@@ -8,6 +8,7 @@ import reflex as rx
 PAGES = [
     ("Chat", "message-circle", "/"),
     ("Knowledge", "library", "/knowledge"),
+    ("Agents", "bot", "/agents"),
 ]
 SIDEBAR_WIDTH = "280px"
 

@@ -1,60 +1,66 @@
-"""The conversation list on the left."""
+"""The conversation list on the left, with each conversation's actions."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.conversation_actions import (
+    confirm_dialog,
+    conversation_menu,
+    rename_form,
+)
 from frontend.components.nav import sidebar_frame
 from frontend.state.chat import ChatState, ConversationItem
+from frontend.state.conversations import ConversationMenuState
+
+
+def _open_button(conversation: ConversationItem) -> rx.Component:
+    """The conversation's title: click to open it."""
+    active = conversation.id == ChatState.conversation_id
+    return rx.button(
+        rx.icon("message-square", size=14, flex_shrink="0"),
+        rx.text(
+            conversation.title,
+            size="2",
+            trim="both",
+            # One line with an ellipsis: a long first question must not spill out.
+            white_space="nowrap",
+            overflow="hidden",
+            text_overflow="ellipsis",
+            text_align="left",
+            min_width="0",
+            flex="1",
+        ),
+        variant="soft",
+        color_scheme="gray",
+        on_click=ChatState.open_conversation(conversation.id),
+        disabled=ChatState.streaming,
+        justify_content="flex-start",
+        flex="1 1 0",
+        min_width="0",
+        overflow="hidden",
+        title=conversation.title,
+        background_color=rx.cond(active, rx.color("gray", 4), "transparent"),
+        color=rx.color("gray", 12),
+        _hover={"background_color": rx.color("gray", rx.cond(active, 5, 3))},
+        aria_current=rx.cond(active, "page", "false"),
+        data_testid="conversation-item",
+    )
 
 
 def conversation_entry(conversation: ConversationItem) -> rx.Component:
-    """One conversation: click to open it, the bin button deletes it."""
-    active = conversation.id == ChatState.conversation_id
-    return rx.hstack(
-        rx.button(
-            rx.icon("message-square", size=14, flex_shrink="0"),
-            rx.text(
-                conversation.title,
-                size="2",
-                trim="both",
-                # One line with an ellipsis: a long first question must not spill out.
-                white_space="nowrap",
-                overflow="hidden",
-                text_overflow="ellipsis",
-                text_align="left",
-                min_width="0",
-                flex="1",
-            ),
-            variant="soft",
-            color_scheme="gray",
-            on_click=ChatState.open_conversation(conversation.id),
-            disabled=ChatState.streaming,
-            justify_content="flex-start",
-            flex="1 1 0",
-            min_width="0",
-            overflow="hidden",
-            title=conversation.title,
-            background_color=rx.cond(active, rx.color("gray", 4), "transparent"),
-            color=rx.color("gray", 12),
-            _hover={"background_color": rx.color("gray", rx.cond(active, 5, 3))},
-            aria_current=rx.cond(active, "page", "false"),
-            data_testid="conversation-item",
+    """One conversation: its title (or the rename field) and its actions menu."""
+    return rx.cond(
+        ConversationMenuState.renaming_id == conversation.id,
+        rename_form(conversation),
+        rx.hstack(
+            _open_button(conversation),
+            conversation_menu(conversation),
+            align="center",
+            spacing="1",
+            width="100%",
+            data_testid="conversation-entry",
         ),
-        rx.icon_button(
-            rx.icon("trash-2", size=14),
-            variant="ghost",
-            color_scheme="gray",
-            size="1",
-            on_click=ChatState.delete_conversation(conversation.id),
-            disabled=ChatState.streaming,
-            aria_label="Delete conversation " + conversation.title,
-            title="Delete conversation",
-            data_testid="delete-conversation",
-        ),
-        align="center",
-        spacing="1",
-        width="100%",
     )
 
 
@@ -99,4 +105,5 @@ def sidebar() -> rx.Component:
             aria_label="Conversations",
             data_testid="conversation-list",
         ),
+        confirm_dialog(),
     )

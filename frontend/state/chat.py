@@ -1,4 +1,4 @@
-"""Conversations and the streamed chat exchange."""
+"""Conversations, the agent mode and the streamed chat exchange with its step timeline."""
 
 from __future__ import annotations
 
@@ -8,51 +8,36 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_client
+from frontend import api_agents, api_client
+from frontend.state.chat_models import (
+    DEFAULT_MODE,
+    MODE_CHOICES,
+    ChatMessage,
+    ConversationItem,
+    ModeChoice,
+    answers_with_runs,
+    mode_choices,
+    mode_hint,
+    to_chat_message,
+    to_conversation_item,
+)
 from frontend.state.knowledge_models import ChatSource, sources_of
+from frontend.state.run_replay import replay_runs
+from frontend.state.run_timeline import RunTimeline, apply_event
+
+__all__ = [
+    "ChatMessage",
+    "ChatState",
+    "ConversationItem",
+    "fetch_conversation_items",
+    "to_chat_message",
+    "to_conversation_item",
+]
 
 # Push streamed text to the browser at most this often; tokens arriving faster are batched.
 _FLUSH_SECONDS = 0.04
-
-
-@dataclasses.dataclass
-class ChatMessage:
-    """One bubble in the transcript."""
-
-    id: str
-    role: str
-    content: str
-    sources: list[ChatSource] = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass
-class ConversationItem:
-    """One entry in the sidebar."""
-
-    id: str
-    title: str
-    updated_at: str
-    message_count: int
-
-
-def to_conversation_item(raw: dict[str, Any]) -> ConversationItem:
-    """Build a sidebar entry from an API conversation summary."""
-    return ConversationItem(
-        id=str(raw.get("id", "")),
-        title=str(raw.get("title") or "Untitled conversation"),
-        updated_at=str(raw.get("updated_at", "")),
-        message_count=int(raw.get("message_count") or 0),
-    )
-
-
-def to_chat_message(raw: dict[str, Any]) -> ChatMessage:
-    """Build a transcript bubble from an API message."""
-    return ChatMessage(
-        id=str(raw.get("id", "")),
-        role=str(raw.get("role", "assistant")),
-        content=str(raw["content"]),
-        sources=sources_of(raw) or [],
-    )
+# Opening a long conversation loads the steps of its newest answers only.
+TIMELINES_LOADED = 30
 
 
 async def fetch_conversation_items() -> tuple[list[ConversationItem] | None, str]:
@@ -70,10 +55,15 @@ class ChatState(rx.State):
     conversations: list[ConversationItem] = []
     conversation_id: str = ""
     messages: list[ChatMessage] = []
+    mode: str = DEFAULT_MODE
+    modes: list[ModeChoice] = MODE_CHOICES
     partial_answer: str = ""
     # Passages the answer in progress draws on; they move to its bubble when it is done.
     partial_sources: list[ChatSource] = []
+    # The steps of the run in progress; they move to its bubble when it is done.
+    partial_timeline: RunTimeline = RunTimeline()
     streaming: bool = False
+    stopping: bool = False
     error: str = ""
     # Bumped whenever the open conversation changes, so a stream for an older one stops writing.
     _generation: int = 0
@@ -83,10 +73,27 @@ class ChatState(rx.State):
         """Whether the transcript (or the answer in progress) has anything to show."""
         return bool(self.messages) or self.streaming
 
+    @rx.var
+    def mode_hint(self) -> str:
+        """What the chosen mode does, in one line."""
+        return mode_hint(self.mode)
+
     @rx.event
     async def load_page(self) -> None:
-        """Fill the sidebar when the page opens."""
+        """Fill the sidebar and the mode selector when the page opens."""
         await self._refresh_conversations()
+        try:
+            self.modes = mode_choices(await api_agents.available_modes())
+        except api_client.ApiError as error:
+            self.error = self.error or error.message
+        if self.mode not in {choice.value for choice in self.modes}:
+            self.mode = DEFAULT_MODE
+
+    @rx.event
+    def set_mode(self, mode: str) -> None:
+        """Choose the agent mode for the next questions."""
+        if mode in {choice.value for choice in self.modes}:
+            self.mode = mode
 
     @rx.event
     def new_chat(self) -> None:
@@ -94,27 +101,34 @@ class ChatState(rx.State):
         self._reset_transcript("")
 
     @rx.event
-    async def open_conversation(self, conversation_id: str) -> None:
-        """Show a stored conversation."""
+    async def open_conversation(self, conversation_id: str) -> Any:
+        """Show a stored conversation, then fill in the steps behind its answers."""
         self._reset_transcript(conversation_id)
         try:
             conversation = await api_client.get_conversation(conversation_id)
         except api_client.ApiError as error:
             self.error = error.message
-            return
+            return None
         self.messages = [to_chat_message(m) for m in conversation.get("messages", [])]
+        return ChatState.load_timelines
 
-    @rx.event
-    async def delete_conversation(self, conversation_id: str) -> None:
-        """Delete a conversation and leave it if it was open."""
-        try:
-            await api_client.delete_conversation(conversation_id)
-        except api_client.ApiError as error:
-            self.error = error.message
-            return
-        if conversation_id == self.conversation_id:
-            self._reset_transcript("")
-        await self._refresh_conversations()
+    @rx.event(background=True)
+    async def load_timelines(self) -> None:
+        """Replay the runs behind the open conversation's answers into their timelines."""
+        async with self:
+            generation = self._generation
+            run_ids = answers_with_runs(self.messages, TIMELINES_LOADED)
+        replayed = await replay_runs(run_ids)
+        async with self:
+            if self._generation != generation:
+                return
+            for index, message in enumerate(self.messages):
+                if message.role != "assistant" or message.run_id not in replayed:
+                    continue
+                timeline, cited = replayed[message.run_id]
+                self.messages[index] = dataclasses.replace(
+                    message, timeline=timeline, sources=message.sources or cited
+                )
 
     @rx.event
     def dismiss_error(self) -> None:
@@ -133,35 +147,57 @@ class ChatState(rx.State):
         )
         self.partial_answer = ""
         self.partial_sources = []
-        self.streaming = True
-        return ChatState.stream_answer(prompt)
+        self.partial_timeline = RunTimeline()
+        self.streaming, self.stopping = True, False
+        return ChatState.stream_answer(prompt, self.mode)
 
     @rx.event(background=True)
-    async def stream_answer(self, prompt: str) -> None:
-        """Read the run's event stream and show the answer token by token."""
+    async def stop(self) -> None:
+        """Ask the server to stop the answer in progress; the stream then ends as stopped."""
+        async with self:
+            if not self.streaming or self.stopping:
+                return
+            self.stopping = True
+            run_id = self.partial_timeline.run_id
+        # Without a run id yet, the stream asks as soon as the run has one.
+        if run_id:
+            await self._request_stop(run_id)
+
+    async def _request_stop(self, run_id: str) -> None:
+        try:
+            await api_agents.stop_run(run_id)
+        except api_client.ApiError as error:
+            async with self:
+                self.error, self.stopping = error.message, False
+
+    @rx.event(background=True)
+    async def stream_answer(self, prompt: str, mode: str = DEFAULT_MODE) -> None:
+        """Read the run's event stream: the answer token by token, the steps as they happen."""
         async with self:
             generation, conversation_id = self._generation, self.conversation_id
         pending, last_flush, answer, failure = "", 0.0, "", ""
         sources: list[ChatSource] = []
+        timeline = RunTimeline()
         try:
-            async for event in api_client.stream_query(prompt, conversation_id):
+            async for event in api_client.stream_query(prompt, conversation_id, mode=mode):
+                timeline = apply_event(timeline, event)
                 if event.type == "started":
                     is_new = not conversation_id
                     conversation_id = str(event.data.get("conversation_id") or conversation_id)
-                    if is_new:
-                        await self._show_new_conversation(generation, conversation_id)
+                    await self._show_started(generation, conversation_id, timeline, is_new)
                 elif event.type == "token":
                     pending += str(event.data.get("text", ""))
-                elif event.type == "step" and event.data.get("kind") == "retrieval":
-                    sources = sources_of(event.data) or []
-                    await self._show_sources(generation, sources)
-                elif event.type == "completed":
+                elif event.type in ("completed", "stopped"):
                     answer = str(event.data.get("answer") or "")
                     sources = sources_of(event.data) or sources
                     conversation_id = str(event.data.get("conversation_id") or conversation_id)
                 elif event.type == "error":
                     failure = str(event.data.get("message") or "The agent stopped with an error.")
                     break
+                else:
+                    sources = sources_of(event.data) or sources
+                    if not await self._show_steps(generation, timeline, sources):
+                        return
                 if pending and time.monotonic() - last_flush >= _FLUSH_SECONDS:
                     async with self:
                         if self._generation != generation:
@@ -179,39 +215,64 @@ class ChatState(rx.State):
         async with self:
             if self._generation != generation:
                 return
-            self._finish_stream(conversation_id, answer or self.partial_answer + pending, sources)
+            self._finish_stream(
+                conversation_id, answer or self.partial_answer + pending, sources, timeline
+            )
             self.error = failure or list_error
             if conversations is not None:
                 self.conversations = conversations
 
-    async def _show_new_conversation(self, generation: int, conversation_id: str) -> None:
-        """List a conversation in the sidebar as soon as the server has created it."""
-        conversations, _ = await fetch_conversation_items()
+    async def _show_started(
+        self, generation: int, conversation_id: str, timeline: RunTimeline, is_new: bool
+    ) -> None:
+        """Show the route; list a new conversation as soon as the server has created it."""
+        conversations = (await fetch_conversation_items())[0] if is_new else None
         async with self:
-            if self._generation == generation:
-                self.conversation_id = conversation_id
-                if conversations is not None:
-                    self.conversations = conversations
+            if self._generation != generation:
+                return
+            self.conversation_id = conversation_id
+            self.partial_timeline = timeline
+            if conversations is not None:
+                self.conversations = conversations
+            stop_now = self.stopping
+        if stop_now and timeline.run_id:
+            await self._request_stop(timeline.run_id)
 
-    async def _show_sources(self, generation: int, sources: list[ChatSource]) -> None:
+    async def _show_steps(
+        self, generation: int, timeline: RunTimeline, sources: list[ChatSource]
+    ) -> bool:
+        """Show the steps so far; False when the conversation was left meanwhile."""
         async with self:
-            if self._generation == generation:
-                self.partial_sources = sources
+            if self._generation != generation:
+                return False
+            self.partial_timeline = timeline
+            self.partial_sources = sources
+        return True
 
-    def _finish_stream(self, conversation_id: str, answer: str, sources: list[ChatSource]) -> None:
+    def _finish_stream(
+        self,
+        conversation_id: str,
+        answer: str,
+        sources: list[ChatSource],
+        timeline: RunTimeline,
+    ) -> None:
         self.conversation_id = conversation_id
-        if answer:
+        # A stopped run keeps its bubble even without text: it shows what was done and why.
+        if answer or timeline.status == "stopped":
             self.messages.append(
                 ChatMessage(
                     id=f"answer-{time.time_ns()}",
                     role="assistant",
                     content=answer,
                     sources=sources,
+                    run_id=timeline.run_id,
+                    timeline=timeline,
                 )
             )
         self.partial_answer = ""
         self.partial_sources = []
-        self.streaming = False
+        self.partial_timeline = RunTimeline()
+        self.streaming = self.stopping = False
 
     def _reset_transcript(self, conversation_id: str) -> None:
         self._generation += 1
@@ -219,7 +280,8 @@ class ChatState(rx.State):
         self.messages = []
         self.partial_answer = ""
         self.partial_sources = []
-        self.streaming = False
+        self.partial_timeline = RunTimeline()
+        self.streaming = self.stopping = False
         self.error = ""
 
     async def _refresh_conversations(self) -> None:

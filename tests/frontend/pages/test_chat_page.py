@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.frontend.app_process import STREAMED_REPLY, BrowserTab, RunningApp, screenshot
+from tests.frontend.pages.chat_actions import delete_conversation
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,7 +22,8 @@ def _watch_stream(tab: BrowserTab, final_text: str, timeout: float = 30.0) -> li
     """Texts of the in-progress answer bubble seen until the finished answer shows."""
     page = tab.page
     finished = page.get_by_test_id("message").filter(has_text=final_text)
-    streaming = page.get_by_test_id("streaming-message")
+    # The answer's text only: the step timeline under it changes as the run goes on.
+    streaming = page.get_by_test_id("streaming-message").get_by_test_id("bubble-text")
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -48,6 +50,8 @@ def test_streamed_answer_and_sidebar(app_server: RunningApp, tab: BrowserTab) ->
     expect(page.get_by_test_id("health-dot")).to_have_attribute("data-level", "ok", timeout=20_000)
     screenshot(page, "01-chat-empty")
 
+    # Other tests share the app: count what is listed before this one asks.
+    before = len(app_server.api("/api/conversations")["conversations"])
     page.get_by_label("Message", exact=True).fill("hello, who are you?")
     page.get_by_test_id("send-button").click()
     expect(page.get_by_test_id("message").filter(has_text="hello, who are you?")).to_be_visible()
@@ -57,10 +61,12 @@ def test_streamed_answer_and_sidebar(app_server: RunningApp, tab: BrowserTab) ->
     assert partial, f"no partial answer was shown before the full one; saw {seen!r}"
 
     conversations = app_server.api("/api/conversations")["conversations"]
-    assert len(conversations) == 1
-    entry = page.get_by_test_id("conversation-item")
-    expect(entry).to_have_count(1)
+    assert len(conversations) == before + 1
+    # Newest first: the conversation just started heads the list and is the open one.
+    expect(page.get_by_test_id("conversation-item")).to_have_count(before + 1)
+    entry = page.get_by_test_id("conversation-item").first
     expect(entry).to_contain_text(conversations[0]["title"])
+    expect(entry).to_have_attribute("aria-current", "page")
     expect(page.get_by_test_id("prompt-input")).to_be_enabled()
     screenshot(page, "03-chat-answered")
 
@@ -90,7 +96,7 @@ def test_enter_sends_and_conversations_reopen(app_server: RunningApp, tab: Brows
     expect(mine).to_have_attribute("aria-current", "page")
     screenshot(page, "04-chat-reopened")
 
-    page.get_by_label("Delete conversation Second question").click()
+    delete_conversation(page, "Second question")
     expect(entries).to_have_count(before)
     expect(page.get_by_test_id("empty-transcript")).to_be_visible()
     assert len(app_server.api("/api/conversations")["conversations"]) == before
@@ -170,13 +176,13 @@ def test_a_long_title_stays_on_one_line_in_the_sidebar(
     assert title["height"] < 30, title
     assert title["y"] >= button["y"]
     assert title["y"] + title["height"] <= button["y"] + button["height"]
-    # ...and cut short inside the sidebar, leaving its delete button in view.
+    # ...and cut short inside the sidebar, leaving its actions button in view.
     sidebar = page.get_by_test_id("sidebar").bounding_box()
     stored = app_server.api("/api/conversations")["conversations"]
     title_text = next(c["title"] for c in stored if c["title"].startswith("In two sentences"))
-    delete_button = page.get_by_label(f"Delete conversation {title_text}")
-    delete = delete_button.bounding_box()
-    assert sidebar is not None and delete is not None
-    assert button["x"] + button["width"] <= delete["x"]
-    assert delete["x"] + delete["width"] <= sidebar["x"] + sidebar["width"]
-    delete_button.click()
+    actions_button = page.get_by_label(f"Actions for conversation {title_text}")
+    actions = actions_button.bounding_box()
+    assert sidebar is not None and actions is not None
+    assert button["x"] + button["width"] <= actions["x"]
+    assert actions["x"] + actions["width"] <= sidebar["x"] + sidebar["width"]
+    delete_conversation(page, title_text)

@@ -1,0 +1,45 @@
+"""The agent mode selector beside the message input, with a one-line hint of the chosen mode."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from frontend.state.chat import ChatState
+from frontend.state.chat_models import ModeChoice
+
+
+def _option(choice: ModeChoice) -> rx.Component:
+    return rx.select.item(choice.label, value=choice.value, data_testid="mode-option")
+
+
+def mode_selector() -> rx.Component:
+    """Which engine answers the next question; the choice stays for the whole session."""
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(
+                aria_label="Agent mode",
+                variant="soft",
+                color_scheme="gray",
+                data_testid="mode-select",
+            ),
+            rx.select.content(rx.foreach(ChatState.modes, _option)),
+            value=ChatState.mode,
+            on_change=ChatState.set_mode,
+            disabled=ChatState.streaming,
+            size="1",
+        ),
+        rx.text(
+            ChatState.mode_hint,
+            size="1",
+            color_scheme="gray",
+            white_space="nowrap",
+            overflow="hidden",
+            text_overflow="ellipsis",
+            min_width="0",
+            data_testid="mode-hint",
+        ),
+        align="center",
+        spacing="2",
+        width="100%",
+        min_width="0",
+    )

@@ -1,0 +1,94 @@
+"""What the chat page shows, built from API payloads: bubbles, sidebar entries, agent modes.
+
+Pure functions only, so the tests check them without a server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from frontend.state.knowledge_models import ChatSource, sources_of
+from frontend.state.run_timeline import RunTimeline
+
+
+@dataclasses.dataclass
+class ChatMessage:
+    """One bubble in the transcript; an answer carries the timeline of the run behind it."""
+
+    id: str
+    role: str
+    content: str
+    sources: list[ChatSource] = dataclasses.field(default_factory=list)
+    run_id: str = ""
+    timeline: RunTimeline = dataclasses.field(default_factory=RunTimeline)
+
+
+@dataclasses.dataclass
+class ConversationItem:
+    """One entry in the sidebar."""
+
+    id: str
+    title: str
+    updated_at: str
+    message_count: int
+
+
+@dataclasses.dataclass
+class ModeChoice:
+    """An entry of the mode selector: the mode sent to the API, its name and what it does."""
+
+    value: str
+    label: str
+    hint: str
+
+
+# In the order the selector lists them; a mode this build lacks is left out.
+MODE_CHOICES = [
+    ModeChoice("auto", "Auto", "Picks the engine from your question and says why."),
+    ModeChoice("chat", "Chat", "Answers straight from the model, with your documents."),
+    ModeChoice(
+        "single", "Agent with tools", "One agent that uses tools: files, notes, maths, search."
+    ),
+    ModeChoice("code", "Code", "Writes and runs Python in a sandbox to work it out."),
+    ModeChoice("team", "Team", "A Planner and an Executor work through the task in steps."),
+]
+DEFAULT_MODE = "auto"
+
+
+def mode_choices(available: list[str]) -> list[ModeChoice]:
+    """The selector's entries for the modes the server offers (auto is always there)."""
+    offered = set(available) | {DEFAULT_MODE}
+    return [choice for choice in MODE_CHOICES if choice.value in offered]
+
+
+def mode_hint(mode: str) -> str:
+    """The one-line description of ``mode``."""
+    return next((choice.hint for choice in MODE_CHOICES if choice.value == mode), "")
+
+
+def to_conversation_item(raw: dict[str, Any]) -> ConversationItem:
+    """Build a sidebar entry from an API conversation summary."""
+    return ConversationItem(
+        id=str(raw.get("id", "")),
+        title=str(raw.get("title") or "Untitled conversation"),
+        updated_at=str(raw.get("updated_at", "")),
+        message_count=int(raw.get("message_count") or 0),
+    )
+
+
+def to_chat_message(raw: dict[str, Any]) -> ChatMessage:
+    """Build a transcript bubble from an API message."""
+    return ChatMessage(
+        id=str(raw.get("id", "")),
+        role=str(raw.get("role", "assistant")),
+        content=str(raw["content"]),
+        sources=sources_of(raw) or [],
+        run_id=str(raw.get("run_id") or ""),
+    )
+
+
+def answers_with_runs(messages: list[ChatMessage], limit: int) -> list[str]:
+    """Run ids of the newest ``limit`` answers, whose timelines are worth loading."""
+    runs = [m.run_id for m in messages if m.role == "assistant" and m.run_id]
+    return list(dict.fromkeys(runs[-limit:])) if limit > 0 else []

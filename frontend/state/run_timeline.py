@@ -1,0 +1,279 @@
+"""A run's events turned into the step timeline shown under an answer and on the Agents page.
+
+Pure functions only: the chat and the Agents page feed them events, the tests check them
+without a server. ``apply_event`` returns a new timeline and leaves the one given untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from frontend.api_client import StreamEvent
+from frontend.state.knowledge_models import file_name
+
+# Team agents get a coloured badge each, so a glance tells who said what.
+AGENT_COLORS = {"Planner": "violet", "Executor": "teal"}
+STATUS_COLORS = {"running": "blue", "completed": "green", "stopped": "amber", "error": "red"}
+# Tool results and code output can be long; the export has them whole.
+_MAX_TEXT = 4_000
+
+
+@dataclasses.dataclass
+class TimelineItem:
+    """One step of a run, ready to draw; fields a kind does not use stay empty."""
+
+    kind: str
+    title: str
+    text: str = ""
+    agent: str = ""
+    agent_color: str = ""
+    at: str = ""
+    tool: str = ""
+    arguments: str = ""
+    result: str = ""
+    error: str = ""
+    duration: str = ""
+    state: str = ""
+    code: str = ""
+    output: str = ""
+    sources: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class RunTimeline:
+    """What one run did: its route, its steps and how it ended."""
+
+    run_id: str = ""
+    mode: str = ""
+    engine: str = ""
+    reason: str = ""
+    # "" before the run starts, then running, completed, stopped or error.
+    status: str = ""
+    status_color: str = "gray"
+    message: str = ""
+    answer: str = ""
+    usage: str = ""
+    started_ts: str = ""
+    steps: list[TimelineItem] = dataclasses.field(default_factory=list)
+
+
+def clip(text: str, limit: int = _MAX_TEXT) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… ({len(text) - limit:,} more characters)"
+
+
+def pretty_json(value: Any) -> str:
+    """Tool arguments as indented JSON (a plain string stays as it is)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def format_duration_ms(value: Any) -> str:
+    """``35`` → ``"35 ms"``, ``1234`` → ``"1.2 s"``; empty when unknown."""
+    try:
+        ms = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if ms < 1000:
+        return f"{round(ms)} ms"
+    return f"{ms / 1000:.1f} s"
+
+
+def format_seconds(value: Any) -> str:
+    """A duration in seconds as ``"0.4 s"``, ``"12 s"`` or ``"3 min 5 s"``; ``"—"`` if unknown."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if seconds < 0:
+        return "—"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+
+
+def _parse_ts(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+    # Replayed events come back from SQLite without a zone; they were stored in UTC.
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def elapsed(start: str, moment: str) -> str:
+    """How long after ``start`` an event happened, as ``"+1.4 s"``; empty if unknown."""
+    begin, end = _parse_ts(start), _parse_ts(moment)
+    if begin is None or end is None:
+        return ""
+    return "+" + format_seconds(max(0.0, (end - begin).total_seconds()))
+
+
+def route_title(mode: str, reason: str) -> str:
+    """The route line: auto explains itself ("auto: … → code"), a chosen mode says so."""
+    if not reason or reason.startswith("auto"):
+        return reason or f"answered by {mode}"
+    return f"{mode}: {reason}"
+
+
+def usage_text(data: dict[str, Any]) -> str:
+    """``"3 model calls · 420 tokens"`` (of the budget, when there is one)."""
+    calls, tokens = data.get("model_calls"), data.get("tokens")
+    parts = []
+    if isinstance(calls, int):
+        parts.append(f"{calls} model call" + ("" if calls == 1 else "s"))
+    if isinstance(tokens, int):
+        limit = data.get("max_tokens")
+        parts.append(f"{tokens:,} / {limit:,} tokens" if limit else f"{tokens:,} tokens")
+    return " · ".join(parts)
+
+
+def _agent_of(event: StreamEvent, engine: str) -> tuple[str, str]:
+    """The badge for an event: team agents by name; the engine itself needs none."""
+    agent = event.agent
+    if not agent or agent == engine or agent == "chat":
+        return "", ""
+    return agent, AGENT_COLORS.get(agent, "gray")
+
+
+def _step_item(event: StreamEvent, engine: str) -> TimelineItem:
+    data, kind = event.data, str(event.data.get("kind") or "step")
+    agent, color = _agent_of(event, engine)
+    item = TimelineItem(kind=kind, title=kind.capitalize(), agent=agent, agent_color=color)
+    if kind == "retrieval":
+        raw = [s for s in data.get("sources") or [] if isinstance(s, dict)]
+        item.sources = list(dict.fromkeys(file_name(source) for source in raw))
+        if data.get("error"):
+            item.title, item.error = "Document search failed", str(data["error"])
+        elif raw:
+            count = len(raw)
+            item.title = f"Found {count} passage{'' if count == 1 else 's'} in your documents"
+        else:
+            item.title = "No matching passages in your documents"
+    elif kind == "thought":
+        item.text = str(data.get("text") or "")
+    elif kind == "message":
+        # The agent's badge already says who is talking.
+        item.title, item.text = ("" if agent else "Message"), str(data.get("text") or "")
+    elif kind == "code":
+        item.title = "Ran code"
+        item.code = str(data.get("code") or "")
+        item.output = clip(str(data.get("output") or ""))
+        item.error = clip(str(data.get("error") or ""))
+    elif kind == "fallback":
+        item.title = f"{data.get('from', '?')} failed; {data.get('to', '?')} answers instead"
+        item.text = str(data.get("reason") or "")
+    elif kind == "route":
+        item.title = route_title(engine, str(data.get("reason") or ""))
+    else:
+        item.text = str(data.get("text") or pretty_json(data))
+    return item
+
+
+def _tool_call(event: StreamEvent, engine: str) -> TimelineItem:
+    agent, color = _agent_of(event, engine)
+    tool = str(event.data.get("tool") or "tool")
+    return TimelineItem(
+        kind="tool",
+        title=tool,
+        tool=tool,
+        agent=agent,
+        agent_color=color,
+        arguments=pretty_json(event.data.get("arguments", {})),
+        state="running",
+    )
+
+
+def _finish_tool(items: list[TimelineItem], event: StreamEvent, engine: str) -> None:
+    """Fill in the latest unfinished call of the same tool (or add one if it is missing)."""
+    data = event.data
+    tool = str(data.get("tool") or "tool")
+    pending = [i for i in items if i.kind == "tool" and i.tool == tool and i.state == "running"]
+    if pending:
+        found = pending[-1]
+        index = items.index(found)
+        found = dataclasses.replace(found)
+        items[index] = found
+    else:
+        found = _tool_call(StreamEvent("tool_call", {"tool": tool}, event.agent), engine)
+        found.arguments = ""
+        items.append(found)
+    found.duration = format_duration_ms(data.get("duration_ms"))
+    if data.get("error"):
+        found.state, found.error = "failed", clip(str(data["error"]))
+    else:
+        found.state, found.result = "done", clip(str(data.get("result") or ""))
+
+
+def _queued(items: list[TimelineItem], data: dict[str, Any]) -> None:
+    """One queue line, updated as the run moves up."""
+    title = f"Waiting for a free agent slot: number {data.get('position', '?')} in line"
+    for index, item in enumerate(items):
+        if item.kind == "queue":
+            items[index] = dataclasses.replace(item, title=title)
+            return
+    items.append(TimelineItem(kind="queue", title=title))
+
+
+def apply_event(timeline: RunTimeline, event: StreamEvent) -> RunTimeline:
+    """The timeline after ``event``; tokens leave it as it is (the answer shows them)."""
+    if event.type == "token":
+        return timeline
+    new = dataclasses.replace(timeline, steps=list(timeline.steps))
+    data = event.data
+    if event.type == "started":
+        new.run_id = event.run_id or new.run_id
+        new.mode = str(data.get("mode") or "")
+        new.engine = str(data.get("engine") or "")
+        new.reason = str(data.get("reason") or "")
+        new.status, new.status_color = "running", STATUS_COLORS["running"]
+        new.started_ts = event.ts
+        if new.reason:
+            new.steps.append(TimelineItem(kind="route", title=route_title(new.mode, new.reason)))
+    elif event.type == "step":
+        new.steps.append(_step_item(event, new.engine))
+    elif event.type == "tool_call":
+        new.steps.append(_tool_call(event, new.engine))
+    elif event.type == "tool_result":
+        _finish_tool(new.steps, event, new.engine)
+    elif event.type == "progress":
+        if data.get("state") == "queued":
+            _queued(new.steps, data)
+        elif data.get("state") == "model_call":
+            new.usage = usage_text(data) or new.usage
+        return new
+    elif event.type in ("completed", "stopped", "error"):
+        new.status, new.status_color = event.type, STATUS_COLORS[event.type]
+        new.answer = str(data.get("answer") or new.answer)
+        new.message = str(data.get("message") or "")
+        if event.type != "completed":
+            title = "Stopped" if event.type == "stopped" else "Failed"
+            new.steps.append(TimelineItem(kind=event.type, title=title, text=new.message))
+    else:
+        return new
+    if event.type != "started" and len(new.steps) > len(timeline.steps):
+        # Only the item this event added: the others may be shared with ``timeline``.
+        new.steps[-1].at = elapsed(new.started_ts, event.ts)
+    return new
+
+
+def timeline_of(events: Iterable[StreamEvent]) -> RunTimeline:
+    """The whole timeline of a run from its events (e.g. a replay)."""
+    timeline = RunTimeline()
+    for event in events:
+        timeline = apply_event(timeline, event)
+    return timeline
