@@ -1,8 +1,10 @@
 """IngestQueue: one worker thread takes files in turn once they have stopped changing.
 
 A path waits until its size and modification time have been stable for the debounce time,
-so a file still being copied is never read half-way. One worker keeps the CPU free enough
-for chat; it takes several ready files at once so their chunks are embedded together.
+so a file still being copied is never read half-way. A file its writer has closed (or renamed
+into place) is complete already and is ready at once; a later write to it starts the wait
+again. One worker keeps the CPU free enough for chat; it takes several ready files at once so
+their chunks are embedded together.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class _Item:
     ready_at: float
     seen: Fingerprint | None
     source: Path | None = None
+    # The writer has closed the file: it needs no quiet time, only the check at take time.
+    complete: bool = False
 
 
 class IngestQueue:
@@ -46,9 +50,11 @@ class IngestQueue:
         debounce: float = 1.0,
         max_pending: int = 100_000,
         on_idle: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ingestor = ingestor
         self.debounce = debounce
+        self.clock = clock
         self.max_pending = max_pending
         self.on_idle = on_idle
         # Set by the app: True while an answer is being generated, so ingest waits its turn.
@@ -80,9 +86,20 @@ class IngestQueue:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def submit(self, path: Path, action: Action = "upsert", source: Path | None = None) -> bool:
-        """Queue work for ``path``; False when the queue is full (a later scan catches up)."""
-        now = time.monotonic()
+    def submit(
+        self,
+        path: Path,
+        action: Action = "upsert",
+        source: Path | None = None,
+        complete: bool = False,
+    ) -> bool:
+        """Queue work for ``path``; False when the queue is full (a later scan catches up).
+
+        ``complete`` says the writer is done with the file (it closed it, or renamed it into
+        place), so it is ready now instead of after the debounce.
+        """
+        now = self.clock()
+        seen = fingerprint(path)
         with self._lock:
             if path not in self._pending and len(self._pending) >= self.max_pending:
                 self.overflowed = True
@@ -92,9 +109,13 @@ class IngestQueue:
                 self._window_start = now
             if path not in self._pending:
                 self.batch_total += 1
+            complete = action == "upsert" and (
+                complete or _metadata_only(self._pending.get(path), seen)
+            )
             # Deletes wait a little longer, so the create half of a move is seen first.
             delay = self.debounce * (1.5 if action == "delete" else 1.0)
-            self._pending[path] = _Item(action, path, now + delay, fingerprint(path), source)
+            ready_at = now if complete else now + delay
+            self._pending[path] = _Item(action, path, ready_at, seen, source, complete)
             self.version += 1
             self._lock.notify_all()
         return True
@@ -116,7 +137,7 @@ class IngestQueue:
 
     def _take_ready(self) -> list[_Item]:
         """Items whose files have held still for the debounce time (called with the lock)."""
-        now = time.monotonic()
+        now = self.clock()
         ready: list[_Item] = []
         for path, item in list(self._pending.items()):
             if item.ready_at > now:
@@ -124,7 +145,9 @@ class IngestQueue:
             if item.action == "upsert":
                 current = fingerprint(path)
                 if current is not None and current != item.seen:
+                    # Written again since it was last seen: wait for it to hold still.
                     item.seen, item.ready_at = current, now + self.debounce
+                    item.complete = False
                     continue
             ready.append(self._pending.pop(path))
             if len(ready) >= BATCH_FILES:
@@ -146,7 +169,7 @@ class IngestQueue:
                             ready = self._take_ready()
                             continue
                     waits = [item.ready_at for item in self._pending.values()]
-                    timeout = max(0.02, min(waits) - time.monotonic()) if waits else None
+                    timeout = max(0.02, min(waits) - self.clock()) if waits else None
                     self._lock.wait(timeout)
                     ready = self._take_ready()
                 if self._stop:
@@ -220,3 +243,17 @@ class IngestQueue:
 
     def _started_window(self) -> float:
         return self._window_start if self._window_start is not None else self._done[0][0]
+
+
+def _metadata_only(pending: _Item | None, seen: Fingerprint | None) -> bool:
+    """True for a change to a closed file that kept its size: a copy setting the original
+    times or mode after closing (``cp -p``, ``shutil.copy2``), not a new write, which
+    truncates or grows the file."""
+    return (
+        pending is not None
+        and pending.complete
+        and pending.action == "upsert"
+        and seen is not None
+        and pending.seen is not None
+        and seen.size == pending.seen.size
+    )

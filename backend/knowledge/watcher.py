@@ -37,7 +37,9 @@ class _Handler(FileSystemEventHandler):
         elif event.event_type == "deleted":
             self.queue.submit(path, "delete")
         elif not event.is_directory and not is_ignored(path):
-            self.queue.submit(path, "upsert")
+            # "closed" (inotify's close-after-write) means the writer is done: no need to
+            # wait out the debounce. Other platforms send no such event and simply wait.
+            self.queue.submit(path, "upsert", complete=event.event_type == "closed")
         elif event.is_directory and event.event_type == "created":
             # A folder moved in from elsewhere arrives whole, with no events for its files.
             for child in walk_files(path):
@@ -51,8 +53,8 @@ class _Handler(FileSystemEventHandler):
         elif is_ignored(destination):
             self.queue.submit(source, "delete")
         elif is_ignored(source):
-            # Editors and downloads write a temporary file, then rename it into place.
-            self.queue.submit(destination, "upsert")
+            # Editors and downloads write a temporary file, then rename it into place whole.
+            self.queue.submit(destination, "upsert", complete=True)
         else:
             self.queue.submit(destination, "move", source=source)
 
