@@ -8,8 +8,9 @@ when it goes idle. The baseline is ``SentenceTransformer.encode`` on the chunk t
 the pipeline produces. Each round times the baseline, the pipeline (on a fresh database), then
 the baseline again, and compares the pipeline with the mean of the two baseline runs.
 
-    python bench/ingest.py            # 200 files, 3 rounds
-    python bench/ingest.py --quick    # 16 files, 1 round
+    python bench/ingest.py               # 32 files (~480 chunks), 3 rounds: ~5 min on 2 cores
+    python bench/ingest.py --files 200   # a bigger folder, about 6 times as long
+    python bench/ingest.py --quick       # 16 files, 1 round
 
 Target: pipeline chunks/s >= 90 % of the baseline's.
 """
@@ -98,7 +99,9 @@ def run_pipeline(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=200)
+    # Two worker batches: a batch boundary and the final index save are in it, and it stays
+    # a few minutes on 2 cores, as each round encodes every chunk three times (raw twice).
+    parser.add_argument("--files", type=int, default=2 * BATCH_FILES)
     parser.add_argument("--size", type=int, default=10_000, help="characters per file")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="16 files, 1 round")
