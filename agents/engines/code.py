@@ -131,6 +131,7 @@ class _CodeRun:
         from smolagents import CodeAgent, OpenAIServerModel
         from smolagents.monitoring import LogLevel
 
+        from agents.engines.http_clients import sync_client
         from agents.engines.sandbox import ALLOWED_IMPORTS, SandboxExecutor
         from agents.tools.for_smolagents import smolagents_tools
 
@@ -141,7 +142,11 @@ class _CodeRun:
             api_base=endpoint.base_url,
             api_key=endpoint.api_key or "none",
             # Retries and fallbacks are the manager's job; the run's time budget bounds one call.
-            client_kwargs={"max_retries": 0, "timeout": context.limits.max_seconds},
+            client_kwargs={
+                "max_retries": 0,
+                "timeout": context.limits.max_seconds,
+                "http_client": sync_client(context.limits.max_seconds),
+            },
             retry=False,
             temperature=context.temperature,
             max_tokens=context.max_tokens,

@@ -74,8 +74,8 @@ class LoopGuard:
                 )
 
 
-def _chat_model(context: RunContext, http_client: Any) -> ChatOpenAI:
-    """The run's model. ``http_client`` is the run's own, so no connection outlives the run
+def _chat_model(context: RunContext, http_client: Any, sync_http: Any) -> ChatOpenAI:
+    """The run's model. The HTTP clients are the run's own, so no connection outlives the run
     (langchain-openai otherwise shares a cached client bound to the first event loop)."""
     from langchain_openai import ChatOpenAI
 
@@ -92,6 +92,9 @@ def _chat_model(context: RunContext, http_client: Any) -> ChatOpenAI:
         max_retries=0,
         timeout=context.limits.max_seconds,
         http_async_client=http_client,
+        # Given, though runs only call the async side, so none is built with a TLS context of
+        # its own.
+        http_client=sync_http,
     )
 
 
@@ -155,10 +158,12 @@ class SingleEngine:
         return work.result()
 
     async def _run_agent(self, context: RunContext) -> str:
-        from openai import DefaultAsyncHttpxClient
+        from agents.engines.http_clients import async_client, sync_client
 
-        async with DefaultAsyncHttpxClient(timeout=context.limits.max_seconds) as http:
-            return await self._drive(_chat_model(context, http), context)
+        timeout = context.limits.max_seconds
+        with sync_client(timeout) as sync_http:
+            async with async_client(timeout) as http:
+                return await self._drive(_chat_model(context, http, sync_http), context)
 
     async def _drive(self, model: BaseChatModel, context: RunContext) -> str:
         from langchain.agents import create_agent

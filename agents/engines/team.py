@@ -89,6 +89,8 @@ def team_error(error: RuntimeError) -> Exception:
 def _model_client(context: RunContext) -> OpenAIChatCompletionClient:
     from autogen_ext.models.openai import OpenAIChatCompletionClient
 
+    from agents.engines.http_clients import async_client
+
     endpoint = context.endpoint
     if endpoint is None:
         raise RuntimeError("the team engine needs a model endpoint (RunContext.endpoint)")
@@ -107,6 +109,8 @@ def _model_client(context: RunContext) -> OpenAIChatCompletionClient:
         max_tokens=context.max_tokens,
         # The gateway behind the endpoint already retries; a stopped run must not be retried.
         max_retries=0,
+        # Passed through to AsyncOpenAI (its TypedDict does not list it): one TLS context.
+        http_client=async_client(context.limits.max_seconds),  # type: ignore[call-arg]
     )
 
 

@@ -321,10 +321,35 @@ async def test_text_beside_tool_calls_is_a_thought(
             AIMessage(content="4 + 5 = 9."),
         ]
     )
-    monkeypatch.setattr(single, "_chat_model", lambda context, http: ScriptedModel(messages=script))
+    monkeypatch.setattr(single, "_chat_model", lambda *_: ScriptedModel(messages=script))
     run = make_run(fake, "add 4 and 5")
 
     assert await SingleEngine().run(run.context) == "4 + 5 = 9."
     assert run.events[0] == ("step", {"kind": "thought", "text": "I should add them."})
     assert run.types() == ["step", "tool_call", "tool_result", "token"]
     assert run.calls == [("add", {"a": 4, "b": 5})]
+
+
+async def test_runs_share_one_tls_context(
+    fake: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Loading the CA bundle costs ~20 ms of CPU; runs must not pay it once per client.
+    import ssl
+
+    from agents.engines import http_clients
+
+    built: list[object] = []
+    real = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(args)
+        return real(*args, **kwargs)
+
+    fake.set_rules([{"match": "hello", "reply": "Hi there."}])
+    # A first run imports LangChain, which builds a context of its own once, at import.
+    assert await SingleEngine().run(make_run(fake, "hello").context) == "Hi there."
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    http_clients.tls_context.cache_clear()
+    for _ in range(3):
+        assert await SingleEngine().run(make_run(fake, "hello").context) == "Hi there."
+    assert len(built) == 1
