@@ -143,6 +143,21 @@ class Settings(BaseSettings):
     mcp_server: bool = True
     mcp_servers: list[McpServerEntry] = Field(default_factory=list)
 
+    task_misfire_grace_seconds: int = Field(default=300, ge=1, le=86400)
+    task_history_keep: int = Field(default=200, ge=1, le=100000)
+    monitor_interval_seconds: float = Field(default=5.0, ge=0, le=3600)
+    metrics_retention_days: float = Field(default=7.0, gt=0, le=3650)
+    model_health_seconds: float = Field(default=30.0, ge=0, le=3600)
+    model_restart_retries: int = Field(default=3, ge=0, le=100)
+    model_backoff_seconds: float = Field(default=2.0, ge=0, le=3600)
+    model_backoff_max_seconds: float = Field(default=60.0, ge=0, le=86400)
+    model_degraded_retry_seconds: float = Field(default=600.0, ge=0, le=86400)
+    backup_hours: float = Field(default=24.0, ge=0, le=8760)
+    backup_keep: int = Field(default=7, ge=1, le=1000)
+    log_retention_days: float = Field(default=14.0, gt=0, le=3650)
+    max_body_kb: int = Field(default=1024, ge=1, le=1_000_000)
+    rate_limit: str = "30/minute"
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -157,6 +172,21 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        text = value.strip()
+        if text:
+            try:
+                parse_many(text)
+            except ValueError:
+                raise ValueError(
+                    "write it like '30/minute' or '5/second;100/hour' (empty: no limit)"
+                ) from None
+        return text
 
     @field_validator("mcp_servers")
     @classmethod
@@ -213,6 +243,10 @@ class Settings(BaseSettings):
     @property
     def trash_dir(self) -> Path:
         return self.data_dir / "trash"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
 
     @property
     def logs_dir(self) -> Path:

@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import __version__
-from backend.api import agent, conversations, errors, health, knowledge, mcp_server, openai_compat
+from backend.api import (
+    agent,
+    conversations,
+    errors,
+    health,
+    knowledge,
+    mcp_server,
+    openai_compat,
+    tasks,
+)
 from backend.config import Settings, get_settings
 from backend.security import HostGuard
 from backend.services import Services
@@ -74,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         conversations.router,
         knowledge.router,
         openai_compat.router,
+        tasks.router,
     )
     for router in routers:
         app.include_router(router)

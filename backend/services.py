@@ -11,6 +11,8 @@ from agents.tools.audit import AuditLog
 from agents.tools.builtin import default_registry
 from agents.tools.mcp_sources import add_mcp_tools
 from backend.automation.scheduler import Scheduler
+from backend.automation.task_runs import TaskRunner
+from backend.automation.tasks import TaskService
 from backend.config import Settings
 from backend.knowledge.service import KnowledgeService
 from backend.llm.gateway import ModelGateway
@@ -30,6 +32,7 @@ class Services:
     agents: AgentManager
     knowledge: KnowledgeService | None
     scheduler: Scheduler
+    tasks: TaskService
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:
@@ -49,17 +52,24 @@ class Services:
             log.warning("%d run(s) were interrupted by the last shutdown", interrupted)
         knowledge.queue.should_yield = lambda: bool(agents.active)
         await asyncio.to_thread(knowledge.start)
-        scheduler = Scheduler()
+        scheduler = Scheduler(db.engine, settings.task_misfire_grace_seconds)
+        runner = TaskRunner(db, agents, settings.task_history_keep)
+        runner.bind(asyncio.get_running_loop())
+        tasks = TaskService(db, scheduler, runner, settings.task_misfire_grace_seconds)
+        tasks.attach()
         if settings.reconcile_minutes > 0:
             scheduler.every(settings.reconcile_minutes, knowledge.reconcile, "knowledge-reconcile")
         scheduler.start()
+        await asyncio.to_thread(tasks.sync)
         await models.start()
         log.info("AgentDesk services started (data dir %s)", settings.data_dir)
-        return cls(settings, db, models, agents, knowledge, scheduler)
+        return cls(settings, db, models, agents, knowledge, scheduler, tasks)
 
     async def stop(self) -> None:
         self.scheduler.stop()
+        self.tasks.detach()
         await self.agents.shutdown()
+        await self.tasks.runner.close()
         if self.agents.gateway is not None:
             await asyncio.to_thread(self.agents.gateway.stop)
         if self.knowledge is not None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -183,3 +193,59 @@ class Memory(Base):
         DateTime(timezone=True), default=utcnow, index=True
     )
     run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class Task(Base):
+    """A scheduled agent task: what to ask, how, and when (``trigger``, see automation.triggers).
+
+    The schedule itself (next fire time) lives in APScheduler's job store, keyed ``task-<id>``.
+    """
+
+    __tablename__ = "tasks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    prompt: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16), default="auto")
+    use_knowledge: Mapped[bool] = mapped_column(Boolean, default=True)
+    trigger: Mapped[dict[str, object]] = mapped_column(JSON)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TaskRun(Base):
+    """One run of a task: when, why (schedule or manual), how it ended, and its agent run."""
+
+    __tablename__ = "task_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(16), default="schedule")
+    status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    output: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class MetricSample(Base):
+    """One minute of the resource monitor's samples, averaged; kept for a week."""
+
+    __tablename__ = "metric_samples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    cpu_percent: Mapped[float] = mapped_column(Float)
+    memory_percent: Mapped[float] = mapped_column(Float)
+    disk_percent: Mapped[float] = mapped_column(Float)
+    process_rss_mb: Mapped[float] = mapped_column(Float)
+    process_cpu_percent: Mapped[float] = mapped_column(Float)
+    gpu_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
+    gpu_memory_percent: Mapped[float | None] = mapped_column(Float, nullable=True)

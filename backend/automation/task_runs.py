@@ -1,0 +1,233 @@
+"""TaskRunner: runs a scheduled task as an agent run and keeps it in the task's history.
+
+The scheduler fires a task in one of its pool threads; the run itself happens on the event
+loop (AgentManager is async), and the pool thread only waits for it, so one task never runs
+twice at once and nothing blocks the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from agents.manager import AgentManager, UnknownConversation
+from backend.storage import conversations
+from backend.storage import tasks as store
+from backend.storage.db import Database
+from backend.storage.models import TaskRun
+
+log = logging.getLogger(__name__)
+audit = logging.getLogger("agentdesk.audit")
+
+WAIT_SLICE_SECONDS = 1.0
+
+
+class TaskNotFound(LookupError):
+    """No task has this id."""
+
+
+class TaskBusy(RuntimeError):
+    """The task is already running."""
+
+
+@dataclass(frozen=True)
+class TaskSnapshot:
+    """What a run needs from the task, read once when it starts."""
+
+    id: str
+    name: str
+    prompt: str
+    mode: str
+    use_knowledge: bool
+    conversation_id: str | None
+
+
+class TaskRunner:
+    """Starts task runs on the event loop and records how each one ended."""
+
+    def __init__(self, db: Database, agents: AgentManager, keep_runs: int = 200) -> None:
+        self.db = db
+        self.agents = agents
+        self.keep_runs = keep_runs
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.running: dict[str, int] = {}  # task id -> task run id; touched on the loop only
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    # -- from the scheduler's threads -------------------------------------------------------
+
+    def fire(self, task_id: str, scheduled_for: datetime | None = None) -> None:
+        """Run ``task_id`` now and wait for it to end (called by the scheduler)."""
+        loop = self.loop
+        if loop is None or self._closed or loop.is_closed():
+            log.warning("task %s fired while AgentDesk is not running; skipped", task_id)
+            return
+        future = asyncio.run_coroutine_threadsafe(self.run(task_id, "schedule"), loop)
+        while True:
+            try:
+                future.result(timeout=WAIT_SLICE_SECONDS)
+                return
+            except concurrent.futures.TimeoutError:
+                # A pool thread must not outlive the app, or the process cannot exit.
+                if self._closed or loop.is_closed():
+                    future.cancel()
+                    return
+            except Exception:
+                log.exception("task %s failed to run", task_id)
+                return
+
+    def record_missed(self, task_id: str, scheduled_for: datetime | None) -> None:
+        """Note in the history that a scheduled run was missed (AgentDesk was closed or busy)."""
+        when = scheduled_for.isoformat(timespec="seconds") if scheduled_for else "its time"
+        with self.db.session() as session:
+            if store.get(session, task_id) is None:
+                return
+            store.record(
+                session,
+                task_id,
+                "schedule",
+                "missed",
+                f"the run due at {when} was missed: AgentDesk was not running or was busy",
+            )
+
+    # -- on the event loop -------------------------------------------------------------------
+
+    async def run(self, task_id: str, reason: str) -> dict[str, Any]:
+        """Run the task to its end; returns its history entry."""
+        row = await self.begin(task_id, reason)
+        if row["status"] == "running":
+            await self._execute(row["id"], await asyncio.to_thread(self._snapshot, task_id))
+        return await asyncio.to_thread(self.entry, row["id"])
+
+    async def run_now(self, task_id: str) -> dict[str, Any]:
+        """Start the task in the background; returns its (running) history entry at once."""
+        if task_id in self.running:
+            raise TaskBusy("This task is already running; wait for it to finish.")
+        row = await self.begin(task_id, "manual")
+        snapshot = await asyncio.to_thread(self._snapshot, task_id)
+        job = asyncio.create_task(self._execute(row["id"], snapshot), name=f"task-{task_id}")
+        self._tasks.add(job)
+        job.add_done_callback(self._tasks.discard)
+        return row
+
+    async def begin(self, task_id: str, reason: str) -> dict[str, Any]:
+        """Open a history entry: ``running``, or ``skipped`` when the last run is still going."""
+        busy = task_id in self.running
+        row = await asyncio.to_thread(self._open, task_id, reason, busy)
+        if not busy:
+            self.running[task_id] = row["id"]
+        return row
+
+    def _open(self, task_id: str, reason: str, busy: bool) -> dict[str, Any]:
+        with self.db.session() as session:
+            if store.get(session, task_id) is None:
+                raise TaskNotFound(f"Task {task_id} does not exist")
+            if busy:
+                note = "the previous run of this task was still going"
+                return store.run_as_dict(store.record(session, task_id, reason, "skipped", note))
+            return store.run_as_dict(store.start_run(session, task_id, reason))
+
+    def _snapshot(self, task_id: str) -> TaskSnapshot:
+        with self.db.session() as session:
+            task = store.get(session, task_id)
+            if task is None:
+                raise TaskNotFound(f"Task {task_id} does not exist")
+            return TaskSnapshot(
+                task.id, task.name, task.prompt, task.mode, task.use_knowledge, task.conversation_id
+            )
+
+    async def _execute(self, task_run_id: int, task: TaskSnapshot) -> None:
+        status, output, error = "error", None, None
+        try:
+            audit.info(json.dumps({"event": "task_run", "state": "started", **self._ids(task)}))
+            run = await self._submit(task)
+            await asyncio.to_thread(self._link, task_run_id, task, run.run_id, run.conversation_id)
+            last = None
+            async for event in run.follow():
+                last = event
+            data = last.data if last is not None else {}
+            status = {"completed": "completed", "stopped": "stopped"}.get(
+                last.type if last else "", "error"
+            )
+            output = str(data.get("answer") or "") or None
+            error = None if status == "completed" else str(data.get("message") or "the run failed")
+        except asyncio.CancelledError:
+            status, error = "stopped", "AgentDesk stopped during the run"
+            raise
+        except Exception as exc:
+            log.exception("task %s run %d failed", task.id, task_run_id)
+            error = str(exc) or type(exc).__name__
+        finally:
+            self.running.pop(task.id, None)
+            await asyncio.shield(
+                asyncio.to_thread(self._finish, task_run_id, task, status, output, error)
+            )
+
+    async def _submit(self, task: TaskSnapshot) -> Any:
+        # Each run gets an empty history: earlier runs of the task must not steer this one.
+        try:
+            return await self.agents.submit(
+                task.prompt, task.conversation_id, task.mode, task.use_knowledge, history=[]
+            )
+        except UnknownConversation:  # the user deleted the task's conversation
+            return await self.agents.submit(
+                task.prompt, None, task.mode, task.use_knowledge, history=[]
+            )
+
+    def _link(
+        self, task_run_id: int, task: TaskSnapshot, run_id: str, conversation_id: str
+    ) -> None:
+        with self.db.session() as session:
+            store.link(session, task_run_id, run_id, conversation_id)
+            if conversation_id != task.conversation_id:
+                row = store.get(session, task.id)
+                if row is not None:
+                    row.conversation_id = conversation_id
+                chat = conversations.get(session, conversation_id)
+                if chat is not None:
+                    conversations.rename(session, chat, f"Task: {task.name}"[:200])
+
+    def _finish(
+        self,
+        task_run_id: int,
+        task: TaskSnapshot,
+        status: str,
+        output: str | None,
+        error: str | None,
+    ) -> None:
+        with self.db.session() as session:
+            store.finish(session, task_run_id, status, output, error)
+            store.prune(session, task.id, self.keep_runs)
+        ended = {
+            "event": "task_run",
+            "state": status,
+            "task_run_id": task_run_id,
+            **self._ids(task),
+        }
+        audit.info(json.dumps({**ended, "error": error}, ensure_ascii=False))
+
+    @staticmethod
+    def _ids(task: TaskSnapshot) -> dict[str, str]:
+        return {"task_id": task.id, "task": task.name}
+
+    def entry(self, task_run_id: int) -> dict[str, Any]:
+        """One history entry by id."""
+        with self.db.session() as session:
+            row = session.get(TaskRun, task_run_id)
+            if row is None:
+                raise TaskNotFound(f"Task run {task_run_id} does not exist")
+            return store.run_as_dict(row)
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Let runs in flight record their end (their agent runs are stopped first)."""
+        self._closed = True
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)

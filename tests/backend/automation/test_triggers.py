@@ -1,0 +1,87 @@
+"""Triggers: cron, interval and date are checked with readable reasons and previewed."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from backend.automation.triggers import (
+    TriggerError,
+    build_trigger,
+    describe,
+    next_fire_times,
+    normalized,
+    parse_spec,
+)
+
+NOW = datetime(2026, 12, 1, 13, 7, tzinfo=UTC)
+
+
+def times(raw: dict[str, object], count: int = 3) -> list[str]:
+    trigger = build_trigger(parse_spec(raw), NOW)
+    return [moment.isoformat() for moment in next_fire_times(trigger, count, NOW)]
+
+
+def test_cron_preview_lists_the_next_fire_times_in_its_time_zone() -> None:
+    assert times({"type": "cron", "cron": "*/15 * * * *", "timezone": "UTC"}) == [
+        "2026-12-01T13:15:00+00:00",
+        "2026-12-01T13:30:00+00:00",
+        "2026-12-01T13:45:00+00:00",
+    ]
+    # 09:00 in Paris is 08:00 UTC in winter.
+    paris = times({"type": "cron", "cron": "0 9 * * *", "timezone": "Europe/Paris"}, 2)
+    assert paris == ["2026-12-02T09:00:00+01:00", "2026-12-03T09:00:00+01:00"]
+
+
+def test_interval_counts_from_now_and_a_date_fires_once() -> None:
+    assert times({"type": "interval", "hours": 1, "minutes": 30}, 2) == [
+        "2026-12-01T14:37:00+00:00",
+        "2026-12-01T16:07:00+00:00",
+    ]
+    once = {"type": "date", "run_at": "2026-12-24T18:00:00", "timezone": "UTC"}
+    assert times(once, 5) == ["2026-12-24T18:00:00+00:00"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ({"type": "cron", "cron": "61 * * * *"}, "higher than the maximum value (59)"),
+        ({"type": "cron", "cron": "* * *"}, "got 3, expected 5"),
+        ({"type": "cron", "cron": "  "}, "cron expression is empty"),
+        ({"type": "cron", "cron": "0 0 30 2 *"}, "never fires"),
+        ({"type": "cron", "cron": "* * * * *", "timezone": "Mars/Base"}, "Unknown time zone"),
+        ({"type": "interval", "seconds": 3}, "shortest allowed is 10 s"),
+        ({"type": "date", "run_at": "2026-12-01T13:00:00Z"}, "is in the past"),
+    ],
+)
+def test_bad_triggers_say_why(raw: dict[str, object], reason: str) -> None:
+    with pytest.raises(TriggerError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        build_trigger(parse_spec(raw), NOW)
+
+
+def test_stored_form_pins_the_time_zone_and_drops_empty_parts() -> None:
+    assert normalized(parse_spec({"type": "cron", "cron": "0 9 * * 1-5", "timezone": "UTC"})) == {
+        "type": "cron",
+        "cron": "0 9 * * 1-5",
+        "timezone": "UTC",
+    }
+    interval = parse_spec({"type": "interval", "minutes": 5})
+    assert normalized(interval) == {"type": "interval", "minutes": 5}
+    assert describe(interval) == "every 5 minutes"
+    assert normalized(parse_spec({"type": "cron", "cron": "* * * * *"}))["timezone"]
+
+
+@pytest.mark.parametrize(
+    ("cron", "weekdays"),
+    [
+        ("0 9 * * 1-5", [0, 1, 2, 3, 4]),
+        ("0 9 * * 0", [6]),
+        ("0 9 * * 7", [6]),
+        ("0 9 * * 6,0", [5, 6]),
+        ("0 9 * * */2", [1, 3, 5, 6]),
+        ("0 9 * * mon-wed", [0, 1, 2]),
+    ],
+)
+def test_day_of_week_means_what_crontab_means(cron: str, weekdays: list[int]) -> None:
+    trigger = build_trigger(parse_spec({"type": "cron", "cron": cron, "timezone": "UTC"}), NOW)
+    fired = {moment.weekday() for moment in next_fire_times(trigger, 14, NOW)}
+    assert sorted(fired) == weekdays
