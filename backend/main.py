@@ -18,6 +18,7 @@ from backend.api import (
     knowledge,
     mcp_server,
     openai_compat,
+    system,
     tasks,
 )
 from backend.config import Settings, get_settings
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         knowledge.router,
         openai_compat.router,
         tasks.router,
+        system.router,
     )
     for router in routers:
         app.include_router(router)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from agents.manager import AgentManager
 from agents.tools.audit import AuditLog
 from agents.tools.builtin import default_registry
 from agents.tools.mcp_sources import add_mcp_tools
+from backend.automation.monitor import ResourceMonitor
 from backend.automation.scheduler import Scheduler
 from backend.automation.task_runs import TaskRunner
 from backend.automation.tasks import TaskService
@@ -33,6 +35,7 @@ class Services:
     knowledge: KnowledgeService | None
     scheduler: Scheduler
     tasks: TaskService
+    monitor: ResourceMonitor
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:
@@ -59,11 +62,22 @@ class Services:
         tasks.attach()
         if settings.reconcile_minutes > 0:
             scheduler.every(settings.reconcile_minutes, knowledge.reconcile, "knowledge-reconcile")
+        monitor = await asyncio.to_thread(
+            ResourceMonitor, db, settings.data_dir, settings.monitor_interval_seconds
+        )
+        if settings.monitor_interval_seconds > 0:
+            scheduler.every_seconds(
+                settings.monitor_interval_seconds, monitor.sample, "resource-monitor"
+            )
         scheduler.start()
         await asyncio.to_thread(tasks.sync)
         await models.start()
         log.info("AgentDesk services started (data dir %s)", settings.data_dir)
-        return cls(settings, db, models, agents, knowledge, scheduler, tasks)
+        return cls(settings, db, models, agents, knowledge, scheduler, tasks, monitor)
+
+    def model_status(self) -> dict[str, Any]:
+        """The model's provider, state and detail (and its recovery record, once watched)."""
+        return dict(self.models.health())
 
     async def stop(self) -> None:
         self.scheduler.stop()
@@ -75,4 +89,5 @@ class Services:
         if self.knowledge is not None:
             await asyncio.to_thread(self.knowledge.stop)
         await self.models.stop()
+        self.monitor.close()
         self.db.dispose()

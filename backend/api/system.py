@@ -1,0 +1,79 @@
+"""``/api/system``: live resource stats and their history, for the System page."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi import Query as Param
+
+from backend.api.deps import Authorized, ServicesDep
+from backend.services import Services
+
+router = APIRouter(prefix="/api/system", tags=["system"], dependencies=[Authorized])
+
+
+def _knowledge(services: Services) -> dict[str, Any]:
+    if services.knowledge is None:
+        return {"index": None, "ingest": None}
+    status = services.knowledge.status()
+    ingest = {
+        key: status[key]
+        for key in ("queue_length", "files_per_second", "chunks_per_second", "eta_seconds")
+    }
+    return {"index": status["index"], "ingest": {**ingest, "totals": status["totals"]}}
+
+
+def stats_of(services: Services) -> dict[str, Any]:
+    """Everything the System page shows at one moment."""
+    monitor = services.monitor
+    sample = monitor.latest().as_dict()
+    gpus = sample.pop("gpus")
+    return {
+        "ts": sample["ts"],
+        "cpu_percent": sample["cpu_percent"],
+        "memory": {
+            "percent": sample["memory_percent"],
+            "used_mb": sample["memory_used_mb"],
+            "total_mb": sample["memory_total_mb"],
+        },
+        "disk": {
+            "percent": sample["disk_percent"],
+            "free_gb": sample["disk_free_gb"],
+            "path": str(monitor.disk_path),
+        },
+        "process": {
+            "rss_mb": sample["process_rss_mb"],
+            "cpu_percent": sample["process_cpu_percent"],
+        },
+        "gpu": {
+            "available": monitor.gpu.available,
+            "detail": monitor.gpu.detail,
+            "percent": sample["gpu_percent"],
+            "memory_percent": sample["gpu_memory_percent"],
+            "devices": gpus,
+        },
+        "model": services.model_status(),
+        **_knowledge(services),
+        "agents": {"active": len(services.agents.active), "queued": len(services.agents.waiting)},
+        "tasks": {"running": len(services.tasks.runner.running)},
+        "monitor": {"interval_seconds": monitor.interval_seconds, **monitor.cost()},
+    }
+
+
+@router.get("/stats")
+async def stats(services: ServicesDep) -> dict[str, Any]:
+    """The latest sample of CPU, memory, disk, GPU and AgentDesk itself, model and index state."""
+    return await asyncio.to_thread(stats_of, services)
+
+
+@router.get("/history")
+async def history(
+    services: ServicesDep,
+    minutes: float = Param(default=60, gt=0, le=7 * 24 * 60),
+    points: int = Param(default=360, ge=2, le=5000),
+) -> dict[str, Any]:
+    """Series for charts: ``{"series": {"ts": [...], "cpu_percent": [...], ...}}``; the last
+    hour at 5 s from memory, longer spans from the per-minute history."""
+    return await asyncio.to_thread(services.monitor.history, minutes, points)
