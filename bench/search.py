@@ -34,8 +34,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # The baseline is the libraries at their best. PyTorch and FAISS each bring their own OpenMP
-# runtime; with the default wait policy their idle threads spin and slow each other down
-# (see --passive-omp). This must be set before either library loads.
+# runtime; with the default wait policy their idle threads spin and slow each other down, so
+# the app sets PASSIVE too (backend/knowledge/__init__.py; --omp-wait-policy ACTIVE shows the
+# difference). This must be set before either library loads.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import faiss  # noqa: E402
@@ -244,9 +245,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="chunk counts, comma separated")
     parser.add_argument("--queries", type=int, default=200, help="queries per mode and size")
     parser.add_argument(
-        "--passive-omp",
-        action="store_true",
-        help="run the app with OMP_WAIT_POLICY=PASSIVE (the baseline always has it)",
+        "--omp-wait-policy",
+        choices=("ACTIVE", "PASSIVE"),
+        help="OMP_WAIT_POLICY for the app (default: its own, PASSIVE; the baseline: PASSIVE)",
     )
     parser.add_argument("--quick", action="store_true", help="2000 chunks, 40 queries")
     args = parser.parse_args()
@@ -260,10 +261,11 @@ def main() -> int:
         f"{args.queries} queries per mode, k={K} ({DEPTH} candidates per method), times in ms; "
         f"{WORDS_PER_CHUNK}-word chunks over a {len(vocabulary)}-word Zipf vocabulary"
     )
-    app_env = {"OMP_WAIT_POLICY": "PASSIVE"} if args.passive_omp else {}
+    policy = args.omp_wait_policy
+    app_env = {"OMP_WAIT_POLICY": policy} if policy else {}
     print(
         f"OpenMP wait policy: baseline PASSIVE, app "
-        f"{'PASSIVE' if args.passive_omp else 'library default (threads spin when idle)'}"
+        f"{policy + ' (--omp-wait-policy)' if policy else 'PASSIVE (its default)'}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         measure(size, args.queries, vocabulary, embedder, app_env)

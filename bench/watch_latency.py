@@ -62,7 +62,9 @@ def main() -> int:
     parser.add_argument("--debounce", type=float, default=None, help="seconds (default: setting)")
     parser.add_argument("--gap", type=float, default=0.5, help="seconds between drops")
     parser.add_argument(
-        "--passive-omp", action="store_true", help="run the app with OMP_WAIT_POLICY=PASSIVE"
+        "--omp-wait-policy",
+        choices=("ACTIVE", "PASSIVE"),
+        help="OMP_WAIT_POLICY for the app (default: its own, PASSIVE)",
     )
     parser.add_argument("--quick", action="store_true", help="3 drops")
     args = parser.parse_args()
@@ -77,8 +79,8 @@ def main() -> int:
         if args.debounce is not None:
             env["AGENTDESK_WATCH_DEBOUNCE_SECONDS"] = str(args.debounce)
             overrides["watch_debounce_seconds"] = args.debounce
-        if args.passive_omp:
-            env["OMP_WAIT_POLICY"] = "PASSIVE"
+        if args.omp_wait_policy:
+            env["OMP_WAIT_POLICY"] = args.omp_wait_policy
         settings = bench_settings(data_dir, **overrides)
         with (
             served_app(data_dir, **env) as url,
@@ -96,7 +98,7 @@ def main() -> int:
         f"{debounce:g} s (AGENTDESK_WATCH_DEBOUNCE_SECONDS), polled every "
         f"{POLL_SECONDS * 1000:.0f} ms"
     )
-    policy = "PASSIVE" if args.passive_omp else "library default"
+    policy = args.omp_wait_policy or "PASSIVE (its default)"
     print(f"app OpenMP wait policy: {policy}")
     print(f"first drop (loads the embedding model, not counted): {warm:.2f} s")
     print(f"drop -> searchable  p50 {p50:.2f} s   p95 {p95:.2f} s   max {max(latencies):.2f} s")

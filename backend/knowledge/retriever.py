@@ -23,10 +23,15 @@ CANDIDATES_PER_HIT = 4
 RRF_K = 60
 INDEXED = "indexed"
 
+# CROSS JOIN fixes SQLite's join order: the wanted ids first, then each chunk and its
+# document by primary key. Left to itself the planner starts from every indexed document
+# (by the state index), which costs milliseconds per search at 100k chunks.
 _HYDRATE = sqlalchemy.text(
     "SELECT c.id, c.document_id, c.text, c.text_sha256, c.page, c.start, c.end, d.path "
-    "FROM chunks c JOIN documents d ON d.id = c.document_id "
-    "WHERE c.id IN (SELECT value FROM json_each(:ids)) AND d.state = :state"
+    "FROM json_each(:ids) AS wanted "
+    "CROSS JOIN chunks c ON c.id = wanted.value "
+    "CROSS JOIN documents d ON d.id = c.document_id "
+    "WHERE d.state = :state"
 )
 
 

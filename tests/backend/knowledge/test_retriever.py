@@ -3,9 +3,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 
 from backend.knowledge.embedder import Embedder
 from backend.knowledge.retriever import (
+    _HYDRATE,
     HybridRetriever,
     SearchFilters,
     path_matches,
@@ -160,6 +162,20 @@ def test_identical_texts_collapse_to_one_hit(
     assert [h.text for h in hits].count("Shared boilerplate disclaimer text.") == 1
     assert hits[0].chunk_id in first + second
     assert len(hits) == 2
+
+
+def test_hits_are_looked_up_by_chunk_id_not_by_scanning_indexed_documents(
+    knowledge_db: Database, library: dict[str, list[int]]
+) -> None:
+    # The plan, not a timing: a search must cost the same with 10 or 10,000 documents.
+    with knowledge_db.engine.connect() as connection:
+        plan = connection.execute(
+            sqlalchemy.text(f"EXPLAIN QUERY PLAN {_HYDRATE.text}"),
+            {"ids": "[1, 2]", "state": "indexed"},
+        ).all()
+    steps = [row[-1] for row in plan]
+    assert steps[0].startswith("SCAN wanted"), steps
+    assert all("PRIMARY KEY" in step for step in steps[1:]), steps
 
 
 def test_vectors_without_a_chunk_row_are_skipped(

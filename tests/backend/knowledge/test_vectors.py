@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -208,3 +211,23 @@ def test_searches_run_safely_while_another_thread_adds(index: VectorIndex) -> No
     thread.join()
     assert not errors
     assert len(index) == 2000 - 40
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_threads_sleep_when_idle_unless_the_user_says_otherwise(
+    given: str | None, expected: str
+) -> None:
+    # A fresh interpreter: the policy must be in place before faiss (and its OpenMP) loads.
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given is not None:
+        env["OMP_WAIT_POLICY"] = given
+    code = "import os, backend.knowledge.vectors; print(os.environ['OMP_WAIT_POLICY'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == expected
