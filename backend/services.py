@@ -12,6 +12,7 @@ from agents.tools.audit import AuditLog
 from agents.tools.builtin import default_registry
 from agents.tools.mcp_sources import add_mcp_tools
 from backend.automation.monitor import ResourceMonitor
+from backend.automation.recovery import ModelWatch
 from backend.automation.scheduler import Scheduler
 from backend.automation.task_runs import TaskRunner
 from backend.automation.tasks import TaskService
@@ -36,6 +37,7 @@ class Services:
     scheduler: Scheduler
     tasks: TaskService
     monitor: ResourceMonitor
+    watch: ModelWatch
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:
@@ -72,12 +74,21 @@ class Services:
         scheduler.start()
         await asyncio.to_thread(tasks.sync)
         await models.start()
+        watch = ModelWatch(
+            models,
+            settings.model_restart_retries,
+            settings.model_backoff_seconds,
+            settings.model_backoff_max_seconds,
+            settings.model_degraded_retry_seconds,
+        )
+        if settings.model_health_seconds > 0:
+            watch.start(settings.model_health_seconds)
         log.info("AgentDesk services started (data dir %s)", settings.data_dir)
-        return cls(settings, db, models, agents, knowledge, scheduler, tasks, monitor)
+        return cls(settings, db, models, agents, knowledge, scheduler, tasks, monitor, watch)
 
     def model_status(self) -> dict[str, Any]:
-        """The model's provider, state and detail (and its recovery record, once watched)."""
-        return dict(self.models.health())
+        """The model's provider, state and detail, with its health-check record."""
+        return {**self.models.health(), **self.watch.status()}
 
     async def stop(self) -> None:
         self.scheduler.stop()
@@ -88,6 +99,7 @@ class Services:
             await asyncio.to_thread(self.agents.gateway.stop)
         if self.knowledge is not None:
             await asyncio.to_thread(self.knowledge.stop)
+        await self.watch.stop()
         await self.models.stop()
         self.monitor.close()
         self.db.dispose()

@@ -38,12 +38,22 @@ def server_command(model: Path, port: int, n_ctx: int, threads: int, alias: str)
 class EmbeddedServer:
     """One llama.cpp server child process on a loopback port."""
 
-    def __init__(self, model: Path, n_ctx: int, threads: int, alias: str, port: int = 0) -> None:
+    def __init__(
+        self,
+        model: Path,
+        n_ctx: int,
+        threads: int,
+        alias: str,
+        port: int = 0,
+        command: list[str] | None = None,
+    ) -> None:
         self.model = model
         self.n_ctx = n_ctx
         self.threads = threads
         self.alias = alias
         self.port = port or free_port()
+        # Another program to run instead of llama.cpp (tests use the fake OpenAI server).
+        self.command = command
         self.process: subprocess.Popen[bytes] | None = None
         self._tail: deque[str] = deque(maxlen=20)
 
@@ -62,7 +72,9 @@ class EmbeddedServer:
         """Start the process and wait until it answers ``/health``."""
         if self.alive():
             return
-        command = server_command(self.model, self.port, self.n_ctx, self.threads, self.alias)
+        command = self.command or server_command(
+            self.model, self.port, self.n_ctx, self.threads, self.alias
+        )
         log.info("starting model server on port %d: %s", self.port, self.model.name)
         self.process = subprocess.Popen(
             command,
@@ -105,6 +117,23 @@ class EmbeddedServer:
                     pass
                 await asyncio.sleep(0.25)
         raise ModelUnavailable(f"the model server did not become ready within {timeout:.0f}s")
+
+    async def healthy(self, timeout: float = 5.0) -> bool:
+        """True when the process runs and answers ``/health`` with 200."""
+        if not self.alive():
+            return False
+        url = f"http://127.0.0.1:{self.port}/health"
+        try:
+            async with httpx.AsyncClient(timeout=timeout, trust_env=False) as http:
+                return (await http.get(url)).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def restart(self, timeout: float = 180.0) -> None:
+        """Stop the process (if it still runs) and start a new one on the same port."""
+        await self.stop()
+        self._tail.clear()
+        await self.start(timeout)
 
     def last_output(self) -> str:
         return " | ".join(list(self._tail)[-5:]) or "no output"

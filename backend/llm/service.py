@@ -7,6 +7,8 @@ import logging
 from enum import StrEnum
 from typing import Any
 
+import httpx
+
 from backend.config import LLMProvider, Settings
 from backend.llm.client import ChatClient, ClientOptions
 from backend.llm.embedded import EmbeddedServer
@@ -23,6 +25,9 @@ class ModelState(StrEnum):
     downloading = "downloading"
     ready = "ready"
     down = "down"
+    # Set by the health watch (backend.automation.recovery).
+    recovering = "recovering"
+    degraded = "degraded"
 
 
 class ModelService:
@@ -89,6 +94,43 @@ class ModelService:
             self.detail = str(error)
             log.error("embedded model failed to start: %s", error)
 
+    def adopt(self, server: EmbeddedServer) -> None:
+        """Serve from an embedded server that is already running (tests, and a warm restart)."""
+        self.embedded = server
+        self.base_url = server.base_url
+        self.model_name = self.model_name or server.alias
+        self._mark_ready()
+
+    async def probe(self) -> bool:
+        """One quick look: does the model server answer right now? (changes no state)"""
+        timeout = self.settings.llm_connect_timeout
+        if self.provider is LLMProvider.embedded:
+            return self.embedded is not None and await self.embedded.healthy(timeout)
+        headers = {"Authorization": f"Bearer {self.settings.llm_api_key}"}
+        try:
+            async with httpx.AsyncClient(timeout=timeout, trust_env=False) as http:
+                response = await http.get(f"{self.base_url}/models", headers=headers)
+            return response.status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def restart(self) -> None:
+        """Bring the embedded server up again (a remote server can only be probed again)."""
+        if self.provider is not LLMProvider.embedded:
+            return
+        if self.embedded is None:
+            await self._start_embedded()  # the first start failed: fetch and load again
+            return
+        await self.embedded.restart()
+
+    def mark(self, state: ModelState, detail: str = "") -> None:
+        """Set the state from outside (the health watch); ``ready`` clears the detail."""
+        if state is ModelState.ready:
+            if self.state is not ModelState.ready:
+                self._mark_ready()
+            return
+        self.state, self.detail = state, detail
+
     def _mark_ready(self) -> None:
         self.state = ModelState.ready
         self.detail = ""
@@ -98,7 +140,7 @@ class ModelService:
         """A client for the current model; raises ModelUnavailable when it cannot serve."""
         if self.provider is LLMProvider.embedded and self.state is not ModelState.ready:
             reason = self.detail or self.state.value
-            if self.state is ModelState.down:
+            if self.state in (ModelState.down, ModelState.degraded):
                 raise ModelUnavailable(f"the embedded model is not running: {reason}")
             raise ModelUnavailable(f"the embedded model is not ready yet ({reason})")
         if self._client is None or self._client.options.base_url != self.base_url:
