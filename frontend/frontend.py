@@ -9,10 +9,12 @@ from backend.config import get_settings
 from backend.main import apply_offline_env, create_app
 from backend.security import HostGuard
 from frontend.api_mount import MountedApi
-from frontend.pages import agents, chat, knowledge
+from frontend.pages import agents, chat, knowledge, system, tasks
 from frontend.state.agents import AgentsState
 from frontend.state.chat import ChatState
 from frontend.state.knowledge import KnowledgeState
+from frontend.state.system import SystemState
+from frontend.state.tasks import TasksState
 
 # Offline and quiet even when this module is loaded by ``reflex`` directly, without run.py.
 apply_offline_env()
@@ -42,4 +44,8 @@ app.add_page(
 )
 app.add_page(
     agents.agents_page, route=agents.ROUTE, title=agents.TITLE, on_load=AgentsState.load_page
+)
+app.add_page(tasks.tasks_page, route=tasks.ROUTE, title=tasks.TITLE, on_load=TasksState.load_page)
+app.add_page(
+    system.system_page, route=system.ROUTE, title=system.TITLE, on_load=SystemState.load_page
 )

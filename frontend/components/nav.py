@@ -9,6 +9,8 @@ PAGES = [
     ("Chat", "message-circle", "/"),
     ("Knowledge", "library", "/knowledge"),
     ("Agents", "bot", "/agents"),
+    ("Tasks", "calendar-clock", "/tasks"),
+    ("System", "activity", "/system"),
 ]
 SIDEBAR_WIDTH = "280px"
 

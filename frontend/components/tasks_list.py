@@ -1,0 +1,150 @@
+"""The Tasks page's list: each task's schedule, next run, last outcome and its actions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from frontend.components.knowledge_layout import section_card
+from frontend.state.tasks import HEARTBEAT_MS, TasksState
+from frontend.state.tasks_models import TaskRow
+
+
+def status_badge(text: rx.Var[str], color: rx.Var[str], testid: str) -> rx.Component:
+    """A soft badge whose ``data-status`` carries the raw value for tests and styles."""
+    return rx.badge(
+        text,
+        color_scheme=color,
+        variant="soft",
+        data_testid=testid,
+        custom_attrs={"data-status": text},
+    )
+
+
+def _action(icon: str, label: str, event: rx.EventSpec, testid: str) -> rx.Component:
+    return rx.tooltip(
+        rx.icon_button(
+            rx.icon(icon, size=15),
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            aria_label=label,
+            on_click=[rx.stop_propagation, event],
+            data_testid=testid,
+        ),
+        content=label,
+    )
+
+
+def _actions(task: TaskRow) -> rx.Component:
+    return rx.hstack(
+        _action("play", "Run now", TasksState.run_now(task.id), "task-run-now"),
+        rx.cond(
+            task.enabled,
+            _action("pause", "Pause", TasksState.set_paused(task.id, True), "task-pause"),
+            _action("rotate-ccw", "Resume", TasksState.set_paused(task.id, False), "task-resume"),
+        ),
+        _action("trash-2", "Delete", TasksState.ask_delete(task.id), "task-delete"),
+        spacing="3",
+        justify="end",
+    )
+
+
+def task_row(task: TaskRow) -> rx.Component:
+    """One task; clicking it shows its history below."""
+    chosen = TasksState.selected_id == task.id
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(task.name, weight="medium", data_testid="task-name-cell"),
+                rx.text(task.schedule, size="1", color_scheme="gray", data_testid="task-schedule"),
+                spacing="0",
+            ),
+            max_width="18rem",
+        ),
+        rx.table.cell(status_badge(task.state, task.state_color, "task-state")),
+        rx.table.cell(rx.text(task.next_run, white_space="nowrap", data_testid="task-next-run")),
+        rx.table.cell(
+            rx.vstack(
+                status_badge(task.last_status, task.last_status_color, "task-last-status"),
+                rx.text(task.last_time, size="1", color_scheme="gray"),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(_actions(task)),
+        on_click=TasksState.select_task(task.id),
+        cursor="pointer",
+        background_color=rx.cond(chosen, rx.color("accent", 2), "transparent"),
+        _hover={"background_color": rx.color("gray", 3)},
+        aria_selected=rx.cond(chosen, "true", "false"),
+        data_testid="task-row",
+        custom_attrs={"data-task": task.id},
+    )
+
+
+def tasks_card() -> rx.Component:
+    """Every scheduled task, in the order they were made."""
+    header = rx.table.header(
+        rx.table.row(
+            *(
+                rx.table.column_header_cell(name)
+                for name in ("Task", "State", "Next run", "Last run", "")
+            )
+        )
+    )
+    return section_card(
+        "Scheduled tasks",
+        "calendar-clock",
+        rx.cond(
+            TasksState.tasks,
+            rx.table.root(
+                header,
+                rx.table.body(rx.foreach(TasksState.tasks, task_row)),
+                size="1",
+                variant="ghost",
+                width="100%",
+            ),
+            rx.text(
+                "No tasks yet: describe one on the left and pick when it runs.",
+                size="2",
+                color_scheme="gray",
+            ),
+        ),
+        # Keeps the list and the history fresh while this page is open.
+        rx.moment(
+            interval=HEARTBEAT_MS,
+            on_change=TasksState.keep_watching,
+            display="none",
+            aria_hidden="true",
+        ),
+        testid="tasks",
+    )
+
+
+def delete_dialog() -> rx.Component:
+    """Asks before a task and its history are deleted."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete this task?"),
+            rx.alert_dialog.description(
+                "“" + TasksState.confirm_delete_name + "” and its history will be deleted. "
+                "Its agent runs stay on the Agents page.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Delete",
+                        color_scheme="red",
+                        on_click=TasksState.delete_confirmed,
+                        data_testid="confirm-delete",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+        ),
+        open=TasksState.confirm_delete_id != "",
+        on_open_change=TasksState.set_confirm_open,
+    )

@@ -1,0 +1,136 @@
+"""The System page's charts as plain Plotly JSON (``{"data": [...], "layout": {...}}``).
+
+Pure functions only, so the tests check them without a server; the state sends these
+figures to the browser as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontend.state.system_models import PollPoint, local_time
+
+# Radix step-9 colours, so the lines match the badges and tiles around them.
+COLORS = {"indigo": "#3e63dd", "teal": "#12a594", "amber": "#ffc53d", "crimson": "#e93d82"}
+POLL_POINTS = 120
+
+
+def _layout(y_title: str, percent_axis: bool, y2_title: str = "") -> dict[str, Any]:
+    grid = "rgba(128,128,128,0.18)"
+    layout: dict[str, Any] = {
+        "autosize": True,
+        "height": 220,
+        "margin": {"l": 48, "r": 48 if y2_title else 16, "t": 8, "b": 32},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": "system-ui, sans-serif", "size": 11},
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "xaxis": {"type": "date", "gridcolor": grid, "tickformat": "%H:%M:%S"},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": grid, "rangemode": "tozero"},
+        "uirevision": "keep",
+    }
+    if percent_axis:
+        layout["yaxis"]["range"] = [0, 100]
+    if y2_title:
+        layout["yaxis2"] = {
+            "title": {"text": y2_title},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        }
+    return layout
+
+
+def _line(x: list[str], y: list[Any], name: str, color: str, axis: str = "y") -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": x,
+        "y": y,
+        "name": name,
+        "yaxis": axis,
+        "line": {"color": COLORS[color], "width": 2},
+        "hovertemplate": "%{y:.1f}<extra>" + name + "</extra>",
+    }
+
+
+def _times(series: dict[str, Any]) -> list[str]:
+    return [local_time(ts) for ts in series.get("ts", [])]
+
+
+def cpu_figure(series: dict[str, Any]) -> dict[str, Any]:
+    """The machine's CPU and AgentDesk's own, in percent."""
+    x = _times(series)
+    return {
+        "data": [
+            _line(x, list(series.get("cpu_percent", [])), "Machine", "indigo"),
+            _line(x, list(series.get("process_cpu_percent", [])), "AgentDesk", "teal"),
+        ],
+        "layout": _layout("CPU %", percent_axis=False),
+    }
+
+
+def memory_figure(series: dict[str, Any]) -> dict[str, Any]:
+    """The machine's memory in percent, AgentDesk's resident memory in MB on the right."""
+    x = _times(series)
+    return {
+        "data": [
+            _line(x, list(series.get("memory_percent", [])), "Machine %", "indigo"),
+            _line(x, list(series.get("process_rss_mb", [])), "AgentDesk MB", "teal", "y2"),
+        ],
+        "layout": _layout("RAM %", percent_axis=True, y2_title="MB"),
+    }
+
+
+def gpu_figure(series: dict[str, Any]) -> dict[str, Any]:
+    """GPU load and GPU memory in percent (empty lines on a machine without one)."""
+    x = _times(series)
+    return {
+        "data": [
+            _line(x, list(series.get("gpu_percent", [])), "GPU load", "crimson"),
+            _line(x, list(series.get("gpu_memory_percent", [])), "GPU memory", "amber"),
+        ],
+        "layout": _layout("GPU %", percent_axis=True),
+    }
+
+
+def _steps(x: list[str], y: list[Any], name: str, color: str, axis: str = "y") -> dict[str, Any]:
+    line = _line(x, y, name, color, axis)
+    line["line"]["shape"] = "hv"
+    return line
+
+
+def knowledge_figure(points: list[PollPoint]) -> dict[str, Any]:
+    """Files waiting to be ingested and chunks in the index, since the page opened."""
+    x = [p.ts for p in points]
+    return {
+        "data": [
+            _steps(x, [p.queue for p in points], "Ingest queue", "amber"),
+            _line(x, [p.chunks for p in points], "Index chunks", "indigo", "y2"),
+        ],
+        "layout": _layout("files", percent_axis=False, y2_title="chunks"),
+    }
+
+
+def agents_figure(points: list[PollPoint]) -> dict[str, Any]:
+    """Agent runs going and waiting, and the model's tokens/s when the server reports it."""
+    x = [p.ts for p in points]
+    data = [
+        _steps(x, [p.running for p in points], "Runs going", "teal"),
+        _steps(x, [p.waiting for p in points], "Runs waiting", "amber"),
+    ]
+    if any(p.tokens_per_second is not None for p in points):
+        rates = [p.tokens_per_second for p in points]
+        data.append(_line(x, rates, "Tokens/s", "crimson", "y2"))
+    layout = _layout("runs", percent_axis=False, y2_title="tokens/s" if len(data) > 2 else "")
+    layout["yaxis"]["dtick"] = 1
+    return {"data": data, "layout": layout}
+
+
+def keep_last(points: list[PollPoint], new: PollPoint) -> list[PollPoint]:
+    """``points`` with ``new`` added (unless it repeats the last sample), at most the last 120."""
+    if points and points[-1].ts == new.ts:
+        return points
+    return [*points, new][-POLL_POINTS:]

@@ -1,0 +1,156 @@
+"""What the System page shows, built from ``/api/system`` payloads: its tiles and poll points.
+
+Pure functions only, so the tests check them without a server; the charts are drawn from
+these in :mod:`frontend.state.system_charts`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+
+from frontend.state.run_timeline import format_seconds
+
+MODEL_STATE_COLORS = {
+    "ready": "green",
+    "starting": "blue",
+    "downloading": "blue",
+    "recovering": "amber",
+    "degraded": "amber",
+    "down": "red",
+}
+
+
+@dataclasses.dataclass
+class SystemView:
+    """The tiles: each a short value and a line of detail."""
+
+    cpu: str = "—"
+    memory: str = "—"
+    memory_detail: str = ""
+    process: str = "—"
+    process_detail: str = ""
+    disk: str = "—"
+    disk_detail: str = ""
+    gpu_available: bool = False
+    gpu: str = "—"
+    gpu_detail: str = ""
+    model_state: str = "unknown"
+    model_color: str = "gray"
+    model_name: str = ""
+    model_detail: str = ""
+    tokens_per_second: str = "—"
+    index_documents: str = "0"
+    index_detail: str = ""
+    queue: str = "0"
+    queue_detail: str = ""
+    agents: str = ""
+    monitor: str = ""
+    sampled_at: str = ""
+
+
+@dataclasses.dataclass
+class PollPoint:
+    """What one poll saw of the knowledge base and the agents (the API keeps no history of
+    these, so the page collects them while it is open)."""
+
+    ts: str
+    queue: int = 0
+    chunks: int = 0
+    running: int = 0
+    waiting: int = 0
+    tokens_per_second: float | None = None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def percent(value: Any) -> str:
+    """``12.34`` → ``"12%"``; ``"—"`` when unknown."""
+    number = _number(value)
+    return "—" if number is None else f"{number:.0f}%"
+
+
+def megabytes(value: Any) -> str:
+    """``812.4`` → ``"812 MB"``, ``2150`` → ``"2.1 GB"``."""
+    number = _number(value)
+    if number is None:
+        return "—"
+    return f"{number / 1024:.1f} GB" if number >= 1024 else f"{number:.0f} MB"
+
+
+def local_time(value: Any) -> str:
+    """An API timestamp (UTC ISO) as local ``"YYYY-MM-DD HH:MM:SS"``, which Plotly reads."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _tokens(model: dict[str, Any]) -> str:
+    rate = _number(model.get("tokens_per_second"))
+    return "—" if rate is None else f"{rate:.1f}"
+
+
+def to_system_view(stats: dict[str, Any]) -> SystemView:
+    """Build the tiles from ``GET /api/system/stats``."""
+    memory = stats.get("memory") or {}
+    disk = stats.get("disk") or {}
+    process = stats.get("process") or {}
+    gpu = stats.get("gpu") or {}
+    model = stats.get("model") or {}
+    index = stats.get("index") or {}
+    ingest = stats.get("ingest") or {}
+    agents = stats.get("agents") or {}
+    monitor = stats.get("monitor") or {}
+    state = str(model.get("state") or "unknown")
+    eta = ingest.get("eta_seconds")
+    queue_detail = f"{_number(ingest.get('files_per_second')) or 0:.2f} files/s"
+    if eta:
+        queue_detail += f" · done in {format_seconds(eta)}"
+    return SystemView(
+        cpu=percent(stats.get("cpu_percent")),
+        memory=percent(memory.get("percent")),
+        memory_detail=f"{megabytes(memory.get('used_mb'))} of {megabytes(memory.get('total_mb'))}",
+        process=megabytes(process.get("rss_mb")),
+        process_detail=f"{percent(process.get('cpu_percent'))} CPU",
+        disk=f"{_number(disk.get('free_gb')) or 0:.1f} GB free",
+        disk_detail=f"{percent(disk.get('percent'))} used · {disk.get('path', '')}",
+        gpu_available=bool(gpu.get("available")),
+        gpu=percent(gpu.get("percent")) if gpu.get("available") else "none",
+        gpu_detail=str(gpu.get("detail") or ""),
+        model_state=state,
+        model_color=MODEL_STATE_COLORS.get(state, "gray"),
+        model_name=" · ".join(str(p) for p in (model.get("provider"), model.get("model")) if p),
+        model_detail=str(model.get("detail") or ""),
+        tokens_per_second=_tokens(model),
+        index_documents=str(index.get("documents") or 0),
+        index_detail=f"{index.get('chunks') or 0} chunks · {index.get('vectors') or 0} vectors",
+        queue=str(ingest.get("queue_length") or 0),
+        queue_detail=queue_detail,
+        agents=f"{agents.get('active') or 0} running · {agents.get('queued') or 0} waiting",
+        monitor=f"monitor {_number(monitor.get('cpu_percent')) or 0:.3f}% of a core",
+        sampled_at=local_time(stats.get("ts")),
+    )
+
+
+def poll_point(stats: dict[str, Any]) -> PollPoint:
+    """This poll's queue length, index size, agent runs and model speed."""
+    index = stats.get("index") or {}
+    ingest = stats.get("ingest") or {}
+    agents = stats.get("agents") or {}
+    return PollPoint(
+        ts=local_time(stats.get("ts")),
+        queue=int(ingest.get("queue_length") or 0),
+        chunks=int(index.get("chunks") or 0),
+        running=int(agents.get("active") or 0),
+        waiting=int(agents.get("queued") or 0),
+        tokens_per_second=_number((stats.get("model") or {}).get("tokens_per_second")),
+    )

@@ -1,0 +1,129 @@
+"""The Tasks page in a real browser: schedule a task, run it now, read its history."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.frontend.app_process import FAKE_RULES, PROJECT_ROOT, BrowserTab, RunningApp, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
+
+
+@pytest.fixture
+def fake_model(ui_fake_llm: Any) -> Iterator[Any]:
+    """The app's fake model, given back its default script after the test."""
+    yield ui_fake_llm
+    ui_fake_llm.set_rules(FAKE_RULES)
+
+
+def _open_tasks(page: Page, app: RunningApp) -> None:
+    page.goto(app.url.rstrip("/") + "/tasks")
+    expect(page.get_by_test_id("preview-run")).to_have_count(5, timeout=30_000)
+
+
+def _choose_mode(page: Page, label: str) -> None:
+    trigger = page.get_by_test_id("task-mode")
+    # Opened from the keyboard, as on the chat page: Radix may drop a click that lands too soon.
+    trigger.focus()
+    trigger.press("Enter")
+    page.get_by_role("option", name=label, exact=True).click()
+    expect(trigger).to_contain_text(label)
+
+
+def test_create_a_task_run_it_now_and_see_its_history(
+    app_server: RunningApp, tab: BrowserTab, fake_model: Any
+) -> None:
+    page = tab.page
+    name = f"Digest {uuid.uuid4().hex[:6]}"
+    prompt = f"Summarise today's notes for {name}"
+    _open_tasks(page, app_server)
+    expect(page.get_by_test_id("nav-tasks")).to_have_attribute("aria-current", "page")
+
+    # The cron helper: a mistake is explained at once, a preset fills the line and previews it.
+    cron = page.get_by_test_id("task-cron")
+    cron.fill("0 25 * * *")
+    preview = page.get_by_test_id("next-run-preview")
+    expect(preview.get_by_test_id("preview-error")).to_contain_text(
+        "Invalid cron expression '0 25 * * *'"
+    )
+    page.locator("[data-cron='*/15 * * * *']").click()
+    expect(cron).to_have_value("*/15 * * * *")
+    expect(preview.get_by_test_id("preview-run")).to_have_count(5)
+    expect(page.get_by_test_id("cron-parts")).to_contain_text("minute */15")
+
+    page.get_by_test_id("task-prompt").fill(prompt)
+    page.get_by_test_id("task-name").fill(name)
+    _choose_mode(page, "Chat")
+    page.get_by_test_id("task-submit").click()
+    expect(page.get_by_test_id("form-notice")).to_contain_text(f"Scheduled “{name}”")
+    expect(page.get_by_test_id("task-prompt")).to_have_value("")
+
+    row = page.get_by_test_id("task-row").filter(has_text=name)
+    expect(row.get_by_test_id("task-state")).to_have_text("scheduled")
+    expect(row.get_by_test_id("task-schedule")).to_contain_text("*/15 * * * *")
+    expect(row.get_by_test_id("task-next-run")).not_to_have_text("—")
+    expect(row.get_by_test_id("task-last-status")).to_have_text("never run")
+
+    # Run now: the history gets an entry that ends with the agent's answer.
+    row.get_by_test_id("task-run-now").click()
+    history = page.get_by_test_id("task-history")
+    expect(history.get_by_test_id("history-title")).to_have_text(f"History of {name}")
+    entry = history.get_by_test_id("history-entry").first
+    expect(entry).to_have_attribute("data-status", "completed", timeout=60_000)
+    expect(entry).to_contain_text("run now")
+    expect(entry.get_by_test_id("history-output")).to_contain_text(f"Echo: {prompt}")
+    expect(row.get_by_test_id("task-last-status")).to_have_text("completed")
+    shutil.copyfile(screenshot(page, "tasks"), DOCS_IMAGES / "tasks.png")
+
+    # The entry links to the agent run's transcript.
+    entry.get_by_test_id("history-transcript").click()
+    transcript = page.get_by_test_id("task-transcript")
+    expect(transcript.get_by_test_id("task-transcript-prompt")).to_have_text(prompt)
+    expect(transcript.get_by_test_id("task-transcript-timeline")).to_have_attribute(
+        "data-status", "completed"
+    )
+    expect(transcript.get_by_test_id("task-transcript-answer")).to_contain_text(f"Echo: {prompt}")
+    page.keyboard.press("Escape")
+    expect(transcript).to_have_count(0)
+
+    # Pause and resume, then delete (after saying yes).
+    row.get_by_test_id("task-pause").click()
+    expect(row.get_by_test_id("task-state")).to_have_text("paused")
+    expect(row.get_by_test_id("task-next-run")).to_have_text("—")
+    row.get_by_test_id("task-resume").click()
+    expect(row.get_by_test_id("task-state")).to_have_text("scheduled")
+    expect(row.get_by_test_id("task-next-run")).not_to_have_text("—")
+    row.get_by_test_id("task-delete").click()
+    page.get_by_test_id("confirm-delete").click()
+    expect(row).to_have_count(0)
+    ids = [t["id"] for t in app_server.api("/api/tasks")["tasks"] if t["name"] == name]
+    assert ids == []
+
+
+def test_a_past_date_and_an_empty_prompt_are_refused_with_the_reason(
+    app_server: RunningApp, tab: BrowserTab
+) -> None:
+    page = tab.page
+    _open_tasks(page, app_server)
+    before = len(app_server.api("/api/tasks")["tasks"])
+
+    page.get_by_test_id("trigger-kind").get_by_role("radio", name="Once").click()
+    run_at = page.get_by_test_id("task-run-at")
+    expect(run_at).to_be_visible()
+    run_at.fill("2020-05-01T10:00")
+    expect(page.get_by_test_id("preview-error")).to_contain_text("is in the past")
+
+    page.get_by_test_id("task-submit").click()
+    expect(page.get_by_test_id("form-error")).to_have_text("Write what the agent should do.")
+    page.get_by_test_id("task-prompt").fill("Remind me of the meeting")
+    page.get_by_test_id("task-submit").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("is in the past")
+    assert len(app_server.api("/api/tasks")["tasks"]) == before
