@@ -62,6 +62,7 @@ class Services:
         runner.bind(asyncio.get_running_loop())
         tasks = TaskService(db, scheduler, runner, settings.task_misfire_grace_seconds)
         tasks.attach()
+        await asyncio.to_thread(tasks.recover)
         if settings.reconcile_minutes > 0:
             scheduler.every(settings.reconcile_minutes, knowledge.reconcile, "knowledge-reconcile")
         monitor = await asyncio.to_thread(

@@ -71,13 +71,19 @@ class TaskService:
         if outcome == "missed" and job.startswith("task-"):
             self.runner.record_missed(job.removeprefix("task-"), scheduled)
 
+    def recover(self) -> int:
+        """Runs the last process left running end as interrupted (before the scheduler starts,
+        which may at once fire runs that were due while AgentDesk was closed)."""
+        with self.db.session() as session:
+            interrupted = store.mark_interrupted(session)
+        if interrupted:
+            log.warning("%d task run(s) were interrupted by the last shutdown", interrupted)
+        return interrupted
+
     def sync(self) -> None:
         """Make the job store match the tasks (after the scheduler has started)."""
         with self.db.session() as session:
-            interrupted = store.mark_interrupted(session)
             tasks = store.all_tasks(session)
-        if interrupted:
-            log.warning("%d task run(s) were interrupted by the last shutdown", interrupted)
         wanted = {job_id(task.id) for task in tasks}
         for stale in set(self.scheduler.job_ids(TASK_STORE)) - wanted:
             self.scheduler.remove(stale)
