@@ -14,9 +14,11 @@ from backend.api import (
     agent,
     conversations,
     errors,
+    guards,
     health,
     knowledge,
     mcp_server,
+    observability,
     openai_compat,
     system,
     tasks,
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await Services.start(settings)
+        services.scheduler.add_listener(telemetry.on_job)
         app.state.services = services
         try:
             async with mcp.running(services) if mcp is not None else nullcontext():
@@ -77,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.services = None
+    observability.install_request_ids()
+    telemetry = observability.Telemetry(app)
+    app.state.telemetry = telemetry
     errors.install(app)
     routers = (
         health.router,
@@ -86,10 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openai_compat.router,
         tasks.router,
         system.router,
+        observability.router,
     )
     for router in routers:
         app.include_router(router)
     mcp = mcp_server.mount(app, settings, own_origins(settings))
+    # Innermost first: the guards answer 413/429 inside the observer, so those are counted too.
+    app.add_middleware(guards.RateLimit, rule=settings.rate_limit)
+    app.add_middleware(guards.BodyLimit, max_bytes=settings.max_body_kb * 1024)
+    app.add_middleware(observability.RequestObserver, telemetry=telemetry)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=own_origins(settings),

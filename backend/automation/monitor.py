@@ -137,6 +137,11 @@ class ResourceMonitor:
         except Exception:
             log.exception("could not store the resource sample")
 
+    def newest(self) -> Sample | None:
+        """The newest sample, or None before the first."""
+        with self._lock:
+            return self.live[-1] if self.live else None
+
     def latest(self) -> Sample:
         """The newest sample, taking one if there is none yet."""
         with self._lock:
