@@ -4,10 +4,13 @@ ingest pipeline (parse, chunk, MiniLM embed, SQLite, FTS5, FAISS), for several c
 Data set: SQuAD v1.1, development split. Pranav Rajpurkar, Jian Zhang, Konstantin Lopyrev,
 Percy Liang, "SQuAD: 100,000+ Questions for Machine Comprehension of Text", EMNLP 2016.
 Licence CC BY-SA 4.0. It is read from the copy shipped inside the BIG-bench package
-(``bigbench==1.0.0``, Apache-2.0, ``benchmark_tasks/squad_shifts/squaddev_v1.1.json``), so
-nothing is downloaded at run time. That package pulls TensorFlow when installed normally; take
-only its files with ``pip install --no-deps -r bench/requirements.txt``. Without it, a
-60-paragraph sample of the same split in ``bench/data/`` is used, and the output says so.
+(``bigbench==1.0.0``, Apache-2.0), ``bigbench/benchmark_tasks/squad_shifts/squaddev_v1.1.json``:
+the split's 48 articles and 2,067 paragraphs with 10,565 of its 10,570 questions (BIG-bench
+dropped the answers listed beside it in ``squaddev_v1.1_removed.json``, for 5 questions all of
+them). Nothing is downloaded at run time. That package pulls TensorFlow when installed
+normally; take only its files with ``pip install --no-deps -r bench/requirements.txt``.
+Without it, a 60-paragraph sample of the same split in ``bench/data/`` is used, and the output
+says so.
 
 Consecutive paragraphs of one Wikipedia article are joined into one text file (about 4 KB),
 so chunking is part of what is measured. A question is a file hit when a top-5 chunk comes
