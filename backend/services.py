@@ -11,6 +11,7 @@ from agents.manager import AgentManager
 from agents.tools.audit import AuditLog
 from agents.tools.builtin import default_registry
 from agents.tools.mcp_sources import add_mcp_tools
+from backend.automation.housekeeping import Housekeeping
 from backend.automation.monitor import ResourceMonitor
 from backend.automation.recovery import ModelWatch
 from backend.automation.scheduler import Scheduler
@@ -38,6 +39,7 @@ class Services:
     tasks: TaskService
     monitor: ResourceMonitor
     watch: ModelWatch
+    housekeeping: Housekeeping
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:
@@ -72,6 +74,11 @@ class Services:
             scheduler.every_seconds(
                 settings.monitor_interval_seconds, monitor.sample, "resource-monitor"
             )
+        housekeeping = Housekeeping(settings, db)
+        if settings.backup_hours > 0:
+            # Checked often, done rarely: a desktop that is on for an hour a day still gets one.
+            scheduler.every(10, housekeeping.backup_if_due, "backup")
+        scheduler.every(60, housekeeping.prune, "retention")
         scheduler.start()
         await asyncio.to_thread(tasks.sync)
         await models.start()
@@ -85,7 +92,9 @@ class Services:
         if settings.model_health_seconds > 0:
             watch.start(settings.model_health_seconds)
         log.info("AgentDesk services started (data dir %s)", settings.data_dir)
-        return cls(settings, db, models, agents, knowledge, scheduler, tasks, monitor, watch)
+        return cls(
+            settings, db, models, agents, knowledge, scheduler, tasks, monitor, watch, housekeeping
+        )
 
     def model_status(self) -> dict[str, Any]:
         """The model's provider, state and detail, with its health-check record."""

@@ -59,6 +59,7 @@ def stats_of(services: Services) -> dict[str, Any]:
         "agents": {"active": len(services.agents.active), "queued": len(services.agents.waiting)},
         "tasks": {"running": len(services.tasks.runner.running)},
         "monitor": {"interval_seconds": monitor.interval_seconds, **monitor.cost()},
+        "housekeeping": services.housekeeping.status(),
     }
 
 

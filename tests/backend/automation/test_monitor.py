@@ -119,6 +119,7 @@ async def test_stats_and_history_over_http(client: httpx.AsyncClient) -> None:
     assert stats["gpu"]["available"] in (True, False) and "detail" in stats["gpu"]
     assert stats["index"]["vectors"] == 0 and stats["ingest"]["queue_length"] >= 0
     assert stats["monitor"]["interval_seconds"] == 5
+    assert stats["housekeeping"]["backups"] == 0
     history = (await client.get("/api/system/history?minutes=5")).json()
     assert set(history["series"]) >= {"ts", "cpu_percent", "memory_percent", "gpu_percent"}
     assert len(history["series"]["ts"]) >= 1
