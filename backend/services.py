@@ -51,6 +51,7 @@ class Services:
         models = ModelService(settings)
         knowledge = KnowledgeService(settings, db)
         gateway = ModelGateway(models.upstream, settings.tool_calls)
+        gateway.meter = models.throughput
         tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
         await asyncio.to_thread(add_mcp_tools, tools, settings)
         agents = AgentManager(settings, db, models, knowledge, gateway, tools, AuditLog(db))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 
 from backend.llm.errors import ModelError, ModelUnavailable
+from backend.llm.throughput import ThroughputMeter
 from backend.llm.toolcalls import normalize_completion
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,8 @@ class ChatClient:
         self._http = httpx.AsyncClient(
             base_url=options.base_url, headers=headers, timeout=timeout, trust_env=False
         )
+        # Set by ModelService: every finished call is counted for the tokens/s figure.
+        self.meter: ThroughputMeter | None = None
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -129,6 +133,7 @@ class ChatClient:
     ) -> Completion:
         """One non-streamed completion; text tool calls are normalized to ``tool_calls``."""
         body = self._body(messages, False, tools=tools, response_format=response_format, **params)
+        started = time.perf_counter()
         response = await self._send(body)
         try:
             await response.aread()
@@ -139,6 +144,10 @@ class ChatClient:
             await response.aclose()
         choice = (data.get("choices") or [{}])[0]
         message = choice.get("message") or {}
+        if self.meter is not None:
+            self.meter.record(
+                data.get("usage"), time.perf_counter() - started, message.get("content") or ""
+            )
         return Completion(
             content=message.get("content") or "",
             tool_calls=list(message.get("tool_calls") or []),
@@ -154,7 +163,10 @@ class ChatClient:
         **params: Any,
     ) -> AsyncIterator[str]:
         """Yield content deltas as they arrive; token counts land in ``usage`` when given."""
+        started = time.perf_counter()
         response = await self._send(self._body(messages, True, **params))
+        counted: dict[str, Any] = usage if usage is not None else {}
+        produced: list[str] = []
         try:
             async for line in response.aiter_lines():
                 if not line.startswith("data:"):
@@ -166,11 +178,12 @@ class ChatClient:
                     chunk = json.loads(payload)
                 except json.JSONDecodeError:
                     continue
-                if usage is not None and chunk.get("usage"):
-                    usage.update(chunk["usage"])
+                if chunk.get("usage"):
+                    counted.update(chunk["usage"])
                 for choice in chunk.get("choices") or []:
                     text = (choice.get("delta") or {}).get("content")
                     if text:
+                        produced.append(text)
                         yield text
         except httpx.HTTPError as error:
             raise ModelUnavailable(
@@ -178,6 +191,8 @@ class ChatClient:
             ) from error
         finally:
             await response.aclose()
+        if self.meter is not None:
+            self.meter.record(counted, time.perf_counter() - started, "".join(produced))
 
     async def list_models(self) -> list[str]:
         """Model ids the server offers; raises ModelUnavailable when it cannot be reached."""

@@ -30,6 +30,7 @@ from starlette.routing import Route
 from backend.llm import json_tools
 from backend.llm.errors import ModelUnavailable
 from backend.llm.loopback import LoopbackServer
+from backend.llm.throughput import ThroughputMeter
 from backend.llm.toolcalls import normalize_completion
 
 log = logging.getLogger(__name__)
@@ -156,12 +157,20 @@ class ModelGateway:
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._app(), "model-gateway")
         self._http: httpx.AsyncClient | None = None
+        # Set by the app: every finished call is counted for the tokens/s figure.
+        self.meter: ThroughputMeter | None = None
 
     def start(self) -> None:
         self._server.start()
 
     def stop(self) -> None:
         self._server.stop()
+
+    def _charge(self, budget: RunBudget, usage: dict[str, Any], started: float) -> None:
+        seconds = time.perf_counter() - started
+        budget.charge(usage, seconds * 1000)
+        if self.meter is not None:
+            self.meter.record(usage, seconds)
 
     def open(self, run_id: str, budget: RunBudget) -> str:
         """Give ``run_id`` an endpoint; returns its OpenAI base URL (key: ``budget.key``)."""
@@ -279,11 +288,11 @@ class ModelGateway:
         ):
             # The model meant to call a tool but wrote it unreadably: ask again, constrained.
             log.info("tool call unreadable, asking again with a JSON schema")
-            budget.charge(data["usage"], (time.perf_counter() - started) * 1000)
+            self._charge(budget, data["usage"], started)
             data = await self._call(body, tools, True, upstream, budget)
         if isinstance(data, Response):
             return data
-        budget.charge(data["usage"], (time.perf_counter() - started) * 1000)
+        self._charge(budget, data["usage"], started)
         if not wants_stream:
             return JSONResponse(data)
         chunks = completion_as_chunks(data, include_usage)
@@ -374,6 +383,6 @@ class ModelGateway:
             finally:
                 await response.aclose()
                 usage = usage or estimate_usage(body["messages"], "".join(text))
-                budget.charge(usage, (time.perf_counter() - started) * 1000)
+                self._charge(budget, usage, started)
 
         return StreamingResponse(relay(), media_type="text/event-stream")

@@ -14,6 +14,7 @@ from backend.llm.client import ChatClient, ClientOptions
 from backend.llm.embedded import EmbeddedServer
 from backend.llm.errors import ModelUnavailable
 from backend.llm.gateway import Upstream
+from backend.llm.throughput import ThroughputMeter
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class ModelService:
         self.embedded: EmbeddedServer | None = None
         self._fake: Any = None
         self._client: ChatClient | None = None
+        self.throughput = ThroughputMeter()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -154,6 +156,7 @@ class ModelService:
                     retries=self.settings.llm_retries,
                 )
             )
+            self._client.meter = self.throughput
         return self._client
 
     def upstream(self) -> Upstream:
@@ -176,12 +179,14 @@ class ModelService:
         self._mark_ready()
         return True
 
-    def health(self) -> dict[str, str]:
+    def health(self) -> dict[str, Any]:
+        """Provider, state, model, detail, and tokens per second over the recent calls."""
         return {
             "provider": self.provider.value,
             "state": self.state.value,
             "model": self.model_name,
             "detail": self.detail,
+            "tokens_per_second": self.throughput.rate(),
         }
 
     async def stop(self) -> None:
