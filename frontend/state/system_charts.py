@@ -130,7 +130,11 @@ def agents_figure(points: list[PollPoint]) -> dict[str, Any]:
 
 
 def keep_last(points: list[PollPoint], new: PollPoint) -> list[PollPoint]:
-    """``points`` with ``new`` added (unless it repeats the last sample), at most the last 120."""
+    """``points`` with ``new`` added, at most the last 120.
+
+    Polls are faster than the monitor's samples: a poll of the same sample replaces the last
+    point, since the index and the queue may have changed in between.
+    """
     if points and points[-1].ts == new.ts:
-        return points
+        return [*points[:-1], new]
     return [*points, new][-POLL_POINTS:]

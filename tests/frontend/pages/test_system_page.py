@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from frontend.state.system_models import MODEL_STATE_COLORS
 from tests.frontend.app_process import PROJECT_ROOT, BrowserTab, RunningApp, screenshot
@@ -18,6 +20,8 @@ DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 LOOPBACK = {"127.0.0.1", "localhost"}
 # The monitor samples every 5 s; a chart must show a new sample well within this.
 MOVE_TIMEOUT_MS = 45_000
+# The first file may wait for the embedding model to load.
+INDEXED_TIMEOUT_MS = 180_000
 
 
 def test_the_charts_move_while_the_page_stays_open(app_server: RunningApp, tab: BrowserTab) -> None:
@@ -59,6 +63,27 @@ def test_the_charts_move_while_the_page_stays_open(app_server: RunningApp, tab: 
     expect(cpu).not_to_have_attribute("data-last", before_last, timeout=MOVE_TIMEOUT_MS)
     expect(line).not_to_have_attribute("d", before_path, timeout=MOVE_TIMEOUT_MS)
     assert navigations == []
+
+    # Files dropped in the inbox: the index tile counts them as they are indexed, no reload.
+    index_value = page.get_by_test_id("tile-index-value")
+    before = int(index_value.inner_text())
+    names = [f"system-page-{uuid.uuid4().hex[:8]}-{n}.txt" for n in range(2)]
+    try:
+        for number, name in enumerate(names):
+            text = f"Note {number} about the greenhouse sensors and their weekly readings.\n"
+            (app_server.data_dir / "inbox" / name).write_text(text, encoding="utf-8")
+        expect(index_value).to_have_text(str(before + 2), timeout=INDEXED_TIMEOUT_MS)
+        expect(page.get_by_test_id("tile-index")).to_contain_text("chunks")
+        assert navigations == []
+        _take_screenshot(page)
+    finally:
+        _delete_documents(app_server, names)
+
+    foreign = [url for url in tab.requested_urls if urlsplit(url).hostname not in LOOPBACK]
+    assert not foreign, f"the page fetched from other hosts: {foreign}"
+
+
+def _take_screenshot(page: Page) -> None:
     # Tall enough for every chart: the page scrolls inside, so a full-page shot would cut them.
     page.set_viewport_size({"width": 1280, "height": 920})
     expect(
@@ -66,5 +91,9 @@ def test_the_charts_move_while_the_page_stays_open(app_server: RunningApp, tab: 
     ).to_be_in_viewport()
     shutil.copyfile(screenshot(page, "system"), DOCS_IMAGES / "system.png")
 
-    foreign = [url for url in tab.requested_urls if urlsplit(url).hostname not in LOOPBACK]
-    assert not foreign, f"the page fetched from other hosts: {foreign}"
+
+def _delete_documents(app: RunningApp, names: list[str]) -> None:
+    """Take this test's files out of the index again (the later tests expect it unchanged)."""
+    for document in app.api("/api/knowledge/documents?limit=1000")["documents"]:
+        if document["name"] in names:
+            httpx.delete(f"{app.url.rstrip('/')}/api/knowledge/documents/{document['id']}")

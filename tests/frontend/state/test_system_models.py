@@ -95,7 +95,9 @@ def test_poll_points_feed_the_agents_and_knowledge_charts() -> None:
     assert (first.queue, first.chunks, first.running, first.waiting) == (4, 340, 1, 2)
     assert first.tokens_per_second is None
     points = system_charts.keep_last([], first)
-    assert system_charts.keep_last(points, first) == points  # the same sample is kept once
+    # A poll of the same sample updates the last point instead of adding one.
+    later = PollPoint(ts=first.ts, queue=0, chunks=342)
+    assert system_charts.keep_last(points, later) == [later]
     agents = system_charts.agents_figure(points)
     assert [trace["name"] for trace in agents["data"]] == ["Runs going", "Runs waiting"]
     assert "yaxis2" not in agents["layout"]
