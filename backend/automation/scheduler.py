@@ -40,14 +40,23 @@ class Scheduler:
     """One BackgroundScheduler with a memory store and, given an engine, a persistent one."""
 
     def __init__(
-        self, engine: Engine | None = None, misfire_grace_seconds: int = 60, workers: int = 6
+        self,
+        engine: Engine | None = None,
+        misfire_grace_seconds: int = 60,
+        workers: int = 4,
+        task_workers: int = 8,
     ) -> None:
         stores: dict[str, Any] = {"default": MemoryJobStore()}
         if engine is not None:
             stores[TASK_STORE] = SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)
         self._scheduler = BackgroundScheduler(
             jobstores=stores,
-            executors={"default": ThreadPoolExecutor(workers)},
+            # Task runs wait for their agent run in a pool of their own, so a few long tasks
+            # can never hold up the monitor or the housekeeping jobs.
+            executors={
+                "default": ThreadPoolExecutor(workers),
+                TASK_STORE: ThreadPoolExecutor(task_workers),
+            },
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -113,6 +122,7 @@ class Scheduler:
             id=job_id,
             name=job_id,
             jobstore=TASK_STORE,
+            executor=TASK_STORE,
             replace_existing=True,
             **options,
         )

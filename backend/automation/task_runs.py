@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 audit = logging.getLogger("agentdesk.audit")
 
 WAIT_SLICE_SECONDS = 1.0
+# A scheduled run waits this long at most for the chat to go quiet before it starts.
+CHAT_YIELD_SECONDS = 60.0
 
 
 class TaskNotFound(LookupError):
@@ -50,10 +52,18 @@ class TaskSnapshot:
 class TaskRunner:
     """Starts task runs on the event loop and records how each one ended."""
 
-    def __init__(self, db: Database, agents: AgentManager, keep_runs: int = 200) -> None:
+    def __init__(
+        self,
+        db: Database,
+        agents: AgentManager,
+        keep_runs: int = 200,
+        chat_yield_seconds: float = CHAT_YIELD_SECONDS,
+    ) -> None:
         self.db = db
         self.agents = agents
         self.keep_runs = keep_runs
+        self.chat_yield_seconds = chat_yield_seconds
+        self.run_ids: set[str] = set()  # agent runs started by tasks
         self.loop: asyncio.AbstractEventLoop | None = None
         self.running: dict[str, int] = {}  # task id -> task run id; touched on the loop only
         self._tasks: set[asyncio.Task[None]] = set()
@@ -104,8 +114,23 @@ class TaskRunner:
         """Run the task to its end; returns its history entry."""
         row = await self.begin(task_id, reason)
         if row["status"] == "running":
+            await self._step_aside()
             await self._execute(row["id"], await asyncio.to_thread(self._snapshot, task_id))
         return await asyncio.to_thread(self.entry, row["id"])
+
+    def chat_busy(self) -> bool:
+        """Whether a person's question is being answered or waiting (not a task's run)."""
+        return any(run_id not in self.run_ids for run_id in self.agents.active)
+
+    async def _step_aside(self) -> None:
+        # A scheduled run lets a chat answer that is in progress finish first (the agents
+        # answer one run at a time), up to a limit so the task still runs on a busy day.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.chat_yield_seconds
+        while loop.time() < deadline:
+            if not self.chat_busy():
+                return
+            await asyncio.sleep(0.5)
 
     async def run_now(self, task_id: str) -> dict[str, Any]:
         """Start the task in the background; returns its (running) history entry at once."""
@@ -146,9 +171,11 @@ class TaskRunner:
 
     async def _execute(self, task_run_id: int, task: TaskSnapshot) -> None:
         status, output, error = "error", None, None
+        run: Any = None
         try:
             audit.info(json.dumps({"event": "task_run", "state": "started", **self._ids(task)}))
             run = await self._submit(task)
+            self.run_ids.add(run.run_id)
             await asyncio.to_thread(self._link, task_run_id, task, run.run_id, run.conversation_id)
             last = None
             async for event in run.follow():
@@ -167,6 +194,8 @@ class TaskRunner:
             error = str(exc) or type(exc).__name__
         finally:
             self.running.pop(task.id, None)
+            if run is not None:
+                self.run_ids.discard(run.run_id)
             await asyncio.shield(
                 asyncio.to_thread(self._finish, task_run_id, task, status, output, error)
             )

@@ -163,3 +163,30 @@ async def test_tasks_need_the_token_when_one_is_set(make_settings: Any) -> None:
         assert (await http.get("/api/tasks")).status_code == 401
         ok = await http.get("/api/tasks", headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200
+
+
+async def test_a_scheduled_run_lets_a_chat_answer_finish_first(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "slow question", "reply": "A slow answer.", "delay": 1.0},
+            {"match": "summarise", "reply": "Task done."},
+        ]
+    )
+    services = client.app.state.services  # type: ignore[attr-defined]
+    task = await make_task(client)
+    chat = asyncio.create_task(
+        client.post("/api/agent/query", json={"prompt": "slow question", "mode": "chat"})
+    )
+    while True:
+        if services.agents.active:
+            break
+        await asyncio.sleep(0.01)
+    # What the scheduler does when the task fires:
+    entry = await services.tasks.runner.run(task["id"], "schedule")
+    answer = (await chat).json()
+    assert entry["status"] == "completed" and entry["output"] == "Task done."
+    chat_run = (await client.get(f"/api/agent/runs/{answer['run_id']}")).json()
+    task_run = (await client.get(f"/api/agent/runs/{entry['run_id']}")).json()
+    assert task_run["started_at"] >= chat_run["finished_at"]
