@@ -16,8 +16,9 @@ from typing import Any
 from apscheduler.events import (
     EVENT_JOB_ERROR,
     EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
     EVENT_JOB_MISSED,
-    JobExecutionEvent,
+    JobEvent,
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
@@ -32,7 +33,8 @@ log = logging.getLogger(__name__)
 TASK_STORE = "tasks"
 JOBS_TABLE = "apscheduler_jobs"
 
-# (job id, outcome: "ok" | "error" | "missed", the run time it was scheduled for)
+# (job id, outcome: "ok" | "error" | "missed" | "skipped", the run time it was scheduled for);
+# "skipped": it was due while its previous run was still going.
 JobListener = Callable[[str, str, datetime | None], None]
 
 
@@ -66,7 +68,8 @@ class Scheduler:
         )
         self._listeners: list[JobListener] = []
         self._scheduler.add_listener(
-            self._on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+            self._on_event,
+            EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES,
         )
 
     @property
@@ -80,16 +83,17 @@ class Scheduler:
         """Call ``listener`` after each job run, failure or miss (in the scheduler's threads)."""
         self._listeners.append(listener)
 
-    def _on_event(self, event: JobExecutionEvent) -> None:
-        if event.code == EVENT_JOB_MISSED:
-            outcome = "missed"
-        elif event.code == EVENT_JOB_ERROR:
-            outcome = "error"
-        else:
-            outcome = "ok"
+    def _on_event(self, event: JobEvent) -> None:
+        outcomes = {EVENT_JOB_MISSED: "missed", EVENT_JOB_ERROR: "error"}
+        outcomes[EVENT_JOB_MAX_INSTANCES] = "skipped"
+        outcome = outcomes.get(event.code, "ok")
+        when = getattr(event, "scheduled_run_time", None)
+        if when is None:  # a skipped submission lists its run times instead
+            times = getattr(event, "scheduled_run_times", None) or [None]
+            when = times[-1]
         for listener in self._listeners:
             try:
-                listener(event.job_id, outcome, event.scheduled_run_time)
+                listener(event.job_id, outcome, when)
             except Exception:
                 log.exception("scheduler listener failed for job %s", event.job_id)
 

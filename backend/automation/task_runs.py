@@ -94,19 +94,19 @@ class TaskRunner:
                 log.exception("task %s failed to run", task_id)
                 return
 
-    def record_missed(self, task_id: str, scheduled_for: datetime | None) -> None:
-        """Note in the history that a scheduled run was missed (AgentDesk was closed or busy)."""
+    def record_missed(
+        self, task_id: str, scheduled_for: datetime | None, status: str = "missed"
+    ) -> None:
+        """Note in the history that a scheduled run did not happen: ``missed`` (AgentDesk was
+        closed or busy) or ``skipped`` (the previous run was still going)."""
         when = scheduled_for.isoformat(timespec="seconds") if scheduled_for else "its time"
+        if status == "skipped":
+            reason = f"the run due at {when} was skipped: the previous run was still going"
+        else:
+            reason = f"the run due at {when} was missed: AgentDesk was not running or was busy"
         with self.db.session() as session:
-            if store.get(session, task_id) is None:
-                return
-            store.record(
-                session,
-                task_id,
-                "schedule",
-                "missed",
-                f"the run due at {when} was missed: AgentDesk was not running or was busy",
-            )
+            if store.get(session, task_id) is not None:
+                store.record(session, task_id, "schedule", status, reason)
 
     # -- on the event loop -------------------------------------------------------------------
 

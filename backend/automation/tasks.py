@@ -68,8 +68,8 @@ class TaskService:
             _runner = None
 
     def _on_job(self, job: str, outcome: str, scheduled: datetime | None) -> None:
-        if outcome == "missed" and job.startswith("task-"):
-            self.runner.record_missed(job.removeprefix("task-"), scheduled)
+        if outcome in ("missed", "skipped") and job.startswith("task-"):
+            self.runner.record_missed(job.removeprefix("task-"), scheduled, outcome)
 
     def recover(self) -> int:
         """Runs the last process left running end as interrupted (before the scheduler starts,
