@@ -114,8 +114,7 @@ class TaskRunner:
         """Run the task to its end; returns its history entry."""
         row = await self.begin(task_id, reason)
         if row["status"] == "running":
-            await self._step_aside()
-            await self._execute(row["id"], await asyncio.to_thread(self._snapshot, task_id))
+            await self._execute(row["id"], task_id, step_aside=True)
         return await asyncio.to_thread(self.entry, row["id"])
 
     def chat_busy(self) -> bool:
@@ -137,8 +136,7 @@ class TaskRunner:
         if task_id in self.running:
             raise TaskBusy("This task is already running; wait for it to finish.")
         row = await self.begin(task_id, "manual")
-        snapshot = await asyncio.to_thread(self._snapshot, task_id)
-        job = asyncio.create_task(self._execute(row["id"], snapshot), name=f"task-{task_id}")
+        job = asyncio.create_task(self._execute(row["id"], task_id), name=f"task-{task_id}")
         self._tasks.add(job)
         job.add_done_callback(self._tasks.discard)
         return row
@@ -146,7 +144,14 @@ class TaskRunner:
     async def begin(self, task_id: str, reason: str) -> dict[str, Any]:
         """Open a history entry: ``running``, or ``skipped`` when the last run is still going."""
         busy = task_id in self.running
-        row = await asyncio.to_thread(self._open, task_id, reason, busy)
+        if not busy:
+            self.running[task_id] = 0  # claimed now: a second caller sees it is taken
+        try:
+            row = await asyncio.to_thread(self._open, task_id, reason, busy)
+        except BaseException:
+            if not busy:
+                self.running.pop(task_id, None)
+            raise
         if not busy:
             self.running[task_id] = row["id"]
         return row
@@ -169,10 +174,16 @@ class TaskRunner:
                 task.id, task.name, task.prompt, task.mode, task.use_knowledge, task.conversation_id
             )
 
-    async def _execute(self, task_run_id: int, task: TaskSnapshot) -> None:
+    async def _execute(self, task_run_id: int, task_id: str, step_aside: bool = False) -> None:
+        """Run the agent for an opened history entry and record how it ended; the task is
+        marked not running afterwards whatever happens."""
         status, output, error = "error", None, None
         run: Any = None
+        task = TaskSnapshot(task_id, "", "", "auto", True, None)
         try:
+            if step_aside:
+                await self._step_aside()
+            task = await asyncio.to_thread(self._snapshot, task_id)
             audit.info(json.dumps({"event": "task_run", "state": "started", **self._ids(task)}))
             run = await self._submit(task)
             self.run_ids.add(run.run_id)

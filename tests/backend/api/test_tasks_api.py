@@ -190,3 +190,21 @@ async def test_a_scheduled_run_lets_a_chat_answer_finish_first(
     chat_run = (await client.get(f"/api/agent/runs/{answer['run_id']}")).json()
     task_run = (await client.get(f"/api/agent/runs/{entry['run_id']}")).json()
     assert task_run["started_at"] >= chat_run["finished_at"]
+
+
+async def test_run_now_twice_is_409_and_a_deleted_task_leaves_nothing_running(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"match": "summarise", "reply": "Slowly done.", "delay": 0.5}])
+    services = client.app.state.services  # type: ignore[attr-defined]
+    task = await make_task(client)
+    first, second = await asyncio.gather(
+        client.post(f"/api/tasks/{task['id']}/run"), client.post(f"/api/tasks/{task['id']}/run")
+    )
+    assert sorted([first.status_code, second.status_code]) == [202, 409]
+    busy = second if second.status_code == 409 else first
+    assert "already running" in busy.json()["detail"]
+    assert (await client.get(f"/api/tasks/{task['id']}")).json()["state"] == "running"
+    assert (await client.delete(f"/api/tasks/{task['id']}")).status_code == 204
+    await services.tasks.runner.close()
+    assert services.tasks.runner.running == {}
