@@ -57,7 +57,12 @@ class ModelWatch:
 
     async def check_once(self) -> str:
         """One health check, and recovery if it fails; returns the health afterwards."""
-        self.last_check_at = datetime.now(UTC)
+        try:
+            return await self._check()
+        finally:
+            self.last_check_at = datetime.now(UTC)
+
+    async def _check(self) -> str:
         if self.models.state in NOT_STARTED and self.health == "waiting":
             return self.health
         if await self.models.probe():
@@ -131,6 +136,7 @@ class ModelWatch:
         self._task = asyncio.create_task(self._loop(interval_seconds), name="model-watch")
 
     async def _loop(self, interval_seconds: float) -> None:
+        # The first check waits one interval: at start the provider reports its own state.
         while True:
             await asyncio.sleep(interval_seconds)
             try:

@@ -108,7 +108,8 @@ class ModelService:
         timeout = self.settings.llm_connect_timeout
         if self.provider is LLMProvider.embedded:
             return self.embedded is not None and await self.embedded.healthy(timeout)
-        headers = {"Authorization": f"Bearer {self.settings.llm_api_key}"}
+        key = self.settings.llm_api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:
             async with httpx.AsyncClient(timeout=timeout, trust_env=False) as http:
                 response = await http.get(f"{self.base_url}/models", headers=headers)

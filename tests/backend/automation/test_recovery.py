@@ -118,7 +118,12 @@ async def test_a_degraded_model_waits_before_it_is_tried_again(
 async def test_health_endpoint_reports_the_watch(make_settings: SettingsFactory) -> None:
     from tests.conftest import client_for
 
-    async with client_for(make_settings()) as client:
-        stats = (await client.get("/api/system/stats")).json()
-        assert stats["model"]["health"] in ("waiting", "healthy")
-        assert stats["model"]["restarts"] == 0
+    async with client_for(make_settings(model_health_seconds=0.2)) as client:
+        while True:
+            stats = (await client.get("/api/system/stats")).json()
+            if stats["model"]["last_check_at"]:
+                break
+            await asyncio.sleep(0.05)
+        assert stats["model"]["health"] == "healthy"
+        assert stats["model"]["restarts"] == 0 and stats["model"]["last_error"] is None
+        assert (await client.get("/api/health")).json()["status"] == "ok"
