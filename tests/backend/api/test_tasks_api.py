@@ -208,3 +208,14 @@ async def test_run_now_twice_is_409_and_a_deleted_task_leaves_nothing_running(
     assert (await client.delete(f"/api/tasks/{task['id']}")).status_code == 204
     await services.tasks.runner.close()
     assert services.tasks.runner.running == {}
+
+
+async def test_a_task_created_paused_has_no_next_run_until_enabled(
+    client: httpx.AsyncClient,
+) -> None:
+    task = await make_task(client, enabled=False)
+    assert task["state"] == "paused" and task["next_run_at"] is None
+    enabled = (await client.patch(f"/api/tasks/{task['id']}", json={"enabled": True})).json()
+    assert enabled["state"] == "scheduled" and enabled["next_run_at"] == enabled["next_runs"][0]
+    unknown = await client.post("/api/tasks", json={"prompt": "x", "trigger": {"type": "weekly"}})
+    assert unknown.status_code == 422 and "trigger" in unknown.json()["detail"]
