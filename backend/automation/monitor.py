@@ -159,6 +159,7 @@ class ResourceMonitor:
         """Series over the last ``minutes``: live 5 s samples when memory covers it, else the
         stored per-minute averages; at most ``points`` per series."""
         since = self.clock() - minutes * 60
+        interval = self.interval_seconds
         with self._lock:
             live = list(self.live)
         if live and (live[0].ts <= since + self.interval_seconds or self.db is None):
@@ -169,7 +170,8 @@ class ResourceMonitor:
                 stored = metrics.since(session, datetime.fromtimestamp(since, UTC))
             rows = [(ts.timestamp(), values) for ts, values in stored]
             rows += [(s.ts, [getattr(s, n) for n in SERIES]) for s in live if s.ts >= since]
-            source, step = "stored", self.persist_seconds
+            # Nothing stored yet (a fresh start): what there is comes from memory.
+            source, step = ("stored", self.persist_seconds) if stored else ("live", interval)
         merged = downsample(sorted(rows, key=lambda row: row[0]), points)
         if len(merged) < len(rows) and merged:
             step = minutes * 60 / len(merged)

@@ -121,6 +121,7 @@ async def test_stats_and_history_over_http(client: httpx.AsyncClient) -> None:
     assert stats["monitor"]["interval_seconds"] == 5
     assert stats["housekeeping"]["backups"] == 0
     history = (await client.get("/api/system/history?minutes=5")).json()
+    assert history["source"] == "live" and history["resolution_seconds"] == 5
     assert set(history["series"]) >= {"ts", "cpu_percent", "memory_percent", "gpu_percent"}
     assert len(history["series"]["ts"]) >= 1
     assert (await client.get("/api/system/history?minutes=0")).status_code == 422
