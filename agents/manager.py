@@ -178,7 +178,7 @@ class AgentManager:
             context = await self._context(run, prompt, history, emit)
             if use_knowledge and run.engine in GROUNDED_UP_FRONT:
                 context.sources = await self._ground(run, prompt)
-            answer = await self._answer(run, context)
+            answer = await self._within_time_budget(run, context)
             status = "completed"
             sources = [source_json(hit) for hit in context.sources]
             ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
@@ -248,6 +248,24 @@ class AgentManager:
         context.tool_context = make_tool_context(run.run_id, publish, self.audit, budget)
         self.contexts[run.run_id] = context
         return context
+
+    async def _within_time_budget(self, run: ActiveRun, context: RunContext) -> str:
+        """The answer, or EngineStopped once the run's seconds are spent.
+
+        The gateway refuses model calls past the budget, but one call begun just before it may
+        run on for minutes on a slow machine: the deadline ends the run wherever it is.
+        """
+        seconds = context.limits.max_seconds
+        try:
+            async with asyncio.timeout(seconds):
+                return await self._answer(run, context)
+        except TimeoutError:
+            reason = f"the run used its time budget of {seconds:g} s"
+            budget = self.budgets.get(run.run_id)
+            if budget is not None:
+                budget.stop(reason)
+            context.cancelled.set()
+            raise EngineStopped(self._reason(run, reason)) from None
 
     async def _answer(self, run: ActiveRun, context: RunContext) -> str:
         """The engine's answer; on failure the next simpler engine's, said as a step."""

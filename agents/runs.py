@@ -41,6 +41,8 @@ class ActiveRun:
     async def follow(self, after: int = 0) -> AsyncIterator[RunEvent]:
         """Events with ``seq > after``: those already published, then live ones, to the end."""
         index = after
+        if 0 < index <= len(self.events) and self.events[index - 1].terminal:
+            return  # the caller has already seen the run end
         while True:
             async with self._changed:
                 await self._changed.wait_for(self._past(index))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,10 @@ from backend.llm.errors import ModelError, ModelUnavailable
 
 # This many steps in a row without code to run: the model is not following the format.
 PARSE_FAILURE_LIMIT = 3
+# The same code this many times in one run: the model is going round in circles.
+REPEAT_LIMIT = 3
+# How much of a step's last value (when it printed nothing) the step shows.
+VALUE_CHARS = 2000
 # How often the waiting run looks at its ``cancelled`` flag.
 CANCEL_POLL_SECONDS = 0.05
 # How long a cancelled run waits for its worker thread to notice: enough for code and tools;
@@ -64,6 +69,7 @@ class StepReporter:
         self.context = context
         self.executor = executor
         self.parse_failures = 0
+        self.code_seen: Counter[str] = Counter()
         self.stop_reason: str | None = None
         # Set once the run has ended without this thread: later steps are not reported.
         self.detached = False
@@ -79,11 +85,15 @@ class StepReporter:
         if thought := thought_text(step.model_output):
             self._emit({"kind": "thought", "text": thought})
         if step.code_action is not None:
-            printed = str(self.executor.state.get("_print_outputs", ""))
-            data: dict[str, Any] = {"kind": "code", "code": step.code_action, "output": printed}
+            data: dict[str, Any] = {
+                "kind": "code",
+                "code": step.code_action,
+                "output": self._output(step),
+            }
             if step.error is not None:
                 data["error"] = str(step.error)
             self._emit(data)
+            self._count_repeat(step.code_action)
         parse_failed = isinstance(step.error, AgentParsingError)
         self.parse_failures = self.parse_failures + 1 if parse_failed else 0
         if self.parse_failures >= PARSE_FAILURE_LIMIT:
@@ -94,6 +104,19 @@ class StepReporter:
             self.stop_reason = "stopped"
         if self.stop_reason:
             agent.interrupt()
+
+    def _output(self, step: Any) -> str:
+        """What the step printed; without prints, its last value (the model sees that too)."""
+        printed = str(self.executor.state.get("_print_outputs", ""))
+        if printed or step.error is not None or step.action_output is None:
+            return printed
+        return str(step.action_output)[:VALUE_CHARS]
+
+    def _count_repeat(self, code: str) -> None:
+        key = " ".join(code.split())
+        self.code_seen[key] += 1
+        if self.code_seen[key] >= REPEAT_LIMIT:
+            self.stop_reason = f"the agent ran the same code {REPEAT_LIMIT} times"
 
     def _count_usage(self, step: Any) -> None:
         counts = step.token_usage

@@ -293,6 +293,22 @@ async def test_running_out_of_steps_stops_the_run(fake: FakeOpenAIServer) -> Non
     assert "token" not in run.types()
 
 
+async def test_the_same_code_three_times_stops_the_run(fake: FakeOpenAIServer) -> None:
+    # A small model that calls a tool without printing, then calls it again and again.
+    fake.set_rules([{"reply": code("I will look it up.", "lookup(key='capital of france')")}])
+    run = make_run(fake, "Capital of France?", max_steps=8)
+
+    with pytest.raises(EngineStopped, match="ran the same code 3 times"):
+        await CodeEngine().run(run.context)
+
+    assert len(fake.requests) == 3
+    steps = run.steps("code")
+    assert len(steps) == 3
+    # Nothing was printed: the step shows the call's value, as the model was shown it.
+    assert steps[0]["output"] == "Paris"
+    assert "Paris" in observation(fake.requests[1])
+
+
 async def test_replies_without_code_three_times_stop_the_run(fake: FakeOpenAIServer) -> None:
     fake.set_rules([{"reply": "The answer is surely forty-two, trust me."}])
     run = make_run(fake, "What is the answer?", max_steps=8)

@@ -102,6 +102,26 @@ async def test_token_budget_stops_the_run_with_the_reason(
     assert len(fake.requests) == 2
 
 
+@pytest.mark.parametrize("mode", ["chat", "single", "team", pytest.param("code", marks=NEEDS_CODE)])
+async def test_a_model_call_past_the_time_budget_ends_the_run(
+    make_settings: SettingsFactory, fake: FakeOpenAIServer, mode: str
+) -> None:
+    # The call is admitted inside the budget, then takes far longer than the whole budget.
+    fake.set_rules([{"reply": "too late", "delay": 120}])
+    async with client_for(make_settings(agent_max_seconds=1.0, llm_timeout=300.0)) as client:
+        body = (
+            await client.post(
+                "/api/agent/query", json={"prompt": "ponder", "mode": mode, "use_knowledge": False}
+            )
+        ).json()
+        record = (await client.get(f"/api/agent/runs/{body['run_id']}")).json()
+    assert body["status"] == "stopped", body
+    assert body["steps"][-1]["type"] == "stopped"
+    assert body["steps"][-1]["data"]["message"] == "the run used its time budget of 1 s"
+    assert record["status"] == "stopped"
+    assert record["error"] == "the run used its time budget of 1 s"
+
+
 class Broken:
     def __init__(self, name: str) -> None:
         self.name = name
