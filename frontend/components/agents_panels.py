@@ -7,7 +7,7 @@ import reflex as rx
 from frontend.components.knowledge_layout import section_card
 from frontend.components.messages import assistant_markdown
 from frontend.components.timeline import run_timeline
-from frontend.state.agents import HEARTBEAT_MS, AgentsState
+from frontend.state.agents import AgentsState
 from frontend.state.agents_models import EngineCard, RunRow
 
 
@@ -79,13 +79,6 @@ def engines_grid() -> rx.Component:
                 color_scheme="amber",
                 data_testid="queue-length",
             ),
-        ),
-        # Keeps the engines and runs fresh while this page is open.
-        rx.moment(
-            interval=HEARTBEAT_MS,
-            on_change=AgentsState.keep_watching,
-            display="none",
-            aria_hidden="true",
         ),
         spacing="2",
         width="100%",

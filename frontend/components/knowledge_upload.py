@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.knowledge_layout import inline_message, section_card
-from frontend.state.knowledge import HEARTBEAT_MS, KnowledgeState
+from frontend.state.knowledge import KnowledgeState
 
 UPLOAD_ID = "knowledge-upload"
 SUPPORTED = "PDF, DOCX, text, Markdown, reStructuredText, HTML, CSV, JSON and source code"
@@ -152,17 +152,11 @@ def _idle() -> rx.Component:
 
 
 def progress_card() -> rx.Component:
-    """Live indexing progress; its timer keeps the status poll alive while the page is open."""
+    """Live indexing progress, from the status poll that runs while the page is open."""
     return section_card(
         "Indexing",
         "activity",
         rx.cond(KnowledgeState.progress.busy, _busy(), _idle()),
-        rx.moment(
-            interval=HEARTBEAT_MS,
-            on_change=KnowledgeState.keep_watching,
-            display="none",
-            aria_hidden="true",
-        ),
         testid="progress-card",
         actions=rx.badge(
             rx.cond(KnowledgeState.progress.busy, "working", "idle"),

@@ -6,7 +6,7 @@ import reflex as rx
 from plotly.graph_objs import Figure
 
 from frontend.components.knowledge_layout import section_card
-from frontend.state.system import HEARTBEAT_MS, SystemState
+from frontend.state.system import SystemState
 
 # No mode bar: it links to plotly.com, and these charts only need hovering.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
@@ -124,13 +124,6 @@ def charts() -> rx.Component:
         ),
         chart("Agents and model", "bot", SystemState.agents_chart, "chart-agents"),
         chart("Knowledge base", "library", SystemState.knowledge_chart, "chart-knowledge"),
-        # Keeps the figures fresh while this page is open.
-        rx.moment(
-            interval=HEARTBEAT_MS,
-            on_change=SystemState.keep_watching,
-            display="none",
-            aria_hidden="true",
-        ),
         columns=rx.breakpoints(initial="1", lg="2"),
         spacing="4",
         width="100%",

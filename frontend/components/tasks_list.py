@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.knowledge_layout import section_card
-from frontend.state.tasks import HEARTBEAT_MS, TasksState
+from frontend.state.tasks import TasksState
 from frontend.state.tasks_models import TaskRow
 
 
@@ -108,13 +108,6 @@ def tasks_card() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-        ),
-        # Keeps the list and the history fresh while this page is open.
-        rx.moment(
-            interval=HEARTBEAT_MS,
-            on_change=TasksState.keep_watching,
-            display="none",
-            aria_hidden="true",
         ),
         testid="tasks",
     )

@@ -5,26 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.agents_panels import engines_grid, runs_card, transcript_dialog
-from frontend.components.health import health_indicator
 from frontend.components.nav import sidebar_frame
+from frontend.components.page_frame import error_callout, page_body, page_frame
 from frontend.state.agents import AgentsState
 
 ROUTE = "/agents"
 TITLE = "Agents · AgentDesk"
-
-
-def _error_banner() -> rx.Component:
-    return rx.cond(
-        AgentsState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert", size=16)),
-            rx.callout.text(AgentsState.error),
-            color_scheme="red",
-            role="alert",
-            width="100%",
-            data_testid="agents-error",
-        ),
-    )
 
 
 def _sidebar_note() -> rx.Component:
@@ -39,47 +25,11 @@ def _sidebar_note() -> rx.Component:
 
 def agents_page() -> rx.Component:
     """Sidebar; engine cards over the runs table on the right; a run opens in a dialog."""
-    return rx.hstack(
+    return page_frame(
+        "Agents",
         sidebar_frame(_sidebar_note()),
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Agents", size="4", weight="medium", as_="h2"),
-                health_indicator(),
-                justify="between",
-                align="center",
-                width="100%",
-                padding_x="1.5rem",
-                padding_y="0.85rem",
-                border_bottom=f"1px solid {rx.color('gray', 4)}",
-                as_="header",
-            ),
-            rx.box(
-                rx.vstack(
-                    _error_banner(),
-                    engines_grid(),
-                    runs_card(),
-                    spacing="4",
-                    width="100%",
-                    max_width="72rem",
-                    margin_x="auto",
-                    padding="1.5rem",
-                ),
-                flex="1",
-                width="100%",
-                overflow_y="auto",
-            ),
-            transcript_dialog(),
-            as_="main",
-            spacing="0",
-            height="100vh",
-            flex="1",
-            min_width="0",
-        ),
-        # Leaving the page ends the poll at once instead of when its heartbeat lapses.
-        on_unmount=AgentsState.stop_watching,
-        spacing="0",
-        width="100%",
-        height="100vh",
-        overflow="hidden",
-        data_testid="agents-page",
+        page_body(error_callout(AgentsState.error, "agents-error"), engines_grid(), runs_card()),
+        transcript_dialog(),
+        watcher=AgentsState,
+        testid="agents-page",
     )

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from frontend.components.health import health_indicator
 from frontend.components.nav import sidebar_frame
+from frontend.components.page_frame import error_callout, page_body, page_frame
 from frontend.components.system_panels import charts, tiles
 from frontend.state.system import SystemState
 
 ROUTE = "/system"
 TITLE = "System · AgentDesk"
-
-
-def _error_banner() -> rx.Component:
-    return rx.cond(
-        SystemState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert", size=16)),
-            rx.callout.text(SystemState.error),
-            color_scheme="red",
-            role="alert",
-            width="100%",
-            data_testid="system-error",
-        ),
-    )
 
 
 def _sidebar_note() -> rx.Component:
@@ -49,46 +35,12 @@ def _sidebar_note() -> rx.Component:
 
 def system_page() -> rx.Component:
     """Sidebar; figure tiles over the live charts."""
-    return rx.hstack(
+    return page_frame(
+        "System",
         sidebar_frame(_sidebar_note()),
-        rx.vstack(
-            rx.hstack(
-                rx.heading("System", size="4", weight="medium", as_="h2"),
-                health_indicator(),
-                justify="between",
-                align="center",
-                width="100%",
-                padding_x="1.5rem",
-                padding_y="0.85rem",
-                border_bottom=f"1px solid {rx.color('gray', 4)}",
-                as_="header",
-            ),
-            rx.box(
-                rx.vstack(
-                    _error_banner(),
-                    tiles(),
-                    charts(),
-                    spacing="4",
-                    width="100%",
-                    max_width="80rem",
-                    margin_x="auto",
-                    padding="1.5rem",
-                ),
-                flex="1",
-                width="100%",
-                overflow_y="auto",
-            ),
-            as_="main",
-            spacing="0",
-            height="100vh",
-            flex="1",
-            min_width="0",
+        page_body(
+            error_callout(SystemState.error, "system-error"), tiles(), charts(), max_width="80rem"
         ),
-        # Leaving the page ends the poll at once instead of when its heartbeat lapses.
-        on_unmount=SystemState.stop_watching,
-        spacing="0",
-        width="100%",
-        height="100vh",
-        overflow="hidden",
-        data_testid="system-page",
+        watcher=SystemState,
+        testid="system-page",
     )

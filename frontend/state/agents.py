@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import time
+from collections.abc import Awaitable
 from typing import Any
 
 import reflex as rx
 
 from frontend import api_agents, api_client
 from frontend.state.agents_models import EngineCard, RunRow, to_engine_card, to_run_row
+from frontend.state.page_watcher import PageWatcher
 from frontend.state.run_timeline import RunTimeline, apply_event
 
-POLL_SECONDS = 2.0
-# The page's timer proves it is still open; a closed tab stops proving it and polling ends.
-HEARTBEAT_MS = 2_000
-_STALE_SECONDS = 6.0
 RUNS_SHOWN = 30
 EXPORT_FORMATS = {"md": "text/markdown", "json": "application/json"}
 
 
-class AgentsState(rx.State):
+class AgentsState(PageWatcher, rx.State):
     """Engines and runs, refreshed every few seconds while the page is open."""
 
     engines: list[EngineCard] = []
@@ -34,9 +31,6 @@ class AgentsState(rx.State):
     timeline: RunTimeline = RunTimeline()
     transcript_loading: bool = False
     transcript_error: str = ""
-    _watching: bool = False
-    _watch_id: int = 0
-    _seen_at: float = 0.0
     _follow_id: int = 0
 
     @rx.event
@@ -44,37 +38,6 @@ class AgentsState(rx.State):
         """Read engines and runs when the page opens."""
         self.run_id, self.run = "", RunRow()
         await self._refresh()
-
-    @rx.event
-    def keep_watching(self, _tick: str = "") -> Any:
-        """Called by the page's timer: note that it is open and make sure polling runs."""
-        self._seen_at = time.monotonic()
-        if self._watching:
-            return None
-        self._watching = True
-        self._watch_id += 1
-        return AgentsState.watch
-
-    @rx.event
-    def stop_watching(self) -> None:
-        """The page was left: the polling loop ends at its next turn."""
-        self._watching = False
-
-    @rx.event(background=True)
-    async def watch(self) -> None:
-        """Re-read engines and runs every few seconds for as long as the page is open."""
-        async with self:
-            mine = self._watch_id
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            engines, runs, error = await _fetch_all()
-            async with self:
-                stale = time.monotonic() - self._seen_at > _STALE_SECONDS
-                if not self._watching or self._watch_id != mine or stale:
-                    if self._watch_id == mine:
-                        self._watching = False
-                    return
-                self._apply(engines, runs, error)
 
     @rx.event
     def open_run(self, run_id: str) -> Any:
@@ -135,6 +98,12 @@ class AgentsState(rx.State):
 
     async def _refresh(self) -> None:
         self._apply(*await _fetch_all())
+
+    def _poll_read(self) -> Awaitable[Any]:
+        return _fetch_all()
+
+    def _poll_apply(self, polled: Any) -> None:
+        self._apply(*polled)
 
     def _apply(
         self, engines: dict[str, Any] | None, runs: list[dict[str, Any]] | None, error: str

@@ -21,8 +21,7 @@ from frontend.state.knowledge_progress import IngestProgress, progress_of, statu
 from frontend.state.knowledge_search import SearchState
 
 POLL_SECONDS = 1.0
-# The page's timer proves it is still open; a closed tab stops proving it and polling ends.
-HEARTBEAT_MS = 2_000
+# The page's timer (page_watcher.HEARTBEAT_MS) proves it is still open; without it polling ends.
 _STALE_SECONDS = 6.0
 DOCUMENT_FILTERS = ["all", "indexed", "pending", "failed", "skipped"]
 _PAGE_SIZE = 100

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import time
+from collections.abc import Awaitable
 from typing import Any
 
 import reflex as rx
 
 from frontend import api_client, api_tasks
+from frontend.state.page_watcher import PageWatcher
 from frontend.state.task_form import TaskFormState
 from frontend.state.tasks_models import HistoryRow, TaskRow, to_history_row, to_task_row
 
-POLL_SECONDS = 2.0
-# The page's timer proves it is still open; a closed tab stops proving it and polling ends.
-HEARTBEAT_MS = 2_000
-_STALE_SECONDS = 6.0
 HISTORY_SHOWN = 20
 
 
-class TasksState(rx.State):
+class TasksState(PageWatcher, rx.State):
     """Tasks and the selected one's runs, refreshed every few seconds while the page is open."""
 
     tasks: list[TaskRow] = []
@@ -31,9 +27,6 @@ class TasksState(rx.State):
     loaded: bool = False
     # The task whose deletion waits for the user's yes ("" when no question is open).
     confirm_delete_id: str = ""
-    _watching: bool = False
-    _watch_id: int = 0
-    _seen_at: float = 0.0
 
     @rx.var
     def selected(self) -> TaskRow:
@@ -50,40 +43,6 @@ class TasksState(rx.State):
         """Read the tasks when the page opens, and get the form ready."""
         await self._refresh()
         return TaskFormState.load_form
-
-    @rx.event
-    def keep_watching(self, _tick: str = "") -> Any:
-        """Called by the page's timer: note that it is open and make sure polling runs."""
-        self._seen_at = time.monotonic()
-        if self._watching:
-            return None
-        self._watching = True
-        self._watch_id += 1
-        return TasksState.watch
-
-    @rx.event
-    def stop_watching(self) -> None:
-        """The page was left: the polling loop ends at its next turn."""
-        self._watching = False
-
-    @rx.event(background=True)
-    async def watch(self) -> None:
-        """Re-read tasks and the open history every few seconds for as long as the page is open."""
-        async with self:
-            mine = self._watch_id
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            async with self:
-                selected = self.selected_id
-            fetched = await _fetch(selected)
-            async with self:
-                stale = time.monotonic() - self._seen_at > _STALE_SECONDS
-                if not self._watching or self._watch_id != mine or stale:
-                    if self._watch_id == mine:
-                        self._watching = False
-                    return
-                if self.selected_id == selected:
-                    self._apply(fetched)
 
     @rx.event
     async def task_created(self, task_id: str) -> None:
@@ -153,6 +112,14 @@ class TasksState(rx.State):
     async def _refresh(self) -> None:
         self._apply(await _fetch(self.selected_id))
 
+    def _poll_read(self) -> Awaitable[Fetched]:
+        return _fetch(self.selected_id)
+
+    def _poll_apply(self, polled: Fetched) -> None:
+        # A task chosen while the poll was out wins over the poll's answer.
+        if polled.asked == self.selected_id:
+            self._apply(polled)
+
     def _apply(self, fetched: Fetched) -> None:
         if fetched.tasks is not None:
             self.tasks = [to_task_row(raw) for raw in fetched.tasks]
@@ -169,16 +136,21 @@ class TasksState(rx.State):
 
 @dataclasses.dataclass
 class Fetched:
-    """One poll: the tasks, the task whose history was read, that history, or the error."""
+    """One poll: the tasks, the task whose history was read, that history, or the error.
+
+    ``asked`` is the task chosen when the read began (``selected`` may differ: a fallback).
+    """
 
     tasks: list[dict[str, Any]] | None = None
     selected: str = ""
     history: dict[str, Any] | None = None
     error: str = ""
+    asked: str = ""
 
 
 async def _fetch(selected: str) -> Fetched:
     """The tasks and the selected task's history (the first task's when none is chosen)."""
+    asked = selected
     try:
         tasks = await api_tasks.list_tasks()
         ids = [str(task.get("id", "")) for task in tasks]
@@ -188,6 +160,6 @@ async def _fetch(selected: str) -> Fetched:
     except api_client.ApiError as error:
         if error.status == 404:
             # The task was deleted between the two reads; the next poll picks another.
-            return Fetched()
-        return Fetched(error=error.message)
-    return Fetched(tasks, selected, history)
+            return Fetched(asked=asked)
+        return Fetched(error=error.message, asked=asked)
+    return Fetched(tasks, selected, history, asked=asked)
