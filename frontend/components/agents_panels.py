@@ -7,6 +7,7 @@ import reflex as rx
 from frontend.components.knowledge_layout import section_card
 from frontend.components.messages import assistant_markdown
 from frontend.components.timeline import run_timeline
+from frontend.components.transcript_dialog import run_transcript_dialog
 from frontend.state.agents import AgentsState
 from frontend.state.agents_models import EngineCard, RunRow
 
@@ -215,34 +216,9 @@ def _transcript_body() -> rx.Component:
 
 def transcript_dialog() -> rx.Component:
     """A run's whole story: prompt, steps, answer, and its export links."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.hstack(
-                rx.dialog.title("Run transcript", margin="0"),
-                rx.spacer(),
-                rx.dialog.close(
-                    rx.icon_button(
-                        rx.icon("x", size=16),
-                        variant="ghost",
-                        color_scheme="gray",
-                        aria_label="Close",
-                    )
-                ),
-                align="center",
-                width="100%",
-                margin_bottom="0.75rem",
-            ),
-            rx.scroll_area(
-                _transcript_body(),
-                type="auto",
-                scrollbars="vertical",
-                max_height="75vh",
-                padding_right="0.75rem",
-            ),
-            max_width="56rem",
-            width="92vw",
-            data_testid="run-transcript",
-        ),
-        open=AgentsState.run_id != "",
+    return run_transcript_dialog(
+        _transcript_body(),
+        is_open=AgentsState.run_id != "",
         on_open_change=AgentsState.set_transcript_open,
+        testid="run-transcript",
     )

@@ -8,6 +8,7 @@ from frontend.components.knowledge_layout import section_card
 from frontend.components.messages import assistant_markdown
 from frontend.components.tasks_list import status_badge
 from frontend.components.timeline import run_timeline
+from frontend.components.transcript_dialog import run_transcript_dialog
 from frontend.state.task_transcript import TaskTranscriptState
 from frontend.state.tasks import TasksState
 from frontend.state.tasks_models import HistoryRow
@@ -136,43 +137,17 @@ def _transcript_body() -> rx.Component:
 
 def transcript_dialog() -> rx.Component:
     """The agent run behind a history entry, step by step."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.hstack(
-                rx.dialog.title("Run transcript", margin="0"),
-                rx.spacer(),
-                rx.button(
-                    rx.icon("download", size=14),
-                    "Markdown",
-                    size="1",
-                    variant="soft",
-                    on_click=TaskTranscriptState.export_markdown,
-                    data_testid="task-transcript-export",
-                ),
-                rx.dialog.close(
-                    rx.icon_button(
-                        rx.icon("x", size=16),
-                        variant="ghost",
-                        color_scheme="gray",
-                        aria_label="Close",
-                    )
-                ),
-                align="center",
-                spacing="3",
-                width="100%",
-                margin_bottom="0.75rem",
-            ),
-            rx.scroll_area(
-                _transcript_body(),
-                type="auto",
-                scrollbars="vertical",
-                max_height="75vh",
-                padding_right="0.75rem",
-            ),
-            max_width="56rem",
-            width="92vw",
-            data_testid="task-transcript",
+    return run_transcript_dialog(
+        _transcript_body(),
+        rx.button(
+            rx.icon("download", size=14),
+            "Markdown",
+            size="1",
+            variant="soft",
+            on_click=TaskTranscriptState.export_markdown,
+            data_testid="task-transcript-export",
         ),
-        open=TaskTranscriptState.run_id != "",
+        is_open=TaskTranscriptState.run_id != "",
         on_open_change=TaskTranscriptState.set_open,
+        testid="task-transcript",
     )

@@ -82,7 +82,8 @@ def to_engine_card(raw: dict[str, Any]) -> EngineCard:
     )
 
 
-def _moment(value: Any) -> datetime | None:
+def moment_of(value: Any) -> datetime | None:
+    """An ISO time from the API as a local aware datetime (naive ones are UTC)."""
     if not value:
         return None
     try:
@@ -95,7 +96,7 @@ def _moment(value: Any) -> datetime | None:
 
 def run_time(value: Any, now: datetime | None = None) -> str:
     """Local start time: ``"14:03:07"`` today, ``"2026-01-02 14:03"`` on other days."""
-    moment = _moment(value)
+    moment = moment_of(value)
     if moment is None:
         return ""
     today = (now or datetime.now(moment.tzinfo)).date()
@@ -104,7 +105,7 @@ def run_time(value: Any, now: datetime | None = None) -> str:
 
 def run_duration(started: Any, finished: Any) -> str:
     """How long a run took; ``"running"`` while it has not finished."""
-    begin, end = _moment(started), _moment(finished)
+    begin, end = moment_of(started), moment_of(finished)
     if begin is None:
         return "—"
     if end is None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
@@ -19,10 +18,8 @@ from frontend.state.knowledge_models import (
 )
 from frontend.state.knowledge_progress import IngestProgress, progress_of, status_signature
 from frontend.state.knowledge_search import SearchState
+from frontend.state.page_watcher import PageWatcher
 
-POLL_SECONDS = 1.0
-# The page's timer (page_watcher.HEARTBEAT_MS) proves it is still open; without it polling ends.
-_STALE_SECONDS = 6.0
 DOCUMENT_FILTERS = ["all", "indexed", "pending", "failed", "skipped"]
 _PAGE_SIZE = 100
 FOLDER_INPUT_ID = "folder-path-input"
@@ -30,8 +27,11 @@ _BINARY = "application/octet-stream"
 T = TypeVar("T")
 
 
-class KnowledgeState(rx.State):
+class KnowledgeState(PageWatcher, rx.State):
     """Everything on the Knowledge page except search and the document detail."""
+
+    # Ingest moves quickly; the progress bar should follow it about once a second.
+    _poll_seconds: ClassVar[float] = 1.0
 
     folders: list[FolderRow] = []
     folder_error: str = ""
@@ -47,9 +47,6 @@ class KnowledgeState(rx.State):
     _baseline: int | None = None
     _signature: str = ""
     _status_failed: bool = False
-    _watching: bool = False
-    _watch_id: int = 0
-    _seen_at: float = 0.0
 
     @rx.event
     async def load_page(self) -> Any:
@@ -153,58 +150,26 @@ class KnowledgeState(rx.State):
         """Hide the error banner."""
         self.error = ""
 
-    @rx.event
-    def keep_watching(self, _tick: str = "") -> Any:
-        """Called by the page's timer: note that it is open and make sure polling runs."""
-        self._seen_at = time.monotonic()
-        if self._watching:
-            return None
-        self._watching = True
-        self._watch_id += 1
-        return KnowledgeState.watch_status
+    def _poll_read(self) -> Awaitable[StatusPoll]:
+        return _poll_status(self._signature, self.document_filter)
 
-    @rx.event
-    def stop_watching(self) -> None:
-        """The page was left: the polling loop ends at its next turn."""
-        self._watching = False
+    def _poll_apply(self, polled: StatusPoll) -> None:
+        self._apply_status(polled.status, polled.status_error)
+        if polled.documents_read and polled.document_filter == self.document_filter:
+            self._apply_documents(polled.listing, polled.list_error)
+        if polled.folders is not None:
+            self.folders = [to_folder_row(item) for item in polled.folders]
 
-    @rx.event(background=True)
-    async def watch_status(self) -> None:
-        """Poll the ingest status about once a second for as long as the page is open."""
-        async with self:
-            mine = self._watch_id
-        while True:
-            status, status_error = await _fetch(api_client.knowledge_status())
-            async with self:
-                stale = time.monotonic() - self._seen_at > _STALE_SECONDS
-                if not self._watching or self._watch_id != mine or stale:
-                    if self._watch_id == mine:
-                        self._watching = False
-                    return
-                changed = self._apply_status(status, status_error)
-                document_filter = self.document_filter
-            if changed:
-                listing, list_error = await _fetch(_list_documents(document_filter))
-                folders, _ = await _fetch(api_client.list_folders())
-                async with self:
-                    if document_filter == self.document_filter:
-                        self._apply_documents(listing, list_error)
-                    if folders is not None:
-                        self.folders = [to_folder_row(item) for item in folders]
-            await asyncio.sleep(POLL_SECONDS)
-
-    def _apply_status(self, status: dict[str, Any] | None, error: str) -> bool:
-        """Show a status body; True when the documents table may be out of date."""
+    def _apply_status(self, status: dict[str, Any] | None, error: str) -> None:
+        """Show a status body, or why it could not be read."""
         if status is None:
             self.error, self._status_failed = error, True
-            return False
+            return
         if self._status_failed:
             # The server is back: the "cannot reach" banner no longer applies.
             self.error, self._status_failed = "", False
         self.progress, self._baseline = progress_of(status, self._baseline)
-        signature = status_signature(status)
-        changed, self._signature = signature != self._signature, signature
-        return changed
+        self._signature = status_signature(status)
 
     def _apply_documents(self, listing: dict[str, Any] | None, error: str) -> None:
         if listing is None:
@@ -227,6 +192,30 @@ class KnowledgeState(rx.State):
     async def _refresh_status(self) -> None:
         status, error = await _fetch(api_client.knowledge_status())
         self._apply_status(status, error)
+
+
+@dataclasses.dataclass
+class StatusPoll:
+    """One status poll; the documents and folders are read too when the status changed."""
+
+    status: dict[str, Any] | None
+    status_error: str
+    document_filter: str
+    documents_read: bool = False
+    listing: dict[str, Any] | None = None
+    list_error: str = ""
+    folders: list[dict[str, Any]] | None = None
+
+
+async def _poll_status(signature: str, document_filter: str) -> StatusPoll:
+    """The ingest status and, when it differs from ``signature``, the documents and folders."""
+    status, error = await _fetch(api_client.knowledge_status())
+    polled = StatusPoll(status, error, document_filter)
+    if status is not None and status_signature(status) != signature:
+        polled.listing, polled.list_error = await _fetch(_list_documents(document_filter))
+        polled.documents_read = True
+        polled.folders, _ = await _fetch(api_client.list_folders())
+    return polled
 
 
 async def _list_documents(document_filter: str) -> dict[str, Any]:

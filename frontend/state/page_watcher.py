@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -23,6 +23,7 @@ class PageWatcher(rx.State, mixin=True):
     the read to await with the lock released; ``_poll_apply`` (under the lock again) shows it.
     """
 
+    _poll_seconds: ClassVar[float] = POLL_SECONDS
     _watching: bool = False
     _watch_id: int = 0
     _seen_at: float = 0.0
@@ -48,7 +49,7 @@ class PageWatcher(rx.State, mixin=True):
         async with self:
             mine = self._watch_id
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(self._poll_seconds)
             async with self:
                 read = self._poll_read()
             polled = await read

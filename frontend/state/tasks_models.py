@@ -6,10 +6,10 @@ Pure functions only, so the tests check them without a server.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from frontend.state.agents_models import excerpt
+from frontend.state.agents_models import excerpt, moment_of
 from frontend.state.run_timeline import STATUS_COLORS, format_seconds
 
 TASK_STATE_COLORS = {"scheduled": "green", "running": "blue", "paused": "amber", "finished": "gray"}
@@ -69,17 +69,6 @@ class HistoryRow:
     output: str = ""
     error: str = ""
     run_id: str = ""
-
-
-def moment_of(value: Any) -> datetime | None:
-    """An ISO time from the API as a local aware datetime (naive ones are UTC)."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone()
 
 
 def when(value: Any, now: datetime | None = None) -> str:
