@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, ClassVar, TypeVar
 
@@ -24,6 +25,8 @@ DOCUMENT_FILTERS = ["all", "indexed", "pending", "failed", "skipped"]
 _PAGE_SIZE = 100
 FOLDER_INPUT_ID = "folder-path-input"
 _BINARY = "application/octet-stream"
+# Upload progress reports this soon after an upload was handled belong to that upload.
+LATE_PROGRESS_SECONDS = 2.0
 T = TypeVar("T")
 
 
@@ -42,6 +45,7 @@ class KnowledgeState(PageWatcher, rx.State):
     uploading: bool = False
     upload_percent: int = 0
     upload_message: str = ""
+    _upload_handled_at: float = 0.0
     upload_error: str = ""
     error: str = ""
     _baseline: int | None = None
@@ -102,8 +106,10 @@ class KnowledgeState(PageWatcher, rx.State):
     def upload_progress(self, progress: dict[str, Any]) -> None:
         """Browser-side progress while the files travel to the UI server."""
         fraction = float(progress.get("progress") or 0)
-        # The final report can arrive after the upload was handled; it must not reopen it.
-        if fraction < 1:
+        # Reports travel apart from the upload and can arrive after it was handled (the final
+        # one, or a late one for a larger file): they must not reopen it or clear its message.
+        late = time.monotonic() - self._upload_handled_at < LATE_PROGRESS_SECONDS
+        if fraction < 1 and not late:
             self.uploading, self.upload_error, self.upload_message = True, "", ""
             self.upload_percent = round(fraction * 100)
 
@@ -127,6 +133,7 @@ class KnowledgeState(PageWatcher, rx.State):
             self.upload_error = error.message
         finally:
             self.uploading, self.upload_percent = False, 0
+            self._upload_handled_at = time.monotonic()
         await self._refresh_status()
         await self._refresh_documents()
 
