@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from backend.config import Settings
 from backend.knowledge import store
@@ -148,18 +149,23 @@ class KnowledgeService:
 
     def mark_pending(self, path: Path) -> None:
         """List a file as pending right away, so it shows before the worker reaches it."""
-        with self.db.session() as session:
-            if store.document_by_path(session, str(path)) is None:
-                folder = store.folder_for(session, str(path))
-                session.add(
-                    Document(
-                        path=str(path),
-                        folder_id=folder.id if folder else None,
-                        file_type=path.suffix.lower().lstrip(".")[:16],
-                        size=path.stat().st_size,
-                        state="pending",
+        try:
+            with self.db.session() as session:
+                if store.document_by_path(session, str(path)) is None:
+                    folder = store.folder_for(session, str(path))
+                    session.add(
+                        Document(
+                            path=str(path),
+                            folder_id=folder.id if folder else None,
+                            file_type=path.suffix.lower().lstrip(".")[:16],
+                            size=path.stat().st_size,
+                            state="pending",
+                        )
                     )
-                )
+        except IntegrityError:
+            # The ingest worker (woken by the watcher) recorded the file between our check and
+            # our insert: it is listed already, which is all this was for.
+            log.debug("%s was listed by the ingest worker first", path)
 
     def remove_folder(self, folder_id: int) -> bool:
         """Stop watching a folder and take its documents out of the index (files untouched)."""

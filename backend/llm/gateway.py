@@ -364,12 +364,25 @@ class ModelGateway:
         async def relay() -> AsyncIterator[bytes]:
             usage: dict[str, Any] = {}
             text: list[str] = []
+            charged = False
+
+            def charge() -> None:
+                nonlocal charged
+                if not charged:
+                    charged = True
+                    self._charge(
+                        budget, usage or estimate_usage(body["messages"], "".join(text)), started
+                    )
+
             try:
                 async for line in response.aiter_lines():
                     if budget.stopped:
                         break
                     payload = line.removeprefix("data:").strip()
-                    if payload and payload != "[DONE]":
+                    if payload == "[DONE]":
+                        # Counted before the client hears the end: it may look at once.
+                        charge()
+                    elif payload:
                         try:
                             chunk = json.loads(payload)
                         except ValueError:
@@ -382,7 +395,6 @@ class ModelGateway:
                     yield f"{line}\n".encode()
             finally:
                 await response.aclose()
-                usage = usage or estimate_usage(body["messages"], "".join(text))
-                self._charge(budget, usage, started)
+                charge()
 
         return StreamingResponse(relay(), media_type="text/event-stream")

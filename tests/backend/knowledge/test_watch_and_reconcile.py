@@ -260,3 +260,24 @@ def test_ingest_waits_while_a_chat_answer_is_generated(
     assert states(db) == {}
     answering.clear()
     wait_for(lambda: states(db) == {"later.txt": "indexed"})
+
+
+def test_listing_a_file_the_worker_has_just_recorded_is_harmless(
+    kb_settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race an upload meets: the watcher's worker records the file between mark_pending's
+    # look-up and its insert.
+    from backend.knowledge import store
+
+    service = KnowledgeService(kb_settings, db, embedder=HashEmbedder())  # type: ignore[arg-type]
+    path = kb_settings.data_dir / "notes.txt"
+    path.write_text("a note", encoding="utf-8")
+    with db.session() as session:
+        session.add(Document(path=str(path), file_type="txt", size=6, state="indexed"))
+    monkeypatch.setattr(store, "document_by_path", lambda session, raw: None)
+
+    service.mark_pending(path)
+
+    with db.session() as session:
+        rows = session.scalars(select(Document).where(Document.path == str(path))).all()
+        assert [row.state for row in rows] == ["indexed"]
