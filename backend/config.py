@@ -180,12 +180,15 @@ class Settings(BaseSettings):
         from limits import parse_many
 
         text = value.strip()
+        # An empty environment variable reads as "not set" (the default), so "off" says none.
+        if text.lower() == "off":
+            return ""
         if text:
             try:
                 parse_many(text)
             except ValueError:
                 raise ValueError(
-                    "write it like '30/minute' or '5/second;100/hour' (empty: no limit)"
+                    "write it like '30/minute' or '5/second;100/hour' ('off': no limit)"
                 ) from None
         return text
 

@@ -134,6 +134,8 @@ def served_app(data_dir: Path, **env: str) -> Iterator[str]:
         "AGENTDESK_RECONCILE_MINUTES": "0",
         "AGENTDESK_LOG_LEVEL": "WARNING",
         "TOKENIZERS_PARALLELISM": "false",
+        # Benchmarks send requests as fast as they are answered: no per-client rate limit.
+        "AGENTDESK_RATE_LIMIT": "off",
         **env,
     }
     command = [

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
+
+from backend.config import Settings
 from backend.llm.fake_server import FakeOpenAIServer
 from tests.conftest import SettingsFactory, client_for
 
@@ -53,10 +57,20 @@ async def test_expensive_routes_are_rate_limited_per_route(
         assert models.status_code == 200, models.text
 
 
+def test_off_in_the_environment_turns_the_rate_limit_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # An empty variable means "not set" (the default limit); "off" is how to say no limit.
+    monkeypatch.setenv("AGENTDESK_RATE_LIMIT", "")
+    assert Settings(data_dir=tmp_path, _env_file=None).rate_limit == "30/minute"
+    monkeypatch.setenv("AGENTDESK_RATE_LIMIT", "off")
+    assert Settings(data_dir=tmp_path, _env_file=None).rate_limit == ""
+
+
 async def test_rate_limit_can_be_turned_off(
     make_settings: SettingsFactory, fake: FakeOpenAIServer
 ) -> None:
-    async with client_for(make_settings(rate_limit="")) as client:
+    async with client_for(make_settings(rate_limit="off")) as client:
         for _ in range(4):
             response = await client.post("/api/agent/query", json={"prompt": "hi", "mode": "chat"})
             assert response.status_code == 200
