@@ -68,6 +68,8 @@ def start_app(data_dir: Path, llm_base_url: str) -> RunningApp:
         "AGENTDESK_LLM_BASE_URL": llm_base_url,
         "AGENTDESK_LLM_RETRIES": "0",
         "AGENTDESK_API_TOKEN": "",
+        # All browser tests are one client of one app: the per-client limit is not under test.
+        "AGENTDESK_RATE_LIMIT": "off",
     }
     output = data_dir / "run-output.log"
     with output.open("wb") as sink:
