@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import httpx
 import pytest
 
-from backend.config import load_settings
 from frontend import api_agents, api_client
 from frontend.api_client import ApiError
-
-
-def _serve(
-    monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Request], httpx.Response]
-) -> list[httpx.Request]:
-    settings = load_settings(llm_provider="fake", api_token="t0ken")
-    monkeypatch.setattr(api_client, "get_settings", lambda: settings)
-    seen: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return handler(request)
-
-    def client(timeout: httpx.Timeout = api_client._TIMEOUT) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url="http://agentdesk.test",
-            headers=api_client._headers(),
-            transport=httpx.MockTransport(record),
-            timeout=timeout,
-        )
-
-    monkeypatch.setattr(api_client, "_client", client)
-    return seen
+from tests.frontend.mock_api import serve_mock_api
 
 
 async def test_stream_query_sends_the_mode_and_keeps_run_and_agent(
@@ -42,7 +18,7 @@ async def test_stream_query_sends_the_mode_and_keeps_run_and_agent(
     started = {"run_id": "r1", "seq": 1, "ts": "t", "type": "started", "agent": "team", "data": {}}
     step = {**started, "seq": 2, "type": "step", "agent": "Planner", "data": {"kind": "message"}}
     body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in (started, step))
-    seen = _serve(
+    seen = serve_mock_api(
         monkeypatch,
         lambda _: httpx.Response(200, text=body, headers={"content-type": "text/event-stream"}),
     )
@@ -56,27 +32,29 @@ async def test_stream_query_sends_the_mode_and_keeps_run_and_agent(
 
 
 async def test_the_default_mode_is_auto(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = _serve(monkeypatch, lambda _: httpx.Response(200, text=""))
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, text=""))
     assert [e async for e in api_client.stream_query("hi", None)] == []
     assert json.loads(seen[0].content)["mode"] == "auto"
 
 
 async def test_available_modes_come_from_the_model_list(monkeypatch: pytest.MonkeyPatch) -> None:
     models = {"data": [{"id": "agentdesk-auto"}, {"id": "agentdesk-team"}, {"id": "other"}]}
-    seen = _serve(monkeypatch, lambda _: httpx.Response(200, json=models))
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, json=models))
     assert await api_agents.available_modes() == ["auto", "team"]
     assert seen[0].url.path == "/v1/models"
     assert seen[0].headers["authorization"] == "Bearer t0ken"
 
 
 async def test_stop_posts_to_the_runs_stop_route(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = _serve(monkeypatch, lambda _: httpx.Response(200, json={"stopped": True}))
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, json={"stopped": True}))
     assert await api_agents.stop_run("r7") is True
     assert (seen[0].method, seen[0].url.path) == ("POST", "/api/agent/runs/r7/stop")
 
 
 async def test_stopping_an_unknown_run_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
-    _serve(monkeypatch, lambda _: httpx.Response(404, json={"detail": "Run r7 does not exist"}))
+    serve_mock_api(
+        monkeypatch, lambda _: httpx.Response(404, json={"detail": "Run r7 does not exist"})
+    )
     with pytest.raises(ApiError, match="Run r7 does not exist"):
         await api_agents.stop_run("r7")
 
@@ -87,14 +65,16 @@ async def test_runs_and_engines(monkeypatch: pytest.MonkeyPatch) -> None:
             return httpx.Response(200, json={"runs": [{"run_id": "r1"}]})
         return httpx.Response(200, json={"engines": [{"engine": "chat"}], "queued": 2})
 
-    seen = _serve(monkeypatch, answer)
+    seen = serve_mock_api(monkeypatch, answer)
     assert await api_agents.list_runs(5) == [{"run_id": "r1"}]
     assert (await api_agents.engine_stats())["queued"] == 2
     assert seen[0].url.params["limit"] == "5"
 
 
 async def test_rename_sends_the_title(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = _serve(monkeypatch, lambda _: httpx.Response(200, json={"id": "c1", "title": "New"}))
+    seen = serve_mock_api(
+        monkeypatch, lambda _: httpx.Response(200, json={"id": "c1", "title": "New"})
+    )
     await api_agents.rename_conversation("c1", "New")
     assert (seen[0].method, seen[0].url.path) == ("PATCH", "/api/conversations/c1")
     assert json.loads(seen[0].content) == {"title": "New"}
@@ -102,14 +82,16 @@ async def test_rename_sends_the_title(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_export_uses_the_servers_file_name(monkeypatch: pytest.MonkeyPatch) -> None:
     headers = {"content-disposition": 'attachment; filename="trip-notes.md"'}
-    seen = _serve(monkeypatch, lambda _: httpx.Response(200, text="# Trip", headers=headers))
+    seen = serve_mock_api(
+        monkeypatch, lambda _: httpx.Response(200, text="# Trip", headers=headers)
+    )
     download = await api_agents.export_conversation("c1", "md")
     assert download == api_agents.Download("trip-notes.md", "# Trip")
     assert seen[0].url.params["format"] == "md"
 
 
 async def test_run_export_without_a_file_name_gets_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    _serve(monkeypatch, lambda _: httpx.Response(200, text="{}"))
+    serve_mock_api(monkeypatch, lambda _: httpx.Response(200, text="{}"))
     download = await api_agents.export_run("r1", "json")
     assert download.filename == "run-r1.json"
 
@@ -120,7 +102,7 @@ async def test_replayed_events_are_read_to_the_end(monkeypatch: pytest.MonkeyPat
         for n, kind in enumerate(("started", "completed"), 1)
     ]
     body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
-    seen = _serve(monkeypatch, lambda _: httpx.Response(200, text=body))
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, text=body))
     replay = await api_agents.run_event_list("r1")
     assert [e.type for e in replay] == ["started", "completed"]
     assert seen[0].url.path == "/api/agent/runs/r1/events"

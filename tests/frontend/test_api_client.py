@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from backend.config import load_settings
 from frontend import api_client
 from frontend.api_client import ApiError, StreamEvent
+from tests.frontend.mock_api import serve_mock_api
 
 
 async def _lines(*lines: str) -> AsyncIterator[str]:
@@ -83,27 +84,6 @@ def test_api_base_url(monkeypatch: pytest.MonkeyPatch, host: str, expected: str)
     assert api_client.api_base_url() == expected
 
 
-def _serve(monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Request], httpx.Response]):
-    settings = load_settings(llm_provider="fake", api_token="t0ken")
-    monkeypatch.setattr(api_client, "get_settings", lambda: settings)
-    seen: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return handler(request)
-
-    def client(timeout: httpx.Timeout = api_client._TIMEOUT) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url="http://agentdesk.test",
-            headers=api_client._headers(),
-            transport=httpx.MockTransport(record),
-            timeout=timeout,
-        )
-
-    monkeypatch.setattr(api_client, "_client", client)
-    return seen
-
-
 async def test_stream_query_yields_events_and_sends_token(monkeypatch: pytest.MonkeyPatch) -> None:
     body = (
         'event: started\ndata: {"type": "started", "data": {"conversation_id": "c9"}}\n\n'
@@ -111,7 +91,7 @@ async def test_stream_query_yields_events_and_sends_token(monkeypatch: pytest.Mo
         'event: token\ndata: {"type": "token", "data": {"text": "lo"}}\n\n'
         'event: completed\ndata: {"type": "completed", "data": {"answer": "Hello"}}\n\n'
     )
-    seen = _serve(
+    seen = serve_mock_api(
         monkeypatch,
         lambda _: httpx.Response(200, text=body, headers={"content-type": "text/event-stream"}),
     )
@@ -124,7 +104,7 @@ async def test_stream_query_yields_events_and_sends_token(monkeypatch: pytest.Mo
 
 async def test_stream_query_raises_the_servers_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     body = {"detail": "the model server is not reachable", "conversation_id": "c7"}
-    _serve(monkeypatch, lambda _: httpx.Response(503, json=body))
+    serve_mock_api(monkeypatch, lambda _: httpx.Response(503, json=body))
     with pytest.raises(ApiError) as raised:
         [event async for event in api_client.stream_query("hi", None)]
     assert raised.value.status == 503
@@ -136,7 +116,7 @@ async def test_unreachable_server_is_explained(monkeypatch: pytest.MonkeyPatch) 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    _serve(monkeypatch, refuse)
+    serve_mock_api(monkeypatch, refuse)
     with pytest.raises(ApiError, match="Cannot reach the AgentDesk server"):
         await api_client.list_conversations()
 
@@ -144,6 +124,6 @@ async def test_unreachable_server_is_explained(monkeypatch: pytest.MonkeyPatch) 
 async def test_delete_of_a_missing_conversation_is_not_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seen = _serve(monkeypatch, lambda _: httpx.Response(404, json={"detail": "not found"}))
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(404, json={"detail": "not found"}))
     await api_client.delete_conversation("gone")
     assert seen[0].method == "DELETE"

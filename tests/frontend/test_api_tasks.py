@@ -8,29 +8,15 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from backend.config import load_settings
-from frontend import api_client, api_system, api_tasks
+from frontend import api_system, api_tasks
 from frontend.api_client import ApiError
+from tests.frontend.mock_api import serve_mock_api
 
 
 def _serve(
     monkeypatch: pytest.MonkeyPatch, handler: Callable[[httpx.Request], httpx.Response]
 ) -> list[httpx.Request]:
-    settings = load_settings(llm_provider="fake", api_token="")
-    monkeypatch.setattr(api_client, "get_settings", lambda: settings)
-    seen: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return handler(request)
-
-    def client(timeout: httpx.Timeout = api_client._TIMEOUT) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url="http://agentdesk.test", transport=httpx.MockTransport(record), timeout=timeout
-        )
-
-    monkeypatch.setattr(api_client, "_client", client)
-    return seen
+    return serve_mock_api(monkeypatch, handler, api_token="")
 
 
 async def test_task_calls_use_the_documented_routes(monkeypatch: pytest.MonkeyPatch) -> None:
