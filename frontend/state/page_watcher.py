@@ -63,7 +63,9 @@ class PageWatcher(rx.State, mixin=True):
                 self._poll_apply(polled)
 
     def _poll_read(self) -> Awaitable[Any]:
-        raise NotImplementedError
+        """The read one poll awaits; every page state using the watcher defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define _poll_read")
 
     def _poll_apply(self, polled: Any) -> None:
-        raise NotImplementedError
+        """Show what ``_poll_read`` returned; every page state using the watcher defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define _poll_apply")
