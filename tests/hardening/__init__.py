@@ -1,0 +1,1 @@
+"""Adversarial tests: hostile input, escapes, network surface, faults (see docs/reliability.md)."""
