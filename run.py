@@ -22,6 +22,7 @@ from pathlib import Path
 from types import FrameType
 
 from backend.config import LLMProvider, Settings, SettingsError, is_loopback, load_settings
+from backend.lifecycle import LAUNCHER_PID_ENV
 from backend.logging_setup import setup_logging
 from backend.main import OFFLINE_ENV, apply_offline_env
 from frontend.launcher.bun import BunError, ensure_bun, toolchain_env
@@ -141,6 +142,8 @@ def server_env(settings: Settings, port: int, frontend_port: int, bun_dir: Path)
             "REFLEX_USE_GRANIAN": "true",
             "GRANIAN_WORKERS": "1",
             "PYTHONUNBUFFERED": "1",
+            # The UI's Quit button asks this launcher to stop everything (backend.lifecycle).
+            LAUNCHER_PID_ENV: str(os.getpid()),
             # Reflex wraps its messages at the terminal width; one message per line reads better.
             "COLUMNS": "160",
         }

@@ -1,12 +1,15 @@
-"""``/api/system``: live resource stats and their history, for the System page."""
+"""``/api/system``: live resource stats and their history for the System page, and Quit."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request
 from fastapi import Query as Param
+from fastapi.responses import JSONResponse
+
+from backend import lifecycle
 
 from backend.api.deps import Authorized, ServicesDep
 from backend.services import Services
@@ -78,3 +81,26 @@ async def history(
     """Series for charts: ``{"series": {"ts": [...], "cpu_percent": [...], ...}}``; the last
     hour at 5 s from memory, longer spans from the per-minute history."""
     return await asyncio.to_thread(services.monitor.history, minutes, points)
+
+
+# Long enough for the answer to reach the browser before the server stops listening.
+SHUTDOWN_DELAY_SECONDS = 0.3
+
+
+@router.post("/shutdown", status_code=202)
+async def shutdown(request: Request) -> JSONResponse:
+    """Stop AgentDesk and everything it started (the UI's Quit button).
+
+    Only a JSON request is accepted: a browser cannot send one from another site without a
+    CORS preflight, which AgentDesk refuses, so a web page cannot quit the app behind your back.
+    """
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise HTTPException(415, "Send the stop request as JSON (Content-Type: application/json)")
+    if lifecycle.shutdown_handler() is None:
+        raise HTTPException(
+            409,
+            "This AgentDesk was not started by its launcher (run.py or the desktop app), so it "
+            "cannot stop itself from here: stop it where it was started (Ctrl+C).",
+        )
+    asyncio.get_running_loop().call_later(SHUTDOWN_DELAY_SECONDS, lifecycle.request_shutdown)
+    return JSONResponse({"message": "AgentDesk is stopping."}, status_code=202)
