@@ -23,3 +23,9 @@ async def history(minutes: float = 10, points: int = 120) -> dict[str, Any]:
         "/api/system/history", {"minutes": minutes, "points": points}
     )
     return result
+
+
+async def quit_app() -> str:
+    """``POST /api/system/shutdown``: stop AgentDesk; returns the server's message."""
+    response = await api_client._send("POST", "/api/system/shutdown", json={})
+    return str(response.json().get("message", "AgentDesk is stopping."))

@@ -10,7 +10,6 @@ from fastapi import Query as Param
 from fastapi.responses import JSONResponse
 
 from backend import lifecycle
-
 from backend.api.deps import Authorized, ServicesDep
 from backend.services import Services
 

@@ -39,6 +39,8 @@ class ModelService:
         self.provider = settings.llm_provider
         self.state = ModelState.starting
         self.detail = ""
+        # While the embedded model is fetched: stage, percent and bytes, for the UI's banner.
+        self.progress: dict[str, Any] | None = None
         self.model_name = settings.llm_model
         self.base_url = settings.llm_base_url
         self.embedded: EmbeddedServer | None = None
@@ -72,10 +74,19 @@ class ModelService:
             if event.bytes_total:
                 percent = 100 * event.bytes_done / event.bytes_total
                 self.detail = f"{event.stage} {percent:.0f}%"
+                self.progress = {
+                    "stage": event.stage,
+                    "percent": round(percent, 1),
+                    "bytes_done": event.bytes_done,
+                    "bytes_total": event.bytes_total,
+                }
 
         try:
             self.state = ModelState.downloading
-            path = await asyncio.to_thread(ensure_model, self.settings, on_progress)
+            try:
+                path = await asyncio.to_thread(ensure_model, self.settings, on_progress)
+            finally:
+                self.progress = None
             self.state = ModelState.starting
             self.detail = f"loading {path.name}"
             self.embedded = EmbeddedServer(
@@ -188,6 +199,7 @@ class ModelService:
             "model": self.model_name,
             "detail": self.detail,
             "tokens_per_second": self.throughput.rate(),
+            "progress": self.progress,
         }
 
     async def stop(self) -> None:

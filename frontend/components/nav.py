@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.quit import quit_button
+
 # (label, icon, route): one entry per page, in the order they appear.
 PAGES = [
     ("Chat", "message-circle", "/"),
@@ -16,13 +18,16 @@ SIDEBAR_WIDTH = "280px"
 
 
 def brand() -> rx.Component:
-    """The app's name and mark."""
+    """The app's name and mark, and the Quit button."""
     return rx.hstack(
         rx.icon("bot", size=22, color=rx.color("accent", 10)),
         rx.heading("AgentDesk", size="5", weight="bold", as_="h1"),
+        rx.spacer(),
+        quit_button(),
         align="center",
         spacing="2",
         padding_x="0.5rem",
+        width="100%",
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from frontend.components.health import health_indicator
+from frontend.components.model_download import model_download_banner
 from frontend.state.page_watcher import HEARTBEAT_MS
 
 
@@ -47,6 +48,7 @@ def page_frame(
         sidebar,
         rx.vstack(
             page_header(title),
+            model_download_banner(),
             *main,
             as_="main",
             spacing="0",

@@ -1,0 +1,90 @@
+"""The Quit button beside the brand, its confirmation, and the page shown once stopped."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from frontend.state.app_control import AppControlState
+
+
+def quit_button() -> rx.Component:
+    """A small power button; it asks before stopping anything."""
+    return rx.fragment(
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("power", size=15),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Quit AgentDesk",
+                on_click=AppControlState.ask_to_quit,
+                data_testid="quit-button",
+            ),
+            content="Quit AgentDesk",
+        ),
+        _confirm_dialog(),
+        _stopped_screen(),
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Quit AgentDesk?"),
+            rx.alert_dialog.description(
+                "This stops AgentDesk and its model. Runs in progress end, and scheduled "
+                "tasks wait until you start it again. Your chats, documents and tasks are kept.",
+                size="2",
+            ),
+            rx.cond(
+                AppControlState.error != "",
+                rx.callout.root(
+                    rx.callout.text(AppControlState.error),
+                    color_scheme="red",
+                    role="alert",
+                    margin_top="0.75rem",
+                    data_testid="quit-error",
+                ),
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Quit",
+                    color_scheme="red",
+                    on_click=AppControlState.quit,
+                    data_testid="quit-confirm",
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+            data_testid="quit-dialog",
+        ),
+        open=AppControlState.confirming,
+        on_open_change=AppControlState.set_confirming,
+    )
+
+
+def _stopped_screen() -> rx.Component:
+    """Covers the page, so nothing looks usable after the server is gone."""
+    return rx.cond(
+        AppControlState.stopped,
+        rx.center(
+            rx.vstack(
+                rx.icon("power", size=32, color=rx.color("gray", 10)),
+                rx.heading("AgentDesk has stopped", size="6", as_="h2"),
+                rx.text(
+                    "You can close this tab. Start AgentDesk again to pick up where you left off.",
+                    color_scheme="gray",
+                ),
+                align="center",
+                spacing="3",
+            ),
+            position="fixed",
+            inset="0",
+            z_index="10000",
+            background_color=rx.color("gray", 1),
+            role="alert",
+            data_testid="stopped-screen",
+        ),
+    )
