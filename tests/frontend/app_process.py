@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,9 @@ def tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def start_app(data_dir: Path, llm_base_url: str) -> RunningApp:
-    """Run ``python run.py --no-browser`` and wait until ``/api/health`` answers."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = {
+def app_env(data_dir: Path, llm_base_url: str) -> dict[str, str]:
+    """The environment ``run.py`` gets in these tests: its own data dir, this model, no token."""
+    return {
         **os.environ,
         "AGENTDESK_DATA_DIR": str(data_dir),
         "AGENTDESK_LLM_PROVIDER": "openai_compatible",
@@ -71,10 +70,26 @@ def start_app(data_dir: Path, llm_base_url: str) -> RunningApp:
         # All browser tests are one client of one app: the per-client limit is not under test.
         "AGENTDESK_RATE_LIMIT": "off",
     }
+
+
+def start_app(
+    data_dir: Path,
+    llm_base_url: str,
+    extra_args: Sequence[str] = (),
+    extra_env: Mapping[str, str] | None = None,
+) -> RunningApp:
+    """Run ``python run.py --no-browser [extra_args]`` and wait until ``/api/health`` answers.
+
+    ``extra_env`` overrides the test environment of :func:`app_env` (another model provider,
+    say).
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**app_env(data_dir, llm_base_url), **(extra_env or {})}
     output = data_dir / "run-output.log"
     with output.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "run.py", "--no-browser", "--port", str(port)],
+            [sys.executable, "run.py", "--no-browser", "--port", str(port), *extra_args],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=sink,
