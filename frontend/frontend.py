@@ -9,6 +9,7 @@ from backend.config import get_settings
 from backend.main import apply_offline_env, create_app
 from backend.security import HostGuard
 from frontend.api_mount import MountedApi
+from frontend.components.quit import connection_overlay
 from frontend.pages import agents, chat, knowledge, system, tasks
 from frontend.state.agents import AgentsState
 from frontend.state.chat import ChatState
@@ -34,6 +35,8 @@ def guard_hosts(asgi: ASGIApp) -> ASGIApp:
 
 # The theme (Radix, system fonts only: nothing is loaded from a CDN) is set in rxconfig.py.
 app = rx.App(api_transformer=[api.api, api.with_state, guard_hosts])
+# After Quit the page says AgentDesk stopped; Reflex's "cannot connect" toast would contradict it.
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
 app.register_lifespan_task(api.lifespan)
 app.add_page(chat.chat_page, route=chat.ROUTE, title=chat.TITLE, on_load=ChatState.load_page)
 app.add_page(

@@ -88,3 +88,10 @@ def _stopped_screen() -> rx.Component:
             data_testid="stopped-screen",
         ),
     )
+
+
+def connection_overlay() -> rx.Component:
+    """Reflex's "cannot connect" warnings, left out once the app was stopped on purpose."""
+    from reflex.app import default_overlay_component
+
+    return rx.cond(AppControlState.stopped, rx.fragment(), default_overlay_component())
