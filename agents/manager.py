@@ -9,6 +9,7 @@ a run that is stopped, over budget or looping ends with a message saying which.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 from typing import Any
@@ -28,6 +29,7 @@ from backend.llm.service import ModelService
 from backend.storage import conversations, runs
 from backend.storage.db import Database
 from backend.storage.models import new_id
+from backend.storage.problems import storage_problem, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,9 @@ class AgentManager:
     ) -> None:
         event = await run.publish(type_, agent or run.engine, data)
         # Tokens are streamed live only; the completed event carries the whole answer.
-        if type_ != "token":
+        if type_ == "token":
+            return
+        try:
             await asyncio.to_thread(
                 self._persist_event,
                 event.run_id,
@@ -144,6 +148,12 @@ class AgentManager:
                 event.agent,
                 event.data,
             )
+        except Exception as error:
+            if storage_problem(error) is None:
+                raise
+            # Listeners have the event already; only the stored transcript lacks this line,
+            # which is no reason to fail the answer.
+            log.warning("run %s: event %d not stored: %s", run.run_id, event.seq, error)
 
     def _persist_event(self, *args: Any) -> None:
         with self.db.session() as session:
@@ -210,10 +220,33 @@ class AgentManager:
         # The answer is stored before the final event goes out, so whoever sees "completed"
         # finds it in the conversation.
         run.status, run.answer = status, answer
-        await asyncio.to_thread(self._finish, run, status, answer, error)
+        ending = await self._record_end(run, ending, error)
         ending[1]["conversation_id"] = run.conversation_id
-        await emit(*ending)
-        self.active.pop(run.run_id, None)
+        try:
+            await emit(*ending)
+        finally:
+            self.active.pop(run.run_id, None)
+
+    async def _record_end(
+        self, run: ActiveRun, ending: tuple[EventType, dict[str, Any]], error: str
+    ) -> tuple[EventType, dict[str, Any]]:
+        """Store how the run ended (waiting out a short database lock); when that cannot be
+        done the ending says so, so no listener is left waiting for an end that never comes."""
+        finish = functools.partial(self._finish, run, run.status, run.answer, error)
+        try:
+            await asyncio.to_thread(with_retries, finish, f"saving run {run.run_id}")
+            return ending
+        except Exception as exc:
+            log.exception("run %s: its end could not be saved", run.run_id)
+            problem = storage_problem(exc)
+            reason = problem.message if problem else f"{type(exc).__name__}: {exc}"
+            run.status = "error"
+            data = {
+                "message": f"the answer could not be saved: {reason}",
+                "status": problem.http_status if problem else 500,
+                "answer": run.answer,
+            }
+            return "error", data
 
     async def _context(
         self, run: ActiveRun, prompt: str, history: list[dict[str, str]], emit: Any

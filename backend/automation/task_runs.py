@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from backend.storage import conversations
 from backend.storage import tasks as store
 from backend.storage.db import Database
 from backend.storage.models import TaskRun
+from backend.storage.problems import with_retries
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger("agentdesk.audit")
@@ -207,8 +209,11 @@ class TaskRunner:
             self.running.pop(task.id, None)
             if run is not None:
                 self.run_ids.discard(run.run_id)
+            # Worth waiting out a short database lock: otherwise the entry says "running"
+            # until the next start.
+            finish = functools.partial(self._finish, task_run_id, task, status, output, error)
             await asyncio.shield(
-                asyncio.to_thread(self._finish, task_run_id, task, status, output, error)
+                asyncio.to_thread(with_retries, finish, f"saving task run {task_run_id}")
             )
 
     async def _submit(self, task: TaskSnapshot) -> Any:
