@@ -40,6 +40,31 @@ def fingerprint(path: Path) -> Fingerprint | None:
     return Fingerprint(info.st_size, info.st_mtime)
 
 
+def path_key(path: Path) -> str:
+    """The path as stored and shown: ``str(path)``, or for a name that is not valid UTF-8
+    (POSIX allows any bytes) that text with the bad bytes written as ``\\xNN``.
+
+    The database, the JSON API and the log all need valid UTF-8, so a raw name would fail
+    each of them.
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text
+
+
+def has_valid_name(path: Path) -> bool:
+    """False when the path holds bytes that are not UTF-8 (the file cannot be indexed)."""
+    return path_key(path) == str(path)
+
+
+def is_broken_link(path: Path) -> bool:
+    """A symbolic link whose target is missing, or which leads back to itself."""
+    return os.path.islink(path) and not os.path.exists(path)
+
+
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
     """The file's sha256, read in 1 MB blocks."""
     digest = hashlib.sha256()
@@ -54,7 +79,11 @@ def text_hash(text: str) -> str:
 
 
 def walk_files(root: Path) -> list[Path]:
-    """Every file below ``root`` that is not ignored; unreadable folders are passed over."""
+    """Every file below ``root`` that is not ignored; unreadable folders are passed over.
+
+    Broken links count as files (they are listed as skipped); links to folders are not
+    followed, so a link back up the tree cannot loop.
+    """
     found: list[Path] = []
     stack = [root]
     while stack:
@@ -70,6 +99,9 @@ def walk_files(root: Path) -> list[Path]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(path)
+                elif entry.is_symlink() and not os.path.exists(path):
+                    # A loop makes is_file() raise, not answer False: ask about links first.
+                    found.append(path)
                 elif entry.is_file():
                     found.append(path)
             except OSError:

@@ -2,24 +2,33 @@
 
 Unchanged files cost a ``stat`` (or a hash when the time changed but the bytes did not);
 chunks whose text was seen before reuse their stored vector; a renamed file keeps its
-record; SQLite commits each file in one transaction before the vector index is touched, so
-the database stays the source of truth whatever happens.
+record; SQLite commits each file (a big one in steps, out of search until the last) before
+the vector index is touched, so the database stays the source of truth whatever happens.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from backend.config import Settings
-from backend.knowledge import store
-from backend.knowledge.chunking import ChunkPiece, split_document
+from backend.knowledge import bulk, reasons, store
+from backend.knowledge.chunking import split_document
+from backend.knowledge.commit import Prepared, commit
 from backend.knowledge.embedder import Embedder
-from backend.knowledge.files import Fingerprint, fingerprint, sha256_of, text_hash
+from backend.knowledge.files import (
+    Fingerprint,
+    fingerprint,
+    has_valid_name,
+    is_broken_link,
+    path_key,
+    sha256_of,
+    text_hash,
+)
 from backend.knowledge.parsers import ParseFailure, Unsupported, file_type_of, parse_file
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
@@ -41,20 +50,6 @@ class Outcome:
     embedded: int = 0
 
 
-@dataclass
-class _Prepared:
-    """A file read, parsed and chunked, waiting for its vectors."""
-
-    path: Path
-    print_: Fingerprint
-    sha256: str
-    file_type: str
-    pieces: list[ChunkPiece]
-    hashes: list[str]
-    vectors: dict[str, bytes] = field(default_factory=dict)
-    embedded: int = 0
-
-
 class Ingestor:
     """Turns files into indexed chunks; safe to call again on the same file at any time."""
 
@@ -70,34 +65,60 @@ class Ingestor:
         return self.ingest_many([path])[0]
 
     def ingest_many(self, paths: list[Path]) -> list[Outcome]:
-        """Ingest several files, embedding their new chunks together for throughput."""
+        """Ingest several files, embedding their new chunks together for throughput.
+
+        Each file ends with its own outcome: one that fails in an unexpected way is recorded
+        as failed and never takes the others in the batch down with it.
+        """
         outcomes: dict[Path, Outcome] = {}
-        prepared: list[_Prepared] = []
+        prepared: list[Prepared] = []
         for path in paths:
             try:
                 ready = self._prepare(path)
             except Exception as error:
-                log.exception("ingest of %s failed", path)
-                ready = self._record_problem(path, "failed", f"unexpected error: {error}")
+                ready = self._unexpected(path, error)
             if isinstance(ready, Outcome):
                 outcomes[path] = ready
             else:
                 prepared.append(ready)
-        self._embed(prepared)
+        try:
+            self._embed(prepared)
+        except Exception as error:
+            for item in prepared:
+                outcomes[item.path] = self._unexpected(item.path, error, "embedding failed")
+            prepared = []
         for item in prepared:
-            outcomes[item.path] = self._commit(item)
+            try:
+                outcomes[item.path] = self._commit(item)
+            except Exception as error:
+                outcomes[item.path] = self._unexpected(item.path, error)
         return [outcomes[path] for path in paths]
 
-    def _prepare(self, path: Path) -> _Prepared | Outcome:
-        key = str(path)
+    def _unexpected(self, path: Path, error: Exception, what: str = "unexpected error") -> Outcome:
+        """Record a failure nobody planned for, with a one-line reason (never a traceback)."""
+        key = path_key(path)
+        log.error("ingest of %s failed", key, exc_info=error)
+        reason = f"{what}: {reasons.one_line(error)}"
+        try:
+            return self._record_problem(path, "failed", reason)
+        except Exception:
+            log.exception("could not record the failure of %s", key)
+            return Outcome(key, "failed", reason)
+
+    def _prepare(self, path: Path) -> Prepared | Outcome:
+        key = path_key(path)
         current = fingerprint(path)
         if current is None:
+            if is_broken_link(path):
+                return self._record_problem(path, "skipped", reasons.broken_link(path))
             return self.remove(path)
         with self.db.session() as session:
             existing = store.document_by_path(session, key)
             same = existing and (existing.size, existing.mtime) == (current.size, current.mtime)
             if existing and same and existing.state != "pending":
                 return Outcome(key, "unchanged", chunks=existing.chunk_count)
+        if not has_valid_name(path):
+            return self._record_problem(path, "skipped", reasons.BAD_NAME, current)
         file_type = file_type_of(path)
         if file_type is None:
             return self._record_problem(path, "skipped", "unsupported type", current)
@@ -105,6 +126,16 @@ class Ingestor:
         if current.size > limit:
             reason = f"too large ({current.size / 1e6:.1f} MB > {self.settings.max_file_mb:g} MB)"
             return self._record_problem(path, "skipped", reason, current)
+        try:
+            return self._read(path, key, current)
+        except FileNotFoundError:
+            # Deleted while it was being read: its delete event is on its way.
+            return self.remove(path)
+        except OSError as error:
+            return self._record_problem(path, "failed", reasons.unreadable(error), current)
+
+    def _read(self, path: Path, key: str, current: Fingerprint) -> Prepared | Outcome:
+        """Hash, parse and chunk a file that passed the cheap checks."""
         sha256 = sha256_of(path)
         with self.db.session() as session:
             existing = store.document_by_path(session, key)
@@ -123,7 +154,7 @@ class Ingestor:
         if not pieces:
             return self._record_problem(path, "failed", "no extractable text", current, sha256)
         hashes = [text_hash(piece.text) for piece in pieces]
-        return _Prepared(path, current, sha256, parsed.file_type, pieces, hashes)
+        return Prepared(path, current, sha256, parsed.file_type, pieces, hashes)
 
     def _move_orphan(
         self, session: Any, sha256: str, path: Path, current: Fingerprint
@@ -139,7 +170,7 @@ class Ingestor:
         log.info("renamed in the index: %s -> %s", old, path)
         return Outcome(str(path), "moved", f"moved from {old}", chunks=orphan.chunk_count)
 
-    def _embed(self, prepared: list[_Prepared]) -> None:
+    def _embed(self, prepared: list[Prepared]) -> None:
         """Fill in vectors: stored ones for known texts; the rest embedded together."""
         if not prepared:
             return
@@ -162,45 +193,12 @@ class Ingestor:
             fresh -= item_fresh
             item.embedded = len(item_fresh)
 
-    def _commit(self, item: _Prepared) -> Outcome:
+    def _commit(self, item: Prepared) -> Outcome:
         key = str(item.path)
-        rows = [
-            {
-                "seq": piece.seq,
-                "text": piece.text,
-                "text_sha256": digest,
-                "page": piece.page,
-                "start": piece.start,
-                "end": piece.end,
-                "embedding": item.vectors[digest],
-            }
-            for piece, digest in zip(item.pieces, item.hashes, strict=True)
-        ]
-        with self.db.session() as session:
-            document = self._document(session, item.path)
-            old_ids = store.chunk_ids(session, document.id) if document.id else []
-            document.file_type, document.sha256 = item.file_type, item.sha256
-            document.size, document.mtime = item.print_.size, item.print_.mtime
-            document.state, document.error = "indexed", None
-            document.chunk_count, document.indexed_at = len(rows), utcnow()
-            document.updated_at = utcnow()
-            session.flush()
-            new_ids = store.replace_chunks(session, document, rows)
-            store.bump_generation(session)
-        self.vectors.remove(old_ids)
-        blob = b"".join(item.vectors[digest] for digest in item.hashes)
-        matrix = np.frombuffer(blob, dtype=np.float32)
-        self.vectors.add(new_ids, matrix.reshape(len(rows), -1))
-        return Outcome(key, "indexed", chunks=len(rows), embedded=item.embedded)
-
-    def _document(self, session: Any, path: Path) -> Document:
-        document = store.document_by_path(session, str(path))
-        if document is None:
-            folder = store.folder_for(session, str(path))
-            document = Document(path=str(path), folder_id=folder.id if folder else None)
-            session.add(document)
-            session.flush()
-        return document
+        new_ids = commit(self.db, self.vectors, item)
+        if new_ids is None:
+            return Outcome(key, "removed", "deleted while it was being indexed")
+        return Outcome(key, "indexed", chunks=len(new_ids), embedded=item.embedded)
 
     def _record_problem(
         self,
@@ -212,8 +210,12 @@ class Ingestor:
     ) -> Outcome:
         """Keep a file that could not be indexed in the list, with why; drop its old chunks."""
         with self.db.session() as session:
-            document = self._document(session, path)
-            old_ids = store.chunk_ids(session, document.id)
+            known = store.document_by_path(session, path_key(path))
+            big = bulk.big_ones([known] if known is not None else [])
+        dropped = bulk.drop_chunks(self.db, big)
+        with self.db.session() as session:
+            document = store.document_for(session, path_key(path))
+            old_ids = dropped + store.chunk_ids(session, document.id)
             document.state, document.error, document.chunk_count = state, reason, 0
             document.file_type = file_type_of(path) or path.suffix.lower().lstrip(".")[:16]
             document.sha256 = sha256
@@ -224,17 +226,16 @@ class Ingestor:
                 store.replace_chunks(session, document, [])
                 store.bump_generation(session)
         self.vectors.remove(old_ids)
-        return Outcome(str(path), state, reason)
+        return Outcome(path_key(path), state, reason)
 
     def remove(self, path: Path) -> Outcome:
         """Forget a file (and every file below it, for a folder)."""
-        key = str(path)
-        removed_ids: list[int] = []
+        key = path_key(path)
         with self.db.session() as session:
-            documents = store.documents_under(session, key)
-            document = store.document_by_path(session, key)
-            if document is not None:
-                documents.append(document)
+            big = bulk.big_ones(self._documents_at(session, key))
+        removed_ids = bulk.drop_chunks(self.db, big)
+        with self.db.session() as session:
+            documents = self._documents_at(session, key)
             for doc in documents:
                 removed_ids += store.chunk_ids(session, doc.id)
                 session.delete(doc)
@@ -245,10 +246,21 @@ class Ingestor:
             return Outcome(key, "unchanged", "not in the index")
         return Outcome(key, "removed", chunks=len(removed_ids))
 
+    @staticmethod
+    def _documents_at(session: Any, key: str) -> list[Document]:
+        """The document at ``key`` and, for a folder, every document below it."""
+        documents = store.documents_under(session, key)
+        document = store.document_by_path(session, key)
+        return [*documents, document] if document is not None else documents
+
     def move(self, source: Path, destination: Path) -> Outcome:
         """Follow a rename: same content keeps its record and vectors, just a new path."""
+        if not has_valid_name(destination):
+            # The new name cannot be indexed: the old record goes, the new one is skipped.
+            self.remove(source)
+            return self.ingest(destination)
         with self.db.session() as session:
-            document = store.document_by_path(session, str(source))
+            document = store.document_by_path(session, path_key(source))
             if document is not None and store.document_by_path(session, str(destination)) is None:
                 folder = store.folder_for(session, str(destination))
                 document.path = str(destination)
@@ -262,7 +274,8 @@ class Ingestor:
         # The content may also have changed in the move; ingest checks cheaply.
         outcome = self.ingest(destination)
         if outcome.outcome == "unchanged":
-            return Outcome(str(destination), "moved", f"moved from {source}", outcome.chunks)
+            shown = path_key(source)
+            return Outcome(str(destination), "moved", f"moved from {shown}", outcome.chunks)
         return outcome
 
     def sync_vectors(self) -> str:

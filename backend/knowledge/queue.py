@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from backend.knowledge.files import Fingerprint, fingerprint
+from backend.knowledge.files import Fingerprint, fingerprint, path_key
 from backend.knowledge.ingest import Ingestor, Outcome
 
 log = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ class IngestQueue:
                     self.active = None
                     self._lock.notify_all()
                     return
-                self.active = (str(ready[0].path), "indexing")
+                self.active = (path_key(ready[0].path), "indexing")
             self._process(ready)
 
     def _idle_unlocked(self) -> None:
@@ -207,13 +207,17 @@ class IngestQueue:
         try:
             if upserts:
                 outcomes += self.ingestor.ingest_many(upserts)
-            for item in items:
+        except Exception:
+            log.exception("ingest worker error")
+        # Each delete and move on its own: one that fails must not drop the others.
+        for item in items:
+            try:
                 if item.action == "delete":
                     outcomes.append(self.ingestor.remove(item.path))
                 elif item.action == "move" and item.source is not None:
                     outcomes.append(self.ingestor.move(item.source, item.path))
-        except Exception:
-            log.exception("ingest worker error")
+            except Exception:
+                log.exception("ingest worker error (%s of %s)", item.action, path_key(item.path))
         finished = time.time()
         with self._lock:
             for outcome in outcomes:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.config import Settings
 from backend.knowledge import store
 from backend.knowledge.embedder import Embedder
-from backend.knowledge.files import fingerprint, walk_files
+from backend.knowledge.files import fingerprint, path_key, walk_files
 from backend.knowledge.ingest import Ingestor
 from backend.knowledge.queue import IngestQueue
 from backend.knowledge.retriever import HybridRetriever, SearchFilters, SearchHit
@@ -90,10 +90,15 @@ class KnowledgeService:
         present: set[str] = set()
         for root in roots:
             for path in walk_files(root):
-                key = str(path)
+                key = path_key(path)
                 present.add(key)
                 current = fingerprint(path)
-                if current is not None and known.get(key) != (current.size, current.mtime):
+                if current is None:
+                    # A broken link has no size or time: queued once, to be listed skipped.
+                    changed = key not in known
+                else:
+                    changed = known.get(key) != (current.size, current.mtime)
+                if changed:
                     queued += self.queue.submit(path, "upsert")
         # New files first, then the missing ones: a file renamed while AgentDesk was closed
         # is then recognised by its content and keeps its record.

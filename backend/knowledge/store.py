@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from backend.storage.models import Chunk, Document, Setting, WatchedFolder, utcnow
@@ -15,6 +15,7 @@ from backend.storage.models import Chunk, Document, Setting, WatchedFolder, utcn
 GENERATION_KEY = "vector_index_generation"
 # SQLite limits the number of bound parameters; stay well below it.
 _IN_BATCH = 500
+_INSERT_BATCH = 1000
 
 
 def generation(session: Session) -> int:
@@ -35,6 +36,17 @@ def bump_generation(session: Session) -> int:
 
 def document_by_path(session: Session, path: str) -> Document | None:
     return session.scalar(select(Document).where(Document.path == path))
+
+
+def document_for(session: Session, path: str) -> Document:
+    """The document at ``path``, added (in its watched folder, if any) when there is none."""
+    document = document_by_path(session, path)
+    if document is None:
+        folder = folder_for(session, path)
+        document = Document(path=path, folder_id=folder.id if folder else None)
+        session.add(document)
+        session.flush()
+    return document
 
 
 def orphan_with_hash(session: Session, sha256: str) -> Document | None:
@@ -62,18 +74,42 @@ def vectors_for_hashes(session: Session, hashes: Iterable[str]) -> dict[str, byt
 
 
 def chunk_ids(session: Session, document_id: int) -> list[int]:
-    return list(session.scalars(select(Chunk.id).where(Chunk.document_id == document_id)))
+    """The document's chunk ids in ``seq`` order."""
+    query = select(Chunk.id).where(Chunk.document_id == document_id).order_by(Chunk.seq)
+    return list(session.scalars(query))
+
+
+def insert_chunks(session: Session, document_id: int, rows: Iterable[dict[str, Any]]) -> None:
+    """Add chunk ``rows`` to a document as plain multi-row inserts, a batch at a time: tens of
+    thousands of chunks then need neither an ORM object each nor a round trip per row."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append({"document_id": document_id, **row})
+        if len(batch) >= _INSERT_BATCH:
+            session.execute(insert(Chunk), batch)
+            batch = []
+    if batch:
+        session.execute(insert(Chunk), batch)
 
 
 def replace_chunks(
-    session: Session, document: Document, rows: Sequence[dict[str, Any]]
+    session: Session, document: Document, rows: Iterable[dict[str, Any]]
 ) -> list[int]:
-    """Swap a document's chunks for ``rows``; returns the new chunk ids in order."""
+    """Swap a document's chunks for ``rows`` (each with a unique ``seq``); returns the new
+    chunk ids in ``seq`` order."""
     session.execute(delete(Chunk).where(Chunk.document_id == document.id))
-    chunks = [Chunk(document_id=document.id, **row) for row in rows]
-    session.add_all(chunks)
-    session.flush()
-    return [chunk.id for chunk in chunks]
+    insert_chunks(session, document.id, rows)
+    return chunk_ids(session, document.id)
+
+
+def delete_some_chunks(session: Session, document_id: int, limit: int) -> int:
+    """Delete up to ``limit`` of a document's chunks; returns how many went."""
+    some = select(Chunk.id).where(Chunk.document_id == document_id).limit(limit)
+    result = session.execute(
+        delete(Chunk).where(Chunk.id.in_(some.scalar_subquery())),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def all_vectors(session: Session) -> tuple[list[int], np.ndarray]:
