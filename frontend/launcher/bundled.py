@@ -83,6 +83,8 @@ def prepare_environment(settings: Settings, port: int, web_dir: Path) -> None:
             "REFLEX_ENV_MODE": "prod",
             "REFLEX_WEB_WORKDIR": str(web_dir),
             "REFLEX_CHECK_LATEST_VERSION": "false",
+            # Reflex keeps lock files in its own per-user folder; keep them with our data.
+            "REFLEX_DIR": str(settings.data_dir.resolve() / "reflex"),
             # Reflex's internal switches: serve the export, and do not compile pages again.
             "__REFLEX_SKIP_COMPILE": "true",
             "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",

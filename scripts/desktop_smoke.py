@@ -1,0 +1,265 @@
+"""Use a built desktop app the way a new user would, from the outside, and report each step.
+
+    python scripts/desktop_smoke.py dist/AgentDesk            # with the scripted fake model
+    python scripts/desktop_smoke.py dist/AgentDesk --embedded # with the real embedded model
+
+It starts the app's executable with a fresh data folder and an environment without this
+project's virtual environment, waits for ``/api/health``, loads the page, uploads a document,
+searches it, gets a chat answer grounded in it, quits through the API the Quit button uses,
+and checks that no process of the app is left. Exit status 0 only if every step passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+FACT = "The Larkspur greenhouse is watered every 37 minutes by the Mistral pump."
+QUESTION = "How often is the Larkspur greenhouse watered?"
+
+
+@dataclass
+class Step:
+    """One thing the smoke test checked: its name, whether it passed, time taken, what it saw."""
+
+    name: str
+    ok: bool
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class Smoke:
+    """A started app and the steps checked so far."""
+
+    executable: Path
+    data_dir: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def step(self, name: str, check: Callable[[], str]) -> bool:
+        """Run ``check``; it returns what it saw, or raises to fail the step."""
+        started = time.monotonic()
+        try:
+            detail, ok = check(), True
+        except Exception as error:  # a failed step is reported, not raised
+            detail, ok = f"{type(error).__name__}: {error}", False
+        self.steps.append(Step(name, ok, time.monotonic() - started, detail))
+        print(f"[{'ok' if ok else 'FAILED'}] {name} ({self.steps[-1].seconds:.1f} s): {detail}")
+        return ok
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environment(data_dir: Path, embedded: bool, model_path: Path | None) -> dict[str, str]:
+    """The user's environment minus any Python setup, so the bundle must stand on its own."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "AGENTDESK_", "CONDA"))
+    }
+    python_dirs = {str(Path(sys.executable).parent), str(Path(sys.prefix) / "bin")}
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p not in python_dirs]
+    env["PATH"] = os.pathsep.join(path)
+    env["AGENTDESK_DATA_DIR"] = str(data_dir)
+    env["AGENTDESK_LLM_PROVIDER"] = "embedded" if embedded else "fake"
+    if model_path is not None:
+        env["AGENTDESK_MODEL_PATH"] = str(model_path.resolve())
+    return env
+
+
+def app_processes(executable: Path, data_dir: Path) -> list[psutil.Process]:
+    """Processes started from the bundle or pointed at this data folder."""
+    found = []
+    bundle = str(executable.parent.resolve())
+    for process in psutil.process_iter():
+        try:
+            if process.pid == os.getpid():
+                continue
+            exe = process.exe()
+            if exe.startswith(bundle) or process.environ().get("AGENTDESK_DATA_DIR") == str(
+                data_dir
+            ):
+                found.append(process)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def wait_for(what: str, probe: Callable[[], Any], timeout: float, every: float = 0.25) -> Any:
+    """Call ``probe`` until it returns something truthy; TimeoutError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = probe()
+        except httpx.HTTPError:
+            value = None
+        if value:
+            return value
+        time.sleep(every)
+    raise TimeoutError(f"no {what} after {timeout:.0f} s")
+
+
+def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -> Smoke:
+    """Every step in order; later steps are skipped once one fails."""
+    data_dir = Path(tempfile.mkdtemp(prefix="agentdesk-smoke-"))
+    smoke = Smoke(executable.resolve(), data_dir, free_port())
+    env = clean_environment(data_dir, embedded, model_path)
+    log = data_dir / "console.log"
+    http = httpx.Client(base_url=smoke.url, timeout=30, trust_env=False)
+    started = time.monotonic()
+    with log.open("wb") as sink:
+        smoke.process = subprocess.Popen(
+            [str(smoke.executable), "--no-browser", "--port", str(smoke.port)],
+            env=env,
+            cwd=data_dir,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def healthy() -> str:
+        def probe() -> Any:
+            if smoke.process is not None and smoke.process.poll() is not None:
+                raise RuntimeError(f"exited with {smoke.process.returncode}: {tail(log)}")
+            return http.get("/api/health").status_code == 200
+
+        wait_for("health answer", probe, 120)
+        return f"healthy {time.monotonic() - started:.1f} s after start"
+
+    def model_ready() -> str:
+        def probe() -> Any:
+            health = http.get("/api/health").json()
+            if health["llm"]["state"] == "degraded":
+                raise RuntimeError(f"the model is degraded: {health['llm']['detail']}")
+            return health["llm"]["state"] == "ready" and health
+
+        body = wait_for("ready model", probe, 600 if embedded else 30, every=1)
+        return f"{body['llm']['provider']} model {body['llm']['model']} ready"
+
+    def page() -> str:
+        response = http.get("/")
+        response.raise_for_status()
+        assert "<html" in response.text.lower(), "the page is not HTML"
+        return f"{len(response.content):,} bytes of HTML"
+
+    def upload() -> str:
+        files = {"files": ("greenhouse.md", f"# Greenhouse\n\n{FACT}\n".encode(), "text/markdown")}
+        http.post("/api/knowledge/upload", files=files).raise_for_status()
+        wait_for(
+            "indexed document",
+            lambda: http.get("/api/knowledge/status").json()["totals"]["indexed"] >= 1,
+            120,
+        )
+        return "greenhouse.md indexed"
+
+    def search() -> str:
+        results = http.get("/api/knowledge/search", params={"q": "Larkspur greenhouse"}).json()
+        top = results["results"][0]
+        assert "37 minutes" in top["text"], f"top result is {top['text'][:80]!r}"
+        return f"top hit from {Path(top['source']).name}, score {top['score']:.3f}"
+
+    def chat() -> str:
+        body = {"prompt": QUESTION, "mode": "chat", "use_knowledge": True}
+        answer = http.post("/api/agent/query", json=body, timeout=600).json()
+        assert answer.get("answer"), f"no answer: {answer}"
+        sources = [s["name"] for s in answer.get("sources", [])]
+        assert "greenhouse.md" in sources, f"sources were {sources}"
+        if embedded:
+            assert "37" in answer["answer"], f"answer missed the fact: {answer['answer'][:200]!r}"
+        return f"{answer['answer'][:80]!r}, cites {sources}"
+
+    def quit_app() -> str:
+        http.post("/api/system/shutdown", json={}).raise_for_status()
+        assert smoke.process is not None
+        code = smoke.process.wait(timeout=60)
+        assert code == 0, f"exit code {code}: {tail(log)}"
+        return "exit code 0"
+
+    def nothing_left() -> str:
+        left = wait_for(
+            "clean exit", lambda: not app_processes(smoke.executable, data_dir) or None, 15
+        )
+        assert left is True
+        return "no process left"
+
+    steps = [
+        ("start to health", healthy),
+        ("model ready", model_ready),
+        ("page", page),
+        ("upload and index", upload),
+        ("search", search),
+        ("chat answer", chat),
+        ("quit", quit_app),
+        ("processes", nothing_left),
+    ]
+    try:
+        for name, check in steps:
+            if not smoke.step(name, check):
+                break
+    finally:
+        http.close()
+        for process in app_processes(smoke.executable, data_dir):
+            process.kill()
+        if not keep and all(step.ok for step in smoke.steps):
+            import shutil
+
+            shutil.rmtree(data_dir, ignore_errors=True)
+        elif not all(step.ok for step in smoke.steps):
+            print(f"console output and data kept in {data_dir}:\n{tail(log)}")
+    return smoke
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    """The last lines of a log file."""
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def executable_in(folder: Path) -> Path:
+    """The app's executable inside a built one-folder bundle."""
+    name = "AgentDesk.exe" if sys.platform == "win32" else "AgentDesk"
+    path = folder / name
+    if not path.is_file():
+        raise SystemExit(f"{path} does not exist: build it with `python scripts/build_desktop.py`")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bundle", type=Path, help="the built folder, e.g. dist/AgentDesk")
+    parser.add_argument("--embedded", action="store_true", help="use the real embedded model")
+    parser.add_argument("--model-path", type=Path, help="a GGUF to use instead of fetching one")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder afterwards")
+    args = parser.parse_args(argv)
+    smoke = run(executable_in(args.bundle), args.embedded, args.model_path, args.keep)
+    passed = sum(step.ok for step in smoke.steps)
+    print(f"smoke test: {passed} of 8 steps passed")
+    return 0 if passed == 8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
