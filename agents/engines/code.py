@@ -223,6 +223,8 @@ class _CodeRun:
             raise
         finally:
             stream.close()
+            # The sandbox's worker process ends with the run, not when it is garbage.
+            agent.cleanup()
         raise EngineStopped(out_of_steps)
 
     def _model_failure(self, error: Exception) -> Exception:

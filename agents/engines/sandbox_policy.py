@@ -1,11 +1,10 @@
 """The sandbox's rules for generated code: names and attributes it may not use, checked
-before a step runs, and guarded attribute access while it runs (see ``agents.engines.sandbox``)."""
+before a step runs; and the rewrite that sends attribute access through the guards of
+``agents.engines.sandbox_guards`` while it runs (see ``agents.engines.sandbox_interpreter``)."""
 
 from __future__ import annotations
 
 import ast
-from types import ModuleType
-from typing import Any
 
 from smolagents.local_python_executor import (
     InterpreterError,
@@ -20,74 +19,38 @@ UNAVAILABLE = frozenset(
 )
 GET, SET, DELETE = "_sandbox_getattr", "_sandbox_setattr", "_sandbox_delattr"
 # Ways out of the interpreter: frames (and what leads to them) hold its own variables, and
-# string.Formatter().get_field walks dunder attributes. Then the interpreter's own state.
+# string.Formatter().get_field walks dunder attributes; functools.update_wrapper (and wraps)
+# reads any attribute named in ``updated=``, such as a function's __globals__: the interpreter's
+# module, with code that runs any import. Then the interpreter's own state.
 INTERNALS = frozenset(
     {"gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "cr_origin"}
     | {"ag_frame", "ag_code", "ag_await", "tb_frame", "tb_next", "f_back", "f_builtins"}
     | {"f_code", "f_globals", "f_locals", "f_trace", "Formatter", "get_field"}
+    | {"update_wrapper", "wraps"}
     | {"_print_outputs", "_operations_count", GET, SET, DELETE}
 )
+# str methods that read attributes by name ('{0._os.environ}'.format(random)): the guards hand
+# out checked stand-ins.
+FORMAT_METHODS = frozenset({"format", "format_map"})
 
 
-def _dunder(name: str) -> bool:
+def is_dunder(name: str) -> bool:
+    """Whether ``name`` is a ``__double_underscore__`` name."""
     return name.startswith("__") and name.endswith("__")
 
 
-def _private(name: str) -> bool:
-    return name.startswith("_") and not _dunder(name)
+def is_private(name: str) -> bool:
+    """Whether ``name`` is a ``_private`` (not dunder) name."""
+    return name.startswith("_") and not is_dunder(name)
 
 
 def name_problem(name: str) -> str | None:
     """Why code may not use the attribute or name ``name``, or None."""
-    if _dunder(name) and name != "__name__":
+    if is_dunder(name) and name != "__name__":
         return f"'{name}': names with double underscores are not allowed here"
     if name in INTERNALS:
         return f"'{name}' reaches into the interpreter and is not allowed here"
     return None
-
-
-def made_here(obj: Any) -> bool:
-    """Whether ``obj`` is a class the sandboxed code defined, or an instance of one."""
-    cls = obj if isinstance(obj, type) else type(obj)
-    return bool(getattr(cls, "__module__", None) == SANDBOX_MODULE)
-
-
-def _what(obj: Any) -> str:
-    if isinstance(obj, ModuleType):
-        return f"the module {obj.__name__}"
-    return f"the class {obj.__name__}" if isinstance(obj, type) else f"{type(obj).__name__} objects"
-
-
-def sandbox_getattr(obj: Any, name: str, *default: Any) -> Any:
-    """``getattr`` for sandboxed code: no dunders or internals, private only on its own objects."""
-    problem = name_problem(name)
-    if problem is None and _private(name) and not made_here(obj):
-        problem = f"'{name}' is private to {_what(obj)} and not accessible here"
-    if problem:
-        raise InterpreterError(problem)
-    return getattr(obj, name, *default)
-
-
-def _check_change(obj: Any, name: str) -> None:
-    problem = name_problem(name)
-    if problem is None and not made_here(obj):
-        problem = f"cannot change '{name}' of {_what(obj)}: only objects this code made can change"
-        if type(obj).__name__ == "Context":
-            problem += "; for decimal precision use decimal.localcontext(prec=...)"
-    if problem:
-        raise InterpreterError(problem)
-
-
-def sandbox_setattr(obj: Any, name: str, value: Any) -> None:
-    """``setattr`` (and ``x.name = ...``) for sandboxed code: only on objects it created."""
-    _check_change(obj, name)
-    setattr(obj, name, value)
-
-
-def sandbox_delattr(obj: Any, name: str) -> None:
-    """``del x.name`` for sandboxed code: only on objects it created."""
-    _check_change(obj, name)
-    delattr(obj, name)
 
 
 def _is_super_init(func: ast.expr) -> bool:
@@ -176,14 +139,16 @@ def _call(name: str, *args: ast.expr) -> ast.Call:
 
 
 class _GuardAttributes(ast.NodeTransformer):
-    """Routes private attribute reads and every attribute change through the guards above."""
+    """Routes private attribute reads, ``.format`` and every attribute change through the
+    guards."""
 
     def __init__(self) -> None:
         self.changed = False
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         self.generic_visit(node)
-        if isinstance(node.ctx, ast.Load) and _private(node.attr):
+        guarded = is_private(node.attr) or node.attr in FORMAT_METHODS
+        if isinstance(node.ctx, ast.Load) and guarded:
             self.changed = True
             return _call(GET, node.value, ast.Constant(node.attr))
         return node
