@@ -14,6 +14,8 @@ from backend.storage.models import Chunk, Document
 
 MAX_HITS = 10
 MAX_CANDIDATES = 10
+# SQLite's integers are 64-bit: a larger id is no document, not an error in the database driver.
+MAX_ID = 2**63 - 1
 INDEXED = "indexed"
 EMPTY = (
     "The knowledge base is empty: no documents have been added yet, so there is nothing to search."
@@ -66,7 +68,7 @@ def _find(db: Database, document_id: int | None, name: str | None) -> int:
     """The id of the indexed document named by id or by file name."""
     with db.session() as session:
         if document_id is not None:
-            document = session.get(Document, document_id)
+            document = session.get(Document, document_id) if 0 < document_id <= MAX_ID else None
             if document is None or document.state != INDEXED:
                 raise ToolError(
                     f"there is no document {document_id} in the knowledge base; "

@@ -71,8 +71,11 @@ def read_file(roots: FileRoots, path: str) -> str:
     shown = roots.shown(target)
     if target.is_dir():
         raise ToolError(f"'{shown}' is a folder; use list_files to see what is in it")
-    if not target.is_file():
+    if not target.exists():
         raise ToolError(f"'{shown}' does not exist; list_files shows what there is")
+    if not target.is_file():
+        # A named pipe or a device: opening it could wait for ever, or never end.
+        raise ToolError(f"'{shown}' is not a regular file and cannot be read")
     try:
         size = target.stat().st_size
         with target.open("rb") as file:

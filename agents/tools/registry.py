@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from backend.storage.tool_calls import shortened
+
 log = logging.getLogger(__name__)
 
 # Longest tool result handed back to a model; the rest is cut with a note saying so.
@@ -169,7 +171,8 @@ class ToolRegistry:
         """
         started = time.perf_counter()
         if context.emit is not None:
-            context.emit("tool_call", {"tool": name, "arguments": arguments})
+            # The event is stored and streamed: a whole file given to write_file stays out.
+            context.emit("tool_call", {"tool": name, "arguments": shortened(arguments)})
         result, error = "", None
         try:
             if context.stopped():

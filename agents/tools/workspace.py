@@ -18,12 +18,17 @@ Nothing here creates files or folders; it only decides.
 
 from __future__ import annotations
 
+import errno
+import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from agents.tools.registry import ToolError
 
 MAX_PATH_CHARS = 1000
+# Longest name of one file or folder (in UTF-8 bytes) that Linux, macOS and Windows all take.
+MAX_NAME_BYTES = 255
+_SEPARATORS = re.compile(r"[/\\]")
 
 
 def _is_absolute(raw: str) -> bool:
@@ -43,7 +48,24 @@ def _checked(raw: str) -> str:
         raise ToolError("the path contains a NUL character")
     if len(raw) > MAX_PATH_CHARS:
         raise ToolError(f"the path is too long (over {MAX_PATH_CHARS} characters)")
+    # The OS would refuse such a name too, but with an error that names the full real path.
+    if any(
+        len(part.encode("utf-8", "replace")) > MAX_NAME_BYTES for part in _SEPARATORS.split(raw)
+    ):
+        raise ToolError(f"a name in the path is too long (over {MAX_NAME_BYTES} characters)")
     return raw.strip()
+
+
+def _real(path: Path, raw: str) -> Path:
+    """``path`` with its links followed; ToolError (not the OS's error) when it cannot be."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # how Python before 3.13 reports a loop of links
+        raise ToolError(f"'{raw}' is a link that leads round in a loop") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ToolError(f"'{raw}' is a link that leads round in a loop") from None
+        raise ToolError(f"'{raw}' cannot be used: {error.strerror or error}") from None
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -73,7 +95,7 @@ def resolve_inside(root: Path, raw: str) -> Path:
             continue
         parts.append(part)
     base = root.resolve()
-    real = base.joinpath(*parts).resolve()
+    real = _real(base.joinpath(*parts), raw)
     if not _inside(real, base):
         raise ToolError(f"'{raw}' is a link that leads outside the workspace")
     return real
@@ -111,7 +133,7 @@ class FileRoots:
             return resolve_inside(self.workspace, text)
         if text == "~" or text.startswith(("~/", "~\\")):
             raise ToolError(f"'{raw}': '~' is not expanded; give the full folder path")
-        real = Path(text).resolve()
+        real = _real(Path(text), raw)
         if any(_inside(real, root) for root in self.roots):
             return real
         raise ToolError(
