@@ -7,9 +7,41 @@ lets the app restart it when it dies, and makes shutdown a plain terminate.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
+
+import psutil
+
+# How often the server checks that the app that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def watch_parent(on_gone: Callable[[], None], parent: int | None = None) -> threading.Thread:
+    """Call ``on_gone`` once the process that started this one has ended.
+
+    A killed app cannot stop its model server, and an orphaned server would hold gigabytes of
+    memory and its port until the next reboot.
+    """
+    own_parent = parent is None
+    watched = parent or os.getppid()
+
+    def alive() -> bool:
+        if not psutil.pid_exists(watched):
+            return False
+        # On POSIX an orphan is handed to another parent at once: a surer sign than the pid.
+        return not own_parent or sys.platform == "win32" or os.getppid() == watched
+
+    def watch() -> None:
+        while alive():
+            threading.Event().wait(PARENT_CHECK_SECONDS)
+        on_gone()
+
+    thread = threading.Thread(target=watch, name="watch-parent", daemon=True)
+    thread.start()
+    return thread
 
 
 def serve(model: str, port: int, n_ctx: int, threads: int, alias: str) -> None:
@@ -30,6 +62,7 @@ def serve(model: str, port: int, n_ctx: int, threads: int, alias: str) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    watch_parent(stop.set)
     server = xllamacpp.Server(params)
     print(f"LLAMA_SERVER_READY {server.listening_address}", flush=True)
     stop.wait()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,9 @@ def serve(
         server.should_exit = True
 
     lifecycle.set_shutdown_handler(stop)
+    if hasattr(signal, "SIGHUP"):
+        # The terminal it runs in was closed: stop cleanly (uvicorn handles only INT and TERM).
+        signal.signal(signal.SIGHUP, lambda signum, frame: stop())
 
     def wait_until_started() -> None:
         while not server.started and not server.should_exit:
