@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     smoke = desktop_smoke.run(
         desktop_smoke.executable_in(BUNDLE), args.embedded, args.model_path, keep=False
     )
-    passed = all(step.ok for step in smoke.steps) and len(smoke.steps) == 8
+    passed = all(step.ok for step in smoke.steps) and len(smoke.steps) == desktop_smoke.STEPS
     print("smoke test passed" if passed else "smoke test FAILED")
     return 0 if passed else 1
 

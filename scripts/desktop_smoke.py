@@ -12,6 +12,7 @@ and checks that no process of the app is left. Exit status 0 only if every step 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -28,6 +29,17 @@ import psutil
 
 FACT = "The Larkspur greenhouse is watered every 37 minutes by the Mistral pump."
 QUESTION = "How often is the Larkspur greenhouse watered?"
+CODE_QUESTION = "Sandbox check: what is 17 * 23? Compute it with Python."
+# The fake model's part in the code step: one step that prints, then the final answer.
+CODE_RULES = [
+    {
+        "match": "New task",
+        "reply": "Thought: Multiply.\n<code>\nprint('product is', 17 * 23)\n</code>",
+        "times": 1,
+    },
+    {"match": "product is 391", "reply": "Thought: Done.\n<code>\nfinal_answer('391')\n</code>"},
+]
+STEPS = 9
 
 
 @dataclass
@@ -85,6 +97,10 @@ def clean_environment(data_dir: Path, embedded: bool, model_path: Path | None) -
     env["PATH"] = os.pathsep.join(path)
     env["AGENTDESK_DATA_DIR"] = str(data_dir)
     env["AGENTDESK_LLM_PROVIDER"] = "embedded" if embedded else "fake"
+    if not embedded:
+        rules = data_dir / "fake-rules.json"
+        rules.write_text(json.dumps(CODE_RULES), encoding="utf-8")
+        env["AGENTDESK_FAKE_RULES"] = str(rules)
     if model_path is not None:
         env["AGENTDESK_MODEL_PATH"] = str(model_path.resolve())
     return env
@@ -191,6 +207,14 @@ def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -
             assert "37" in answer["answer"], f"answer missed the fact: {answer['answer'][:200]!r}"
         return f"{answer['answer'][:80]!r}, cites {sources}"
 
+    def code_answer() -> str:
+        body = {"prompt": CODE_QUESTION, "mode": "code", "use_knowledge": False}
+        answer = http.post("/api/agent/query", json=body, timeout=600).json()
+        assert "391" in str(answer.get("answer")), f"code mode answered {answer}"
+        ran = [s for s in answer.get("steps", []) if "product is 391" in json.dumps(s)]
+        assert ran or embedded, "the sandbox's printed output is not among the steps"
+        return f"{answer['answer']!r} from the sandbox, engine {answer.get('engine')}"
+
     def quit_app() -> str:
         http.post("/api/system/shutdown", json={}).raise_for_status()
         assert smoke.process is not None
@@ -212,6 +236,7 @@ def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -
         ("upload and index", upload),
         ("search", search),
         ("chat answer", chat),
+        ("code answer", code_answer),
         ("quit", quit_app),
         ("processes", nothing_left),
     ]
@@ -257,8 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     smoke = run(executable_in(args.bundle), args.embedded, args.model_path, args.keep)
     passed = sum(step.ok for step in smoke.steps)
-    print(f"smoke test: {passed} of 8 steps passed")
-    return 0 if passed == 8 else 1
+    print(f"smoke test: {passed} of {STEPS} steps passed")
+    return 0 if passed == STEPS else 1
 
 
 if __name__ == "__main__":
