@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import logging.handlers
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,9 +42,7 @@ def setup_logging(logs_dir: Path, level: str = "INFO", filename: str = "agentdes
         if getattr(handler, _MARK, False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-    )
+    file_handler = LogFile(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     file_handler.setFormatter(JsonFormatter())
     setattr(file_handler, _MARK, True)
     root.addHandler(file_handler)
@@ -69,3 +69,27 @@ class _HideStoppedRuns(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         return not isinstance(error, asyncio.CancelledError)
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """The rotated log file. When the disk is full, the console gets one line saying so
+    instead of logging's traceback for every record that could not be written."""
+
+    disk_full = False
+    _failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._failed = False
+        super().emit(record)
+        if not self._failed:
+            self.disk_full = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            self._failed = True
+            if not self.disk_full:
+                self.disk_full = True
+                sys.stderr.write(f"AgentDesk: disk full, {self.baseFilename} is not written\n")
+            return
+        super().handleError(record)

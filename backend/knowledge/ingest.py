@@ -33,6 +33,7 @@ from backend.knowledge.parsers import ParseFailure, Unsupported, file_type_of, p
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document, utcnow
+from backend.storage.problems import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class Outcome:
     reason: str = ""
     chunks: int = 0
     embedded: int = 0
+    # Failed for a reason that passes (a locked database, a full disk): worth another try.
+    retry: bool = False
 
 
 class Ingestor:
@@ -95,8 +98,17 @@ class Ingestor:
         return [outcomes[path] for path in paths]
 
     def _unexpected(self, path: Path, error: Exception, what: str = "unexpected error") -> Outcome:
-        """Record a failure nobody planned for, with a one-line reason (never a traceback)."""
+        """Record a failure nobody planned for, with a one-line reason (never a traceback).
+
+        A locked database or a full disk is not recorded (it could not be): the outcome says
+        why and asks for another try (see ``retry``).
+        """
         key = path_key(path)
+        problem = storage_problem(error)
+        if problem is not None:
+            # Nothing can be written now: the record stays as it was, to be tried again.
+            log.warning("ingest of %s put off: %s", key, problem.message)
+            return Outcome(key, "failed", problem.message, retry=True)
         log.error("ingest of %s failed", key, exc_info=error)
         reason = f"{what}: {reasons.one_line(error)}"
         try:

@@ -20,6 +20,7 @@ from typing import Literal
 
 from backend.knowledge.files import Fingerprint, fingerprint, path_key
 from backend.knowledge.ingest import Ingestor, Outcome
+from backend.knowledge.retry import RetryBook, log_failure, put_off
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class IngestQueue:
         self.batch_total = 0
         self.batch_done = 0
         self.version = 0
+        self.retries = RetryBook()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
@@ -202,22 +204,29 @@ class IngestQueue:
 
     def _process(self, items: list[_Item]) -> None:
         self._yield_to_chat()
-        outcomes: list[Outcome] = []
-        upserts = [item.path for item in items if item.action == "upsert"]
+        done: list[tuple[_Item, Outcome]] = []
+        upserts = [item for item in items if item.action == "upsert"]
         try:
             if upserts:
-                outcomes += self.ingestor.ingest_many(upserts)
-        except Exception:
-            log.exception("ingest worker error")
+                outcomes = self.ingestor.ingest_many([item.path for item in upserts])
+                done += zip(upserts, outcomes, strict=True)
+        except Exception as error:
+            log_failure(error, "ingest worker error")
+            done += [(item, later) for item in upserts if (later := put_off(item.path, error))]
         # Each delete and move on its own: one that fails must not drop the others.
         for item in items:
             try:
                 if item.action == "delete":
-                    outcomes.append(self.ingestor.remove(item.path))
+                    done.append((item, self.ingestor.remove(item.path)))
                 elif item.action == "move" and item.source is not None:
-                    outcomes.append(self.ingestor.move(item.source, item.path))
-            except Exception:
-                log.exception("ingest worker error (%s of %s)", item.action, path_key(item.path))
+                    done.append((item, self.ingestor.move(item.source, item.path)))
+            except Exception as error:
+                what = f"ingest worker error ({item.action} of {path_key(item.path)})"
+                log_failure(error, what)
+                if later := put_off(item.path, error):
+                    done.append((item, later))
+        self._try_again_later(done)
+        outcomes = [outcome for _, outcome in done]
         finished = time.time()
         with self._lock:
             for outcome in outcomes:
@@ -225,6 +234,23 @@ class IngestQueue:
             self._done.append((time.monotonic(), len(items), sum(o.chunks for o in outcomes)))
             self.batch_done += len(items)
             self.version += 1
+
+    def _try_again_later(self, done: list[tuple[_Item, Outcome]]) -> None:
+        """Queue again, after a growing wait, the work that failed for a passing reason."""
+        for item, outcome in done:
+            if not outcome.retry:
+                self.retries.done(item.path)
+                continue
+            delay = self.retries.failed(item.path, outcome.reason)
+            with self._lock:
+                if item.path in self._pending:
+                    continue  # newer work for the path is queued already
+                ready_at = self.clock() + delay
+                seen = fingerprint(item.path)
+                again = _Item(item.action, item.path, ready_at, seen, item.source, complete=True)
+                self._pending[item.path] = again
+                self.batch_total += 1
+                self._lock.notify_all()
 
     def rates(self) -> tuple[float, float]:
         """Files and chunks per second over the last minute of work.

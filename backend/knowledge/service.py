@@ -23,6 +23,7 @@ from backend.knowledge.vectors import VectorIndex
 from backend.knowledge.watcher import Watcher
 from backend.storage.db import Database
 from backend.storage.models import Document, WatchedFolder
+from backend.storage.problems import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,12 @@ class KnowledgeService:
             # The ingest worker (woken by the watcher) recorded the file between our check and
             # our insert: it is listed already, which is all this was for.
             log.debug("%s was listed by the ingest worker first", path)
+        except Exception as error:
+            # The file is saved and queued all the same; it is listed once the worker gets to
+            # it, so a locked database or a full disk must not fail the upload itself.
+            if storage_problem(error) is None:
+                raise
+            log.warning("%s not listed as pending yet: %s", path, error)
 
     def remove_folder(self, folder_id: int) -> bool:
         """Stop watching a folder and take its documents out of the index (files untouched)."""
@@ -204,6 +211,13 @@ class KnowledgeService:
         self.ingestor.remove(path)
         self._save_vectors()
         return True
+
+    def _waiting(self) -> list[dict[str, Any]]:
+        """Files that failed for a passing reason and will be tried again, with why."""
+        return [
+            {"path": path_key(path), "reason": f"{reason} (tried {count}x; trying again)"}
+            for path, reason, count in self.queue.retries.waiting()
+        ]
 
     def has_documents(self) -> bool:
         """Whether anything is indexed (a question is only grounded when something is)."""
@@ -250,7 +264,10 @@ class KnowledgeService:
                 }
                 for outcome, when in list(self.queue.recent)[:50]
             ],
-            "errors": [{"path": path, "reason": error or ""} for path, error in failures],
+            "errors": [
+                *self._waiting(),
+                *({"path": path, "reason": error or ""} for path, error in failures),
+            ],
             "index": {
                 "documents": totals["indexed"],
                 "chunks": totals["chunks"],
