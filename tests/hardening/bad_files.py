@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from backend.config import Settings
 from bench.common import english_text
 from tests.backend.knowledge.corpus import (
     USER_PASSWORD,
@@ -48,8 +49,14 @@ class BadFile:
     final_size: int | None = None  # for a file that must be indexed whole
 
 
-def write_static(folder: Path, big_mb: float = DEFAULT_BIG_MB) -> list[BadFile]:
-    """Write every file that exists before the drop into ``folder``; returns their entries."""
+def write_static(
+    folder: Path, big_mb: float = DEFAULT_BIG_MB, max_file_mb: float | None = None
+) -> list[BadFile]:
+    """Write every file that exists before the drop into ``folder``; returns their entries.
+
+    ``max_file_mb`` is the app's size limit (its default when None): a big file over it
+    should be skipped as too large, one under it indexed.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20261201)
     prose = english_text(rng, 3000)
@@ -68,7 +75,7 @@ def write_static(folder: Path, big_mb: float = DEFAULT_BIG_MB) -> list[BadFile]:
                 .name, "indexed"),
         BadFile("UTF-16 with BOM", _write(folder, "utf16-bom.txt", prose.encode("utf-16")).name,
                 "indexed"),
-        _big_text(folder, big_mb, rng),
+        _big_text(folder, big_mb, max_file_mb, rng),
         *_symlink_loop(folder),
         _long_path(folder, prose),
         BadFile("unicode and spaces in the name",
@@ -95,7 +102,9 @@ def _invalid_utf8(prose: str) -> bytes:
     return b"\xff\xfe\xc3".join(pieces) + b"\x80"
 
 
-def _big_text(folder: Path, big_mb: float, rng: random.Random) -> BadFile:
+def _big_text(
+    folder: Path, big_mb: float, max_file_mb: float | None, rng: random.Random
+) -> BadFile:
     """A large text file written in blocks (the generator never holds it whole).
 
     The same prose block repeats, like a log file, so its chunks share vectors and the run
@@ -110,7 +119,11 @@ def _big_text(folder: Path, big_mb: float, rng: random.Random) -> BadFile:
             piece = block[: size - written]
             out.write(piece)
             written += len(piece)
-    return BadFile(f"{big_mb:g} MB text file", path.name, "indexed", final_size=size)
+    label = f"{big_mb:g} MB text file"
+    limit = Settings.model_fields["max_file_mb"].default if max_file_mb is None else max_file_mb
+    if size > limit * 1_000_000:
+        return BadFile(label, path.name, "skipped", "too large")
+    return BadFile(label, path.name, "indexed", final_size=size)
 
 
 def _symlink_loop(folder: Path) -> list[BadFile]:
@@ -239,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)  # fmt: skip
     if args.out is not None:
-        for entry in write_static(args.out, args.big_mb):
+        for entry in write_static(args.out, args.big_mb, args.max_file_mb):
             print(f"{entry.expected:>8}  {entry.label}: {entry.relative}")
         return 0
     if not args.run:

@@ -186,7 +186,7 @@ def run_drop(big_mb: float, max_file_mb: float | None = None, timeout: float = 9
     ) as raw:
         root = Path(raw).resolve()
         staging, data_dir = root / "staging", root / "data"
-        corpus = write_static(staging, big_mb)
+        corpus = write_static(staging, big_mb, max_file_mb)
         env = {"AGENTDESK_WATCH_DEBOUNCE_SECONDS": "0.5"}
         if max_file_mb is not None:
             env["AGENTDESK_MAX_FILE_MB"] = f"{max_file_mb:g}"

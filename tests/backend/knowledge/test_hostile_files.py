@@ -251,13 +251,21 @@ def big_text(chunks: int, tag: str) -> str:
 
 
 def test_a_big_document_is_written_and_deleted_in_short_transactions(
-    ingestor: Ingestor, tmp_path: Path, db: Database
+    ingestor: Ingestor, tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import backend.knowledge.commit as commit_module
+
+    monkeypatch.setattr(commit_module, "VECTOR_BATCH", 100)
     rows = 3 * bulk.STEP_ROWS + 7
     path = tmp_path / "big.txt"
     path.write_text(big_text(rows, "first"))
     writes = ChunkWrites(db)
     assert ingestor.ingest(path).chunks == rows
+    with db.session() as session:
+        assert ingestor.vectors.ids() == set(session.scalars(select(Chunk.id)))
+    retriever = HybridRetriever(db, ingestor.vectors, ingestor.embedder)
+    # Each vector sits under its own chunk's id, across the batches it was added in.
+    assert "first line 01234 " in retriever.search("first line 01234", 1, mode="dense")[0].text
     path.write_text(big_text(rows, "second"))
     assert ingestor.ingest(path).chunks == rows
     path.unlink()
