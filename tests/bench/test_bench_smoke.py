@@ -20,6 +20,9 @@ CASES = {
         "ratio API/raw p95 hybrid",
     ],
     "watch_latency.py": ["ratio p50/debounce", "ratio p95/target"],
+    # The two that start run.py: three minutes of soak, 2 x 20 s of load.
+    "soak.py": ["slope/hour after warm-up", "scheduled task runs", "dropped files indexed"],
+    "load.py": ["ratio p50", "ratio p95", "total errors: 0"],
 }
 
 
