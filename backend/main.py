@@ -24,7 +24,7 @@ from backend.api import (
     tasks,
 )
 from backend.config import Settings, get_settings
-from backend.security import HostGuard
+from backend.security import HostGuard, OriginGuard
 from backend.services import Services
 
 # Offline by construction: no library may reach a model hub or send telemetry.
@@ -97,9 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers:
         app.include_router(router)
     mcp = mcp_server.mount(app, settings, own_origins(settings))
-    # Innermost first: the guards answer 413/429 inside the observer, so those are counted too.
+    # Innermost first: the guards answer 401/403/408/413/429 inside the observer, so they count.
     app.add_middleware(guards.RateLimit, rule=settings.rate_limit)
     app.add_middleware(guards.BodyLimit, max_bytes=settings.max_body_kb * 1024)
+    app.add_middleware(guards.BodyTimeout, seconds=guards.CLIENT_TIMEOUT_SECONDS)
+    app.add_middleware(guards.TokenGate, token=settings.api_token)
+    app.add_middleware(OriginGuard, allowed=own_origins(settings))
     app.add_middleware(observability.RequestObserver, telemetry=telemetry)
     app.add_middleware(
         CORSMiddleware,

@@ -1,4 +1,5 @@
-"""Network safety: loopback Host names only (against DNS rebinding) and the API token."""
+"""Network safety: loopback Host names only (against DNS rebinding), no changes from other
+web sites' pages, and the API token."""
 
 from __future__ import annotations
 
@@ -34,25 +35,72 @@ class HostGuard:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        host = headers.get(b"host", b"").decode("latin-1")
-        if self.allows(host):
+        hosts = [
+            value.decode("latin-1") for name, value in scope.get("headers") or [] if name == b"host"
+        ]
+        # Exactly one: with two, the guard and the app could each read a different one.
+        host = ", ".join(hosts)
+        if len(hosts) == 1 and self.allows(host):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        body = json.dumps(
-            {"detail": f"Host '{host}' is not allowed: AgentDesk only answers to this machine"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 421,
-                "headers": [(b"content-type", b"application/json")],
-            }
+        await _refuse(
+            send, 421, f"Host '{host}' is not allowed: AgentDesk only answers to this machine"
         )
-        await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps({"detail": detail}).encode()})
+
+
+# Methods that only read: a page of another site may send them (CORS keeps the answer from it).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The API's own paths; the UI's pages, mounted inside this app by Reflex, are everything else.
+API_ROOTS = ("/api", "/v1", "/metrics", "/mcp")
+
+
+def is_api_path(path: str) -> bool:
+    """True for the API's routes (``/api/...``, ``/v1/...``, ``/metrics``, ``/mcp``)."""
+    return any(path == root or path.startswith(root + "/") for root in API_ROOTS)
+
+
+class OriginGuard:
+    """Refuse (403) an API request that would change something when a page of another web site
+    sent it: CORS keeps the answer from that page, not the request from running, and a form
+    post or a file upload needs no preflight. Programs (curl, OpenAI and MCP clients) send no
+    ``Origin`` and are not affected; the UI's own routes keep Reflex's checks."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = set(allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in READ_ONLY_METHODS
+            and is_api_path(scope["path"])
+        ):
+            origin = dict(scope.get("headers") or []).get(b"origin")
+            if origin is not None and origin.decode("latin-1") not in self.allowed:
+                detail = (
+                    f"Origin '{origin.decode('latin-1')}' may not change anything in AgentDesk: "
+                    "only its own pages can (this request came from another web site)"
+                )
+                await _refuse(send, 403, detail)
+                return
+        await self.app(scope, receive, send)
+
+
+TOKEN_HINT = "Missing or wrong API token: send 'Authorization: Bearer <AGENTDESK_API_TOKEN>'"
 
 
 def token_matches(expected: str, authorization: str | None) -> bool:

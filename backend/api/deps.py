@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from backend.security import token_matches
+from backend.security import TOKEN_HINT, token_matches
 from backend.services import Services
 
 
@@ -24,11 +24,7 @@ def require_token(request: Request, services: ServicesDep) -> None:
     """When an API token is configured, every request must carry it as a Bearer token."""
     expected = services.settings.api_token
     if expected and not token_matches(expected, request.headers.get("authorization")):
-        raise HTTPException(
-            401,
-            "Missing or wrong API token: send 'Authorization: Bearer <AGENTDESK_API_TOKEN>'",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise HTTPException(401, TOKEN_HINT, headers={"WWW-Authenticate": "Bearer"})
 
 
 Authorized = Depends(require_token)

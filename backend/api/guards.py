@@ -1,4 +1,5 @@
-"""Guards: request body size caps and rate limits on the expensive routes, with clear 4xx.
+"""Guards: request body size caps and time limits, and rate limits on the expensive routes,
+with clear 4xx.
 
 Rate limits use ``limits`` (the engine under slowapi) in a middleware, so the routers need no
 per-endpoint decorators: which routes are expensive is listed here, in one place.
@@ -6,6 +7,7 @@ per-endpoint decorators: which routes are expensive is listed here, in one place
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -16,6 +18,9 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.api.openai_compat import OpenAIError
+from backend.security import TOKEN_HINT, is_api_path, token_matches
 
 # (method, path pattern): asking a model, uploading, running a task.
 EXPENSIVE = (
@@ -28,11 +33,53 @@ EXPENSIVE = (
 BODY_CAP_EXEMPT = ("/api/knowledge/upload",)
 
 
-async def _reply(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps({"detail": detail}).encode()
+# Readable without the token: whether AgentDesk is up.
+TOKEN_FREE_PATHS = frozenset({"/api/health"})
+
+
+async def _reply(
+    send: Send,
+    status: int,
+    detail: str,
+    headers: list[tuple[bytes, bytes]],
+    body: dict[str, object] | None = None,
+) -> None:
+    body = body or {"detail": detail}
     start = [(b"content-type", b"application/json"), *headers]
     await send({"type": "http.response.start", "status": status, "headers": start})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+
+
+class TokenGate:
+    """With a token set, refuse (401) an API request without it before anything reads its body.
+
+    The routes check the token too, but FastAPI parses a body (and spools an upload to disk)
+    before it runs their checks: without this, anyone could fill the disk with an upload.
+    The UI's pages, mounted inside this app by Reflex, do not ask for the token.
+    """
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or not self.token
+            or path in TOKEN_FREE_PATHS
+            or not is_api_path(path)
+        ):
+            await self.app(scope, receive, send)
+            return
+        authorization = dict(scope.get("headers") or []).get(b"authorization")
+        if token_matches(self.token, authorization.decode("latin-1") if authorization else None):
+            await self.app(scope, receive, send)
+            return
+        # OpenAI clients read OpenAI's error shape; everyone else reads ``detail``.
+        shaped = path.startswith("/v1/")
+        body = OpenAIError(401, TOKEN_HINT, "invalid_api_key").body() if shaped else None
+        await _reply(send, 401, TOKEN_HINT, [(b"www-authenticate", b"Bearer")], body)
 
 
 class BodyLimit:
@@ -69,6 +116,56 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+# How long a client may take to send a request's headers (the server's job, see
+# backend/server.py) and its body, plus a second for each BODY_BYTES_PER_SECOND of a large one.
+CLIENT_TIMEOUT_SECONDS = 30.0
+BODY_BYTES_PER_SECOND = 64 * 1024
+
+
+class BodyTimeout:
+    """Cut off (408) a client whose request body arrives too slowly, so a stalled or trickling
+    client cannot hold a request open forever; the server's own timeout covers the headers."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    def _message(self) -> str:
+        return (
+            f"The request body did not arrive in time ({self.seconds:g} s, plus a second per "
+            f"{BODY_BYTES_PER_SECOND // 1024} KB of it): the connection is closed; send it again."
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        seen = 0
+        done = False
+
+        async def timed() -> Message:
+            nonlocal seen, done
+            if done:  # after the body: waiting for a disconnect is not the client's delay
+                return await receive()
+            left = began + self.seconds + seen / BODY_BYTES_PER_SECOND - loop.time()
+            try:
+                message = await asyncio.wait_for(receive(), max(left, 0.0))
+            except TimeoutError:
+                # Raised while the body is read, so the route answers it like BodyLimit's 413;
+                # the connection is closed, since the rest of the body may still be on its way.
+                raise HTTPException(408, self._message(), {"Connection": "close"}) from None
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                done = not message.get("more_body", False)
+            else:
+                done = True
+            return message
+
+        await self.app(scope, timed, send)
 
 
 class RateLimit:

@@ -20,7 +20,7 @@ from agents.tools.audit import AuditLog
 from agents.tools.registry import ToolContext, ToolError, ToolRegistry
 from backend import __version__
 from backend.config import Settings
-from backend.security import token_matches
+from backend.security import TOKEN_HINT, token_matches
 
 if TYPE_CHECKING:
     from mcp.server import Server
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from backend.services import Services
 
 PATH = "/mcp"
-TOKEN_HINT = "Missing or wrong API token: send 'Authorization: Bearer <AGENTDESK_API_TOKEN>'"
 
 
 def build_server(tools: ToolRegistry, audit: AuditLog) -> Server[Any]:

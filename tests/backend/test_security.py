@@ -47,6 +47,24 @@ async def test_foreign_host_header_is_refused(client: httpx.AsyncClient) -> None
     assert (await client.get("/api/health", headers={"Host": "localhost:8765"})).status_code == 200
 
 
+async def test_two_host_headers_are_refused_even_when_one_is_ours() -> None:
+    # The guard read the last Host and the app the first; uvicorn's httptools passes both.
+    answered: list[dict[str, object]] = []
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("the app was reached")
+
+    async def send(message: dict[str, object]) -> None:
+        answered.append(message)
+
+    scope = {
+        "type": "http",
+        "headers": [(b"host", b"evil.example"), (b"host", b"127.0.0.1")],
+    }
+    await HostGuard(app)(scope, None, send)  # type: ignore[arg-type]
+    assert answered[0]["status"] == 421
+
+
 async def test_cors_allows_only_the_apps_own_origin(client: httpx.AsyncClient) -> None:
     preflight = {"Access-Control-Request-Method": "POST"}
     own = await client.options(
