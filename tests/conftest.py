@@ -21,8 +21,10 @@ from backend.config import Settings, load_settings
 from backend.llm.fake_server import FakeOpenAIServer
 from backend.main import create_app
 
-# Tests must never read a developer's .env or AGENTDESK_* variables.
-for _key in [k for k in os.environ if k.startswith("AGENTDESK_")]:
+# Tests must never read a developer's .env or AGENTDESK_* variables (the test suite's own
+# knobs, which no setting reads, stay).
+TEST_KNOBS = ("AGENTDESK_FUZZ_EXAMPLES",)
+for _key in [k for k in os.environ if k.startswith("AGENTDESK_") and k not in TEST_KNOBS]:
     del os.environ[_key]
 
 SettingsFactory = Callable[..., Settings]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Interval
 from fastapi import Depends, HTTPException, Request
 
 from backend.security import TOKEN_HINT, token_matches
@@ -18,6 +19,9 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+# SQLite integers are 64-bit: a larger id or offset could only fail inside the database (a 500).
+SqlInt = Annotated[int, Interval(ge=-(2**63), le=2**63 - 1)]
 
 
 def require_token(request: Request, services: ServicesDep) -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from backend.api.deps import Authorized, ServicesDep
+from backend.api.deps import Authorized, ServicesDep, SqlInt
 from backend.knowledge.retriever import SearchFilters, SearchHit
 from backend.knowledge.service import FolderError, KnowledgeService
 from backend.knowledge.uploads import UploadTooLarge, save_upload
@@ -91,7 +91,7 @@ def list_documents(
     state: Literal["indexed", "pending", "skipped", "failed"] | None = None,
     q: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[SqlInt, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Documents, most recently changed first, with state and reason."""
     query = select(Document)
@@ -109,7 +109,7 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}")
-def get_document(document_id: int, services: ServicesDep) -> dict[str, Any]:
+def get_document(document_id: SqlInt, services: ServicesDep) -> dict[str, Any]:
     """One document with its chunks."""
     with services.db.session() as session:
         document = session.get(Document, document_id)
@@ -131,7 +131,7 @@ def get_document(document_id: int, services: ServicesDep) -> dict[str, Any]:
 
 
 @router.delete("/documents/{document_id}", status_code=204)
-async def delete_document(document_id: int, kb: KnowledgeDep) -> Response:
+async def delete_document(document_id: SqlInt, kb: KnowledgeDep) -> Response:
     """Remove a document from the index; a watched file is moved to the trash folder."""
     if not await asyncio.to_thread(kb.delete_document, document_id):
         raise HTTPException(404, f"Document {document_id} does not exist")
@@ -198,7 +198,7 @@ async def add_folder(body: FolderBody, kb: KnowledgeDep) -> dict[str, Any]:
 
 
 @router.delete("/folders/{folder_id}", status_code=204)
-def remove_folder(folder_id: int, kb: KnowledgeDep) -> Response:
+def remove_folder(folder_id: SqlInt, kb: KnowledgeDep) -> Response:
     """Stop watching a folder; its documents leave the index, its files are not touched."""
     try:
         removed = kb.remove_folder(folder_id)

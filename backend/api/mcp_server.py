@@ -85,6 +85,19 @@ async def _answer(send: Send, status: int, detail: str, headers: list[tuple[byte
     await send({"type": "http.response.body", "body": body})
 
 
+def _refusal(method: str, content_type: str) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
+    """Requests the transport would answer without JSON, or not at all, answered here."""
+    if method == "GET":
+        # Stateless: the server never speaks first, so a GET stream would stay open and empty
+        # for as long as the client holds it. MCP lets a server say 405 instead.
+        detail = "AgentDesk's MCP server sends nothing unasked: POST JSON-RPC messages to /mcp"
+        return 405, detail, [(b"allow", b"POST")]
+    if method == "POST" and content_type.split(";")[0].strip() != "application/json":
+        # The transport would answer a bare text/plain 400 (it compares case-sensitively too).
+        return 415, "Send MCP messages as JSON (Content-Type: application/json)", []
+    return None
+
+
 class McpEndpoint:
     """The ASGI app at ``/mcp``: token and origin checks, then the MCP transport."""
 
@@ -104,6 +117,10 @@ class McpEndpoint:
         # simple request through); MCP clients that are programs send no Origin at all.
         if origin and origin not in self.origins:
             await _answer(send, 403, f"Origin '{origin}' may not use AgentDesk's MCP server", [])
+            return
+        refusal = _refusal(scope["method"], headers.get("content-type", ""))
+        if refusal is not None:
+            await _answer(send, *refusal)
             return
         manager = self._manager
         if manager is None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Response
 from fastapi import Query as Param
 from pydantic import BaseModel, Field
 
 from agents.manager import AVAILABLE_MODES
-from backend.api.deps import Authorized, ServicesDep
+from backend.api.deps import Authorized, ServicesDep, SqlInt
 from backend.automation.task_runs import TaskBusy, TaskNotFound
 from backend.automation.triggers import (
     TriggerError,
@@ -183,7 +183,7 @@ def task_history(
     task_id: str,
     services: ServicesDep,
     limit: int = Param(default=50, ge=1, le=500),
-    offset: int = Param(default=0, ge=0),
+    offset: Annotated[SqlInt, Param(ge=0)] = 0,
 ) -> dict[str, Any]:
     """The task's runs, newest first: start, end, status, output, error, transcript links."""
     try:
@@ -193,7 +193,7 @@ def task_history(
 
 
 @router.get("/{task_id}/history/{entry_id}")
-def task_history_entry(task_id: str, entry_id: int, services: ServicesDep) -> dict[str, Any]:
+def task_history_entry(task_id: str, entry_id: SqlInt, services: ServicesDep) -> dict[str, Any]:
     """One history entry (e.g. the one ``run`` returned, to see how it ended)."""
     try:
         entry = services.tasks.runner.entry(entry_id)

@@ -18,6 +18,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 MIN_INTERVAL_SECONDS = 10
+# A year: rarer runs are a cron or a date, and 50 previewed runs stay within datetime's range.
+MAX_INTERVAL_SECONDS = 366 * 24 * 3600
 MAX_PREVIEW = 50
 
 
@@ -176,6 +178,11 @@ def build_trigger(
             raise TriggerError(
                 f"The interval is {seconds} s; the shortest allowed is {MIN_INTERVAL_SECONDS} s"
             )
+        if seconds > MAX_INTERVAL_SECONDS:
+            raise TriggerError(
+                f"The interval is {seconds:,} s; the longest allowed is 366 days: "
+                "use a cron expression or a date for rarer runs"
+            )
         return IntervalTrigger(
             seconds=seconds, start_date=now + timedelta(seconds=seconds), timezone=UTC
         )
@@ -203,7 +210,10 @@ def next_fire_times(
             break
         times.append(fire)
         previous = fire
-        moment = fire + timedelta(microseconds=1)
+        try:
+            moment = fire + timedelta(microseconds=1)
+        except OverflowError:  # the last moment a datetime can hold: nothing comes after it
+            break
     return times
 
 

@@ -144,6 +144,22 @@ async def test_folders_add_list_remove(
     assert refused.status_code == 400 and "inbox" in refused.json()["detail"]
 
 
+async def test_ids_and_offsets_too_big_for_the_database_are_422(
+    kb_client: tuple[httpx.AsyncClient, Settings],
+) -> None:
+    # Found by the API fuzz: SQLite integers are 64-bit, and a larger one was a 500.
+    http, _ = kb_client
+    for method, path in (
+        ("GET", f"/api/knowledge/documents/{2**63}"),
+        ("DELETE", f"/api/knowledge/documents/{2**63}"),
+        ("DELETE", f"/api/knowledge/folders/{2**63}"),
+        ("GET", f"/api/knowledge/documents?offset={2**63}"),
+    ):
+        response = await http.request(method, path)
+        assert response.status_code == 422, (path, response.text)
+        assert "less than or equal to 9223372036854775807" in response.json()["detail"]
+
+
 async def test_search_needs_text(kb_client: tuple[httpx.AsyncClient, Settings]) -> None:
     http, _ = kb_client
     response = await http.get("/api/knowledge/search", params={"q": "  "})

@@ -133,6 +133,16 @@ def test_foreign_hosts_and_web_pages_are_refused(live: LiveServer) -> None:
     assert page.status_code == 403 and "evil.example" in page.json()["detail"]
 
 
+def test_a_get_stream_and_a_post_that_is_not_json_are_refused_in_json(live: LiveServer) -> None:
+    # Found by the API fuzz: a GET stream stayed open for good (stateless, nothing is ever
+    # sent on it), and a POST that was not JSON got a text/plain 400.
+    stream = httpx.get(f"{live.url}/mcp", headers={"Accept": "text/event-stream"}, timeout=10)
+    assert stream.status_code == 405 and "POST JSON-RPC messages" in stream.json()["detail"]
+    assert stream.headers["allow"] == "POST"
+    text = httpx.post(f"{live.url}/mcp", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert text.status_code == 415 and "application/json" in text.json()["detail"]
+
+
 def test_the_setting_turns_the_mcp_server_off(make_settings: SettingsFactory) -> None:
     server = LiveServer(make_settings(mcp_server=False)).start()
     try:

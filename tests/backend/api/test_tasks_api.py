@@ -77,6 +77,23 @@ async def test_preview_shows_fire_times_without_saving(client: httpx.AsyncClient
     assert (await client.get("/api/tasks")).json()["tasks"] == []
 
 
+async def test_numbers_too_big_for_a_schedule_or_the_database_are_422(
+    client: httpx.AsyncClient,
+) -> None:
+    # Found by the API fuzz: each of these was a 500 (datetime or SQLite integer overflow).
+    huge = {"trigger": {"type": "interval", "days": 2912066, "hours": 1000}}
+    preview = await client.post("/api/tasks/preview", json=huge)
+    assert preview.status_code == 422 and "longest allowed is 366 days" in preview.json()["detail"]
+    task = await make_task(client)
+    for path in (
+        f"/api/tasks/{task['id']}/history?offset={2**63}",
+        f"/api/tasks/{task['id']}/history/{2**63}",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 422, response.text
+        assert "less than or equal to 9223372036854775807" in response.json()["detail"]
+
+
 async def test_run_now_keeps_the_answer_and_links_the_transcript(
     client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:

@@ -50,12 +50,20 @@ def test_interval_counts_from_now_and_a_date_fires_once() -> None:
         ({"type": "cron", "cron": "0 0 30 2 *"}, "never fires"),
         ({"type": "cron", "cron": "* * * * *", "timezone": "Mars/Base"}, "Unknown time zone"),
         ({"type": "interval", "seconds": 3}, "shortest allowed is 10 s"),
+        # Found by the API fuzz: a huge interval overflowed datetime (a 500).
+        ({"type": "interval", "days": 2912066, "hours": 1000}, "longest allowed is 366 days"),
         ({"type": "date", "run_at": "2026-12-01T13:00:00Z"}, "is in the past"),
     ],
 )
 def test_bad_triggers_say_why(raw: dict[str, object], reason: str) -> None:
     with pytest.raises(TriggerError, match=reason.replace("(", r"\(").replace(")", r"\)")):
         build_trigger(parse_spec(raw), NOW)
+
+
+def test_a_date_at_the_end_of_time_previews_once() -> None:
+    # Found by the API fuzz: stepping past the last datetime overflowed (a 500).
+    last = {"type": "date", "run_at": "9999-12-31T23:59:59.999999", "timezone": "UTC"}
+    assert times(last, 5) == ["9999-12-31T23:59:59.999999+00:00"]
 
 
 def test_stored_form_pins_the_time_zone_and_drops_empty_parts() -> None:
