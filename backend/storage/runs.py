@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.storage.models import Run, RunEventRecord, utcnow
@@ -68,14 +68,33 @@ def events(session: Session, run_id: str) -> list[RunEventRecord]:
     )
 
 
+INTERRUPTED = "the app stopped during this run; ask again for an answer"
+
+
 def mark_interrupted(session: Session) -> int:
-    """Runs left 'running' by a previous process are marked interrupted; returns how many."""
-    result = session.execute(
-        update(Run)
-        .where(Run.status == "running")
-        .values(status="interrupted", error="the app stopped during this run", finished_at=utcnow())
+    """Runs left 'running' by a previous process are marked interrupted; returns how many.
+
+    Each transcript gets a closing ``error`` event too: a replay of it would otherwise end
+    without one, and whoever follows it (the UI's run timeline) would show it still running.
+    """
+    cut_off = session.execute(select(Run.id, Run.engine).where(Run.status == "running")).all()
+    last_seqs = dict(
+        session.execute(
+            select(RunEventRecord.run_id, func.max(RunEventRecord.seq))
+            .where(RunEventRecord.run_id.in_([run_id for run_id, _ in cut_off]))
+            .group_by(RunEventRecord.run_id)
+        ).all()
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    now = utcnow()
+    for run_id, engine in cut_off:
+        data: dict[str, Any] = {"message": INTERRUPTED, "status": 503, "interrupted": True}
+        add_event(session, run_id, (last_seqs.get(run_id) or 0) + 1, now, "error", engine, data)
+    session.execute(
+        update(Run)
+        .where(Run.id.in_([run_id for run_id, _ in cut_off]))
+        .values(status="interrupted", error=INTERRUPTED, finished_at=now)
+    )
+    return len(cut_off)
 
 
 def as_dict(run: Run) -> dict[str, Any]:

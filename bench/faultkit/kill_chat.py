@@ -87,6 +87,9 @@ def _after_restart(
     run = app.json(f"/api/agent/runs/{run_id}")
     if run["status"] != "interrupted" or not run["error"]:
         found.problems.append(f"chat run is {run['status']!r} ({run['error']}), not interrupted")
+    replay = app.get(f"/api/agent/runs/{run_id}/events").text.strip().splitlines()
+    if not replay or '"type": "error"' not in replay[-1]:
+        found.problems.append("the run's replayed transcript does not end")
     reply = app.get(f"/api/tasks/{task_id}/history/{task_run}")
     entry = reply.json() if reply.status_code == 200 else None
     if entry is None:
