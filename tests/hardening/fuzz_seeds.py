@@ -26,6 +26,7 @@ class Seeds:
         self.call = call
         self.watchable = watchable
         self.ids: dict[str, str] = {"model": "agentdesk-chat"}
+        self.uploads = 0
         self._makers: dict[str, Callable[[], dict[str, str]]] = {
             "run_id": self._run,
             "conversation_id": self._run,
@@ -54,11 +55,16 @@ class Seeds:
         return {"task_id": task["id"], "entry_id": str(entry["task_run"]["id"])}
 
     def _document(self) -> dict[str, str]:
-        files = {"files": ("seed.txt", b"Herons nest on basalt cliffs.", "text/plain")}
+        # New content each time: the same bytes again could be taken for a moved file.
+        self.uploads += 1
+        text = f"Herons nest on basalt cliffs ({self.uploads}).".encode()
+        files = {"files": (f"seed-{self.uploads}.txt", text, "text/plain")}
         saved = self._ok(self.call("POST", "/api/knowledge/upload", files=files), 201)
-        listed = self._ok(self.call("GET", "/api/knowledge/documents"), 200)
         path = saved["files"][0]["path"]
-        return {"document_id": str(next(d["id"] for d in listed["documents"] if d["path"] == path))}
+        listed = self.call("GET", "/api/knowledge/documents", params={"q": Path(path).name})
+        found = [d["id"] for d in self._ok(listed, 200)["documents"] if d["path"] == path]
+        assert found, f"the uploaded {path} is not listed"
+        return {"document_id": str(found[0])}
 
     def _folder(self) -> dict[str, str]:
         listed = self._ok(self.call("GET", "/api/knowledge/folders"), 200)["folders"]
