@@ -24,6 +24,7 @@ from backend.llm.service import ModelService
 from backend.logging_setup import setup_logging
 from backend.storage import migrate
 from backend.storage.db import Database
+from backend.storage.problems import with_retries
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ class Services:
         tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
         await asyncio.to_thread(add_mcp_tools, tools, settings)
         agents = AgentManager(settings, db, models, knowledge, gateway, tools, AuditLog(db))
-        interrupted = agents.recover()
+        # Waited for when another program holds the database (a backup, a sync tool).
+        interrupted = await asyncio.to_thread(with_retries, agents.recover, "marking runs")
         if interrupted:
             log.warning("%d run(s) were interrupted by the last shutdown", interrupted)
         knowledge.queue.should_yield = lambda: bool(agents.active)
@@ -65,7 +67,7 @@ class Services:
         runner.bind(asyncio.get_running_loop())
         tasks = TaskService(db, scheduler, runner, settings.task_misfire_grace_seconds)
         tasks.attach()
-        await asyncio.to_thread(tasks.recover)
+        await asyncio.to_thread(with_retries, tasks.recover, "marking task runs")
         if settings.reconcile_minutes > 0:
             scheduler.every(settings.reconcile_minutes, knowledge.reconcile, "knowledge-reconcile")
         monitor = await asyncio.to_thread(

@@ -78,6 +78,8 @@ def mark_interrupted(session: Session) -> int:
     without one, and whoever follows it (the UI's run timeline) would show it still running.
     """
     cut_off = session.execute(select(Run.id, Run.engine).where(Run.status == "running")).all()
+    if not cut_off:
+        return 0  # nothing to write: a start-up needs no write lock then
     last_seqs = dict(
         session.execute(
             select(RunEventRecord.run_id, func.max(RunEventRecord.seq))

@@ -127,6 +127,8 @@ def prune(session: Session, task_id: str, keep: int) -> int:
 
 def mark_interrupted(session: Session) -> int:
     """Runs a previous process left running end as interrupted."""
+    if session.scalar(select(TaskRun.id).where(TaskRun.status == "running").limit(1)) is None:
+        return 0  # nothing to write: a start-up needs no write lock then
     result = session.execute(
         update(TaskRun)
         .where(TaskRun.status == "running")

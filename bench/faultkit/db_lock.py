@@ -162,11 +162,40 @@ def _afterwards(app: AppProcess, marker: str, outcome: dict[str, str]) -> checks
     return found
 
 
+def startup_trial(work: Path, seconds: float) -> tuple[checks.Findings, str]:
+    """The app is started while another program holds its database: it must come up, read,
+    refuse writes clearly, and write again once the lock is gone."""
+    data = work / "data"
+    found = checks.Findings()
+    AppProcess(data).start().stop()  # an existing data dir, as on any start but the first
+    holder = hold_lock(data / "agentdesk.db", seconds)
+    app = AppProcess(data)
+    try:
+        app.start()
+        asked = app.post("/api/agent/query", json={"prompt": "hello", "mode": "chat"})
+        outcome = judge("question during the lock", asked, found)
+        if app.get("/api/conversations").status_code != 200:
+            found.problems.append("reading conversations failed during the lock")
+        holder.wait(seconds + 30)
+        found.merge(_afterwards(app, "startup", {"upload": "not sent"}))
+    except AppFailed as error:
+        found.problems.append(f"the app did not start while the database was locked: {error}")
+        outcome = "not started"
+    finally:
+        app.stop()
+        holder.wait(seconds + 30)
+    found.merge(checks.integrity(data / "agentdesk.db"))
+    return found, f"started during a {seconds:g} s lock; a question then: {outcome[:40]}"
+
+
 def run(work: Path, holds: tuple[float, ...] = (3.0, 15.0)) -> FaultResult:
-    """One trial per lock length: shorter and longer than the app's 10 s busy timeout."""
+    """One trial per lock length (shorter and longer than the app's 10 s busy timeout), and a
+    start while the database is held."""
     result = FaultResult("database locked by another process")
     for number, seconds in enumerate(holds):
         found, note = run_trial(work / f"lock-{number}", seconds)
         result.add(found, note)
+    found, note = startup_trial(work / "lock-at-start", max(holds))
+    result.add(found, note)
     result.notes.append("; ".join(result.notes))
     return result

@@ -3,7 +3,9 @@ ends with an event saying so (a replay used to end open, so it looked still runn
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 
 from backend.storage import conversations, migrate, runs
 from backend.storage.db import Database
@@ -43,3 +45,21 @@ async def test_a_cut_off_run_is_interrupted_and_its_replay_ends(
     async with client_for(settings) as client:  # a second start changes nothing more
         again = replayed((await client.get("/api/agent/runs/run1/events")).text)
         assert len(again) == 2
+
+
+async def test_the_app_starts_while_another_program_holds_the_database(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings()
+    async with client_for(settings):
+        pass  # created and migrated
+    holder = sqlite3.connect(settings.database_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        # Start-up used to write (marking no runs interrupted) and fail after the busy timeout.
+        async with asyncio.timeout(30), client_for(settings) as client:
+            assert (await client.get("/api/health")).json()["database"]["ok"] is True
+            assert (await client.get("/api/conversations")).status_code == 200
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
