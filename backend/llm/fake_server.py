@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,13 +60,17 @@ class _HideDroppedConnections(logging.Filter):
 logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
 
 
+KEEP_REQUESTS = 1000
+
+
 @dataclass
 class _State:
     """What the HTTP handlers share with the `FakeOpenAIServer` object."""
 
     rules: RuleBook
     model: str
-    requests: list[dict[str, Any]] = field(default_factory=list)
+    # The most recent request bodies: a fake serving a benchmark for hours must not grow.
+    requests: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=KEEP_REQUESTS))
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -233,7 +238,7 @@ class FakeOpenAIServer:
     def requests(self) -> list[dict[str, Any]]:
         """A copy of the chat-completion request bodies received, oldest first."""
         with self._state.lock:
-            return copy.deepcopy(self._state.requests)
+            return copy.deepcopy(list(self._state.requests))
 
     def clear_requests(self) -> None:
         """Forget the requests received so far."""

@@ -358,3 +358,20 @@ def test_cli_prints_the_url_and_stops_on_sigterm(tmp_path: Path) -> None:
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+def test_only_the_most_recent_requests_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.llm import fake_server
+
+    monkeypatch.setattr(fake_server, "KEEP_REQUESTS", 3)
+    server = FakeOpenAIServer().start()
+    try:
+        for n in range(5):
+            httpx.post(
+                f"{server.base_url}/chat/completions",
+                json={"model": "fake", "messages": [{"role": "user", "content": f"q{n}"}]},
+                timeout=10,
+            ).raise_for_status()
+        assert [r["messages"][0]["content"] for r in server.requests] == ["q2", "q3", "q4"]
+    finally:
+        server.stop()
