@@ -35,6 +35,7 @@ from bench.faultkit.report import FaultResult, details, table  # noqa: E402
 
 FAULTS = ("ingest", "chat", "model", "lock", "disk")
 BUILT_IN_MODEL = ROOT / "data" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+TOOLS_DIR = Path(tempfile.gettempdir()) / "agentdesk-tests" / "bun"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -49,8 +50,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=BUILT_IN_MODEL, help="GGUF for llama.cpp")
     parser.add_argument("--fake-model", action="store_true", help="never load the real model")
     parser.add_argument("--hash-embedder", action="store_true", help="hashed vectors, no MiniLM")
+    parser.add_argument(
+        "--desktop",
+        action="store_true",
+        help="start the app as the desktop app does (run.py --ui-dir, the UI exported first)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data dirs (printed)")
     return parser.parse_args(argv)
+
+
+def exported_ui(work: Path) -> Path:
+    """The web interface exported once, as the desktop build ships it (Bun kept between runs)."""
+    from frontend.launcher.export import export_ui
+
+    # ``reflex export`` imports the app, which would otherwise set up ./data.
+    os.environ["AGENTDESK_DATA_DIR"] = str(work / "export-data")
+    try:
+        return export_ui(work / "ui", work / "ui-build", TOOLS_DIR)
+    finally:
+        del os.environ["AGENTDESK_DATA_DIR"]
 
 
 def run(args: argparse.Namespace, work: Path) -> list[FaultResult]:
@@ -60,7 +78,9 @@ def run(args: argparse.Namespace, work: Path) -> list[FaultResult]:
         raise SystemExit(f"unknown fault(s): {', '.join(sorted(unknown))}")
     if args.quick:
         args.ingest_trials, args.files, args.chat_trials, args.model_trials = 1, 40, 1, 1
-    if args.quick or args.hash_embedder:
+    if args.desktop:
+        os.environ["FAULTS_UI_DIR"] = str(exported_ui(work))
+    elif args.quick or args.hash_embedder:
         os.environ["FAULTS_STAND_INS"] = "embedder"
         os.environ.setdefault("FAULTS_EMBED_DELAY", "0.02")
     model = None if args.fake_model or args.quick or not args.model.is_file() else args.model

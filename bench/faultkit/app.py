@@ -1,5 +1,11 @@
-"""An AgentDesk process under test: started like ``uvicorn backend.main:app`` in its own
-process group, asked over HTTP, and killed the way a power cut would (SIGKILL to the tree)."""
+"""An AgentDesk process under test: started in its own process group, asked over HTTP, and
+killed the way a power cut would (SIGKILL to the whole tree).
+
+It is started like ``uvicorn backend.main:app`` (the API and every background service), or,
+with ``FAULTS_UI_DIR`` naming an exported UI, as the desktop app starts: ``run.py --ui-dir``,
+one process serving the pages and the API, with the instance lock and the launcher's own
+signal handling.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +54,9 @@ class AppProcess:
     """One app process (and whatever it starts) on a free loopback port.
 
     With ``FAULTS_STAND_INS`` in its environment (``env`` or inherited) the app is served from
-    ``bench.faultkit.stand_ins``, which swaps the named heavy parts for light ones.
+    ``bench.faultkit.stand_ins``, which swaps the named heavy parts for light ones; with
+    ``FAULTS_UI_DIR`` it is started by ``run.py`` (the two do not mix: run.py builds the real
+    app).
     """
 
     def __init__(
@@ -58,6 +66,9 @@ class AppProcess:
         self.port = free_port()
         self.env = base_env(data_dir, **(env or {}))
         self.module = STAND_INS if self.env.get("FAULTS_STAND_INS") else REAL_APP
+        self.ui_dir = self.env.get("FAULTS_UI_DIR", "")
+        if self.ui_dir and self.module == STAND_INS:
+            raise ValueError("FAULTS_UI_DIR (run.py) cannot use FAULTS_STAND_INS")
         self.process: subprocess.Popen[bytes] | None = None
         # The console output sits beside the data dir unless that disk is part of the test.
         self.output = (log_dir or data_dir.parent) / f"{data_dir.name}-app-{self.port}.log"
@@ -68,8 +79,12 @@ class AppProcess:
 
     def start(self, timeout: float = START_TIMEOUT) -> AppProcess:
         """Start the server and wait until ``/api/health`` answers."""
-        command = [sys.executable, "-m", "uvicorn", self.module, "--factory"]
-        command += ["--port", str(self.port), "--log-level", "warning"]
+        if self.ui_dir:
+            command = [sys.executable, "run.py", "--no-browser", "--port", str(self.port)]
+            command += ["--ui-dir", self.ui_dir]
+        else:
+            command = [sys.executable, "-m", "uvicorn", self.module, "--factory"]
+            command += ["--port", str(self.port), "--log-level", "warning"]
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.output.open("ab") as sink:
             # Its own session: one killpg reaches the server and every child it started.
