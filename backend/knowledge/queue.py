@@ -187,8 +187,9 @@ class IngestQueue:
         self._lock.release()
         try:
             self.on_idle()
-        except Exception:
-            log.exception("idle callback failed")
+        except Exception as error:
+            # Saving the vector index fails on a full disk; the next idle moment saves it.
+            log_failure(error, "idle callback failed")
         finally:
             self._lock.acquire()
 

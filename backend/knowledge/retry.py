@@ -72,6 +72,6 @@ def log_failure(error: Exception, what: str) -> None:
     traceback."""
     problem = storage_problem(error)
     if problem is not None:
-        log.warning("%s, tried again later: %s", what, problem.message)
+        log.warning("%s (tried again later): %s", what, problem.message)
     else:
         log.error("%s", what, exc_info=error)
