@@ -30,7 +30,9 @@ EXPENSIVE = (
     ("POST", re.compile(r"/api/tasks/[^/]+/run")),
 )
 # Uploads stream to disk under their own cap (AGENTDESK_UPLOAD_MAX_MB).
-BODY_CAP_EXEMPT = ("/api/knowledge/upload",)
+# File uploads have their own per-file limit (AGENTDESK_UPLOAD_MAX_MB): the API's, and the
+# UI's (Reflex receives the files on /_upload, then hands each to the API).
+BODY_CAP_EXEMPT = ("/api/knowledge/upload", "/_upload")
 
 
 # Readable without the token: whether AgentDesk is up.

@@ -116,19 +116,22 @@ def serve(
     """
     import uvicorn
 
+    from backend.server import uvicorn_options
+
     config = uvicorn.Config(
         build_asgi_app(settings, port, check_web_dir(web_dir)),
         host=settings.host,
         port=port,
         # Named outright: a frozen app cannot discover implementations by import at run time.
         loop="asyncio",
-        http="h11",
         ws="websockets-sansio",
         lifespan="on",
         log_config=None,
         log_level="warning",
         timeout_graceful_shutdown=5,
         proxy_headers=False,
+        # h11 with a deadline for each request's headers, so a slow client cannot hold on.
+        **uvicorn_options(),
     )
     server = uvicorn.Server(config)
 

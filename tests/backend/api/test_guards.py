@@ -88,3 +88,15 @@ async def test_a_task_prompt_over_the_limit_is_413(make_settings: SettingsFactor
             "/api/tasks", json={"prompt": "  ", "trigger": {"type": "interval", "hours": 1}}
         )
         assert empty.status_code == 422 and "prompt is empty" in empty.json()["detail"]
+
+
+async def test_the_uis_file_upload_is_not_held_to_the_json_body_cap(
+    make_settings: SettingsFactory,
+) -> None:
+    # The page uploads through Reflex's /_upload; its files are checked against the upload limit.
+    async with client_for(make_settings(max_body_kb=4)) as client:
+        files = {"files": ("notes.txt", b"z" * 50_000, "text/plain")}
+        response = await client.post("/_upload", files=files)
+        assert response.status_code != 413
+        capped = await client.post("/api/conversations", content=b"z" * 50_000)
+        assert capped.status_code == 413
