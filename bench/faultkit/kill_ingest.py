@@ -26,8 +26,14 @@ class KillPoint:
 
 
 def kill_points(trials: int, seed: int) -> list[KillPoint]:
+    """Seeded points across the ingest; every fifth once all files are in, so the kill meets
+    the vector index being saved (or just saved), which a mid-ingest kill never does."""
     rng = random.Random(seed)
-    return [KillPoint(rng.uniform(0.0, 0.9), rng.uniform(0.0, 1.5)) for _ in range(trials)]
+    points = []
+    for number in range(trials):
+        share = 1.0 if number % 5 == 4 else rng.uniform(0.0, 0.9)
+        points.append(KillPoint(share, rng.uniform(0.0, 1.5)))
+    return points
 
 
 def indexed(app: AppProcess) -> int:
