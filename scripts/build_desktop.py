@@ -52,13 +52,22 @@ def strip_debug_info(bundle: Path) -> int:
     """Drop debug sections from the bundle's shared libraries (not Windows); bytes saved.
 
     llama.cpp's library alone ships 75 MB of them. Only debug sections go: symbols the
-    libraries need to load stay, unlike PyInstaller's own ``strip`` option.
+    libraries need to load stay, unlike PyInstaller's own ``strip`` option. Libraries that
+    wheels vendor in ``<package>.libs`` folders were rewritten by auditwheel's patchelf, and
+    strip makes those unloadable ("ELF load command address/offset not page-aligned"): they
+    are left as they are.
     """
     strip = shutil.which("strip")
     if strip is None or sys.platform == "win32":
         return 0
     before = folder_size(bundle)
-    libraries = [p for p in bundle.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+    libraries = [
+        path
+        for path in bundle.rglob("*.so*")
+        if path.is_file()
+        and not path.is_symlink()
+        and not any(part.endswith(".libs") for part in path.parts)
+    ]
     for library in libraries:
         subprocess.run([strip, "--strip-debug", str(library)], check=False, capture_output=True)
     return before - folder_size(bundle)
