@@ -298,8 +298,11 @@ def main(argv: list[str] | None = None) -> int:
 def frozen_main() -> int:
     """The desktop app: the model server re-enters here; a failed start waits to be read."""
     import multiprocessing
+    import warnings
 
     multiprocessing.freeze_support()
+    # The bundle keeps PyTorch as bytecode; its TorchScript helpers would warn on every start.
+    warnings.filterwarnings("ignore", message="Unable to retrieve source for @torch.jit")
     if sys.argv[1:2] == ["--serve-model"]:
         from backend.llm.llama_server import main as serve_model
 

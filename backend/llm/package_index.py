@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -82,9 +83,21 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
+def system_trust() -> ssl.SSLContext:
+    """TLS that trusts what the operating system trusts, as browsers and pip do.
+
+    Certifi's bundle alone would refuse an index reached through a company's TLS inspection
+    (or any CA the user installed), and the desktop app has no other way to be told.
+    """
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def new_client() -> httpx.Client:
     """An HTTP client with timeouts suited to large downloads over slow links."""
     return httpx.Client(
+        verify=system_trust(),
         follow_redirects=True,
         timeout=httpx.Timeout(60.0, connect=10.0),
         headers={"User-Agent": "AgentDesk model fetch"},
