@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import print_table  # noqa: E402
+from scripts.build_desktop import folder_size  # noqa: E402
 from scripts.desktop_smoke import (  # noqa: E402
     app_processes,
     clean_environment,
@@ -41,11 +42,6 @@ from scripts.desktop_smoke import (  # noqa: E402
 SIZE_TARGET_GB = 1.2
 PAINT_TARGET_S = 10.0
 DEFAULT_MODEL = ROOT / "data" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-
-
-def folder_size(folder: Path) -> int:
-    """Bytes in every file under ``folder``."""
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def biggest_parts(bundle: Path, count: int = 6) -> list[tuple[str, int]]:
@@ -75,22 +71,29 @@ def version_start(executable: Path) -> float:
     return time.monotonic() - started
 
 
-def start_once(
-    executable: Path, browser: Any, embedded: bool, model: Path | None
-) -> dict[str, float]:
-    """Start the app with a fresh data folder; seconds to health and to first paint."""
+def launch(
+    executable: Path, embedded: bool, model: Path | None
+) -> tuple[subprocess.Popen[bytes], Path, int]:
+    """Start the app quietly with a fresh data folder and a free port."""
     data_dir = Path(tempfile.mkdtemp(prefix="agentdesk-bench-"))
     port = free_port()
-    env = clean_environment(data_dir, embedded, model)
-    started = time.monotonic()
     process = subprocess.Popen(
         [str(executable), "--no-browser", "--port", str(port)],
-        env=env,
+        env=clean_environment(data_dir, embedded, model),
         cwd=data_dir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
     )
+    return process, data_dir, port
+
+
+def start_once(
+    executable: Path, browser: Any, embedded: bool, model: Path | None
+) -> dict[str, float]:
+    """Start the app with a fresh data folder; seconds to health and to first paint."""
+    started = time.monotonic()
+    process, data_dir, port = launch(executable, embedded, model)
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -130,16 +133,7 @@ def stop(process: subprocess.Popen[bytes], executable: Path, data_dir: Path) -> 
 
 def idle_memory(executable: Path, model: Path, settle: float) -> dict[str, float]:
     """RSS of the whole app, and of its model server alone, once the model is loaded and idle."""
-    data_dir = Path(tempfile.mkdtemp(prefix="agentdesk-bench-"))
-    port = free_port()
-    process = subprocess.Popen(
-        [str(executable), "--no-browser", "--port", str(port)],
-        env=clean_environment(data_dir, True, model),
-        cwd=data_dir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
+    process, data_dir, port = launch(executable, True, model)
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:

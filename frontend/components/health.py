@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.timer import hidden_timer
 from frontend.state.health import HealthState
 
 HEALTH_REFRESH_MS = 10_000
@@ -25,12 +26,7 @@ def health_indicator() -> rx.Component:
             ),
             rx.text(HealthState.summary, size="2", color_scheme="gray", data_testid="health-text"),
             # Checks health when the page opens, then on a timer for as long as it stays open.
-            rx.moment(
-                interval=HEALTH_REFRESH_MS,
-                on_change=HealthState.refresh,
-                display="none",
-                aria_hidden="true",
-            ),
+            hidden_timer(HEALTH_REFRESH_MS, HealthState.refresh),
             align="center",
             spacing="2",
             role="status",

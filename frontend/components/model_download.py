@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.timer import hidden_timer
 from frontend.state.health import HealthState
 
 # Faster than the health dot's own refresh, so the bar moves while it is shown.
@@ -35,12 +36,7 @@ def model_download_banner() -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
-                rx.moment(
-                    interval=DOWNLOAD_REFRESH_MS,
-                    on_change=HealthState.refresh,
-                    display="none",
-                    aria_hidden="true",
-                ),
+                hidden_timer(DOWNLOAD_REFRESH_MS, HealthState.refresh),
                 spacing="2",
                 width="100%",
             ),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from frontend.components.health import health_indicator
 from frontend.components.model_download import model_download_banner
+from frontend.components.timer import hidden_timer
 from frontend.state.page_watcher import HEARTBEAT_MS
 
 
@@ -97,10 +98,5 @@ def error_callout(error: rx.Var[str], testid: str) -> rx.Component:
 
 
 def _heartbeat(on_tick: Any) -> rx.Component:
-    """An unseen timer: each tick tells the page's state that the page is still open."""
-    return rx.moment(
-        interval=HEARTBEAT_MS,
-        on_change=on_tick,
-        display="none",
-        aria_hidden="true",
-    )
+    """Each tick tells the page's state that the page is still open."""
+    return hidden_timer(HEARTBEAT_MS, on_tick)
