@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from backend.config import Settings
-from backend.knowledge import bulk, reasons, store
+from backend.knowledge import bulk, reasons, recipe, store
 from backend.knowledge.chunking import split_document
 from backend.knowledge.commit import Prepared, commit
 from backend.knowledge.embedder import Embedder
@@ -30,6 +30,7 @@ from backend.knowledge.files import (
     text_hash,
 )
 from backend.knowledge.parsers import ParseFailure, Unsupported, file_type_of, parse_file
+from backend.knowledge.recipe import Recipe
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document, utcnow
@@ -136,7 +137,8 @@ class Ingestor:
             return self._record_problem(path, "skipped", "unsupported type", current)
         limit = self.settings.max_file_mb * 1_000_000
         if current.size > limit:
-            reason = f"too large ({current.size / 1e6:.1f} MB > {self.settings.max_file_mb:g} MB)"
+            sizes = f"{current.size / 1e6:.1f} MB > {self.settings.max_file_mb:g} MB"
+            reason = f"{recipe.TOO_LARGE} ({sizes})"
             return self._record_problem(path, "skipped", reason, current)
         try:
             return self._read(path, key, current)
@@ -290,8 +292,24 @@ class Ingestor:
             return Outcome(str(destination), "moved", f"moved from {shown}", outcome.chunks)
         return outcome
 
+    @property
+    def index_recipe(self) -> Recipe:
+        """The settings this ingestor builds the index with."""
+        return Recipe(
+            embedding_model=self.embedder.model_name,
+            dimension=self.embedder.dimension,
+            chunk_size=self.settings.chunk_size,
+            chunk_overlap=self.settings.chunk_overlap,
+            max_file_mb=self.settings.max_file_mb,
+        )
+
     def sync_vectors(self) -> str:
-        """Make the vector index match the database: load it, or rebuild from stored vectors."""
+        """Make the vector index match the database: load it, or rebuild from stored vectors.
+
+        If the embedding model or the chunk sizes changed since the index was built, the
+        documents are first marked to be redone (see ``recipe``).
+        """
+        recipe.apply(self.db, self.index_recipe)
         with self.db.session() as session:
             current = store.generation(session)
         if self.vectors.load(current):

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from backend.config import Settings
 from backend.knowledge.embedder import Embedder
 from backend.knowledge.vectors import VectorIndex
 from backend.storage import migrate
@@ -71,6 +72,16 @@ def embedder() -> Embedder:
 def fake_embedder() -> HashEmbedder:
     """A fast deterministic embedder with the real one's interface and dimension."""
     return HashEmbedder()
+
+
+@pytest.fixture
+def db(kb_settings: Settings) -> Iterator[Database]:
+    """A migrated database in ``kb_settings``' data dir (each module defines ``kb_settings``,
+    the knowledge settings its tests run with)."""
+    migrate.upgrade(kb_settings.database_path)
+    database = Database(kb_settings.database_path)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

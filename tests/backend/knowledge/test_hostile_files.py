@@ -23,7 +23,6 @@ from backend.knowledge.ingest import Ingestor, Outcome
 from backend.knowledge.queue import IngestQueue
 from backend.knowledge.retriever import HybridRetriever
 from backend.knowledge.vectors import VectorIndex
-from backend.storage import migrate
 from backend.storage.db import Database
 from backend.storage.models import Chunk, Document
 from tests.backend.knowledge.conftest import HashEmbedder
@@ -35,14 +34,6 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX names an
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(chunk_size=100, chunk_overlap=0)
-
-
-@pytest.fixture
-def db(kb_settings: Settings) -> Iterator[Database]:
-    migrate.upgrade(kb_settings.database_path)
-    database = Database(kb_settings.database_path)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,6 @@ from sqlalchemy import select
 from backend.config import Settings
 from backend.knowledge.ingest import Ingestor
 from backend.knowledge.vectors import VectorIndex
-from backend.storage import migrate
 from backend.storage.db import Database
 from backend.storage.models import Chunk, Document
 from tests.backend.knowledge.conftest import HashEmbedder
@@ -43,14 +41,6 @@ def paragraphs(n: int, tag: str = "") -> str:
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(chunk_size=300, chunk_overlap=0, max_file_mb=0.05)
-
-
-@pytest.fixture
-def db(kb_settings: Settings) -> Iterator[Database]:
-    migrate.upgrade(kb_settings.database_path)
-    database = Database(kb_settings.database_path)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from backend.config import Settings
 from backend.knowledge.ingest import Ingestor, Outcome
 from backend.knowledge.service import KnowledgeService
-from backend.storage import migrate
 from backend.storage.db import Database
 from backend.storage.models import Document
 from tests.backend.knowledge.conftest import HashEmbedder
@@ -27,14 +26,6 @@ ServiceFactory = Callable[[], KnowledgeService]
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(watch_debounce_seconds=0.3, chunk_size=300, chunk_overlap=0)
-
-
-@pytest.fixture
-def db(kb_settings: Settings) -> Iterator[Database]:
-    migrate.upgrade(kb_settings.database_path)
-    database = Database(kb_settings.database_path)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
