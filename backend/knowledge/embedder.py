@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from backend.knowledge.turns import EncodeTurns
+
 BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2"
 BUNDLED_DIMENSION = 384
 
@@ -45,9 +47,8 @@ class Embedder:
         self._model: Any = None
         self._dimension: int | None = BUNDLED_DIMENSION if not model else None
         self._load_lock = threading.Lock()
-        # One encode at a time: a fast tokenizer shared by threads can fail with
-        # "Already borrowed". Batches take the lock one by one, so a query waits one batch.
-        self._encode_lock = threading.Lock()
+        # One model call at a time, searches and ingest batches in turns (see turns.py).
+        self._turns = EncodeTurns()
 
     @property
     def model_name(self) -> str:
@@ -108,27 +109,35 @@ class Embedder:
         """Vectors for ``texts`` as a float32 array of shape (len(texts), dimension)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        model = self._load()
+        self._load()
         # Batches of similar length need little padding: sort as sentence-transformers does
-        # over a whole call, but keep small batches so a search never waits long for the lock.
+        # over a whole call, but keep small batches so a search never waits long for its turn.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         result = np.empty((len(texts), self.dimension), dtype=np.float32)
         for begin in range(0, len(order), self.batch_size):
             indices = order[begin : begin + self.batch_size]
-            with self._encode_lock:
-                vectors = model.encode(
-                    [texts[i] for i in indices],
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-            result[indices] = np.asarray(vectors, dtype=np.float32)
+            with self._turns.bulk():
+                result[indices] = self._encode_now([texts[i] for i in indices])
         return result
 
     def encode_query(self, text: str) -> np.ndarray:
-        """The vector of one text, shape (dimension,)."""
-        return np.asarray(self.encode([text])[0], dtype=np.float32)
+        """The vector of one text (a search), shape (dimension,).
+
+        Searches go between ingest batches, and those waiting together are embedded together.
+        """
+        self._load()
+        return self._turns.query(text, self._encode_now)
+
+    def _encode_now(self, texts: list[str]) -> np.ndarray:
+        """One model call; only ever made in a turn."""
+        vectors = self._load().encode(
+            texts,
+            batch_size=max(self.batch_size, len(texts)),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
 
 
 def _dimension_of(model: Any) -> int:

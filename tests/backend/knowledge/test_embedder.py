@@ -96,3 +96,23 @@ def test_a_local_model_folder_loads(embedder: Embedder) -> None:
     assert local.dimension == 384
     assert local.model_name == str(embedder.model_path.resolve())
     assert np.allclose(local.encode_query("same model"), embedder.encode_query("same model"))
+
+
+def test_searches_during_an_ingest_get_their_own_vectors(embedder: Embedder) -> None:
+    # Searches waiting together are embedded in one call: each must still get its own vector.
+    questions = [f"question {i} about {topic}" for i, topic in enumerate("abcdefgh")]
+    alone = {q: embedder.encode_query(q) for q in questions}
+    results: dict[str, np.ndarray] = {}
+    bulk = threading.Thread(target=embedder.encode, args=([f"passage {i}" for i in range(96)],))
+    bulk.start()
+    searches = [
+        threading.Thread(target=lambda q=q: results.__setitem__(q, embedder.encode_query(q)))
+        for q in questions
+    ]
+    for thread in searches:
+        thread.start()
+    for thread in [bulk, *searches]:
+        thread.join(60)
+    assert set(results) == set(questions)
+    for question in questions:
+        assert np.allclose(results[question], alone[question], atol=1e-5)
