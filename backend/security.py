@@ -64,12 +64,14 @@ async def _refuse(send: Send, status: int, detail: str) -> None:
 
 # Methods that only read: a page of another site may send them (CORS keeps the answer from it).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# The API's own paths; the UI's pages, mounted inside this app by Reflex, are everything else.
-API_ROOTS = ("/api", "/v1", "/metrics", "/mcp")
+# The API's own paths (its description included); the UI's pages, mounted inside this app by
+# Reflex, are everything else.
+API_ROOTS = ("/api", "/v1", "/metrics", "/mcp", "/openapi.json")
 
 
 def is_api_path(path: str) -> bool:
-    """True for the API's routes (``/api/...``, ``/v1/...``, ``/metrics``, ``/mcp``)."""
+    """True for the API's routes (``/api/...``, ``/v1/...``, ``/metrics``, ``/mcp``) and
+    ``/openapi.json``."""
     return any(path == root or path.startswith(root + "/") for root in API_ROOTS)
 
 

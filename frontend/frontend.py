@@ -8,6 +8,7 @@ from starlette.types import ASGIApp
 from backend.config import get_settings
 from backend.main import apply_offline_env, create_app
 from backend.security import HostGuard
+from backend.signin import DashboardSignIn
 from frontend.api_mount import MountedApi
 from frontend.components.quit import connection_overlay
 from frontend.pages import agents, chat, knowledge, system, tasks
@@ -33,8 +34,13 @@ def guard_hosts(asgi: ASGIApp) -> ASGIApp:
     return HostGuard(asgi, allowed=[*settings.allowed_hosts, settings.host])
 
 
+def guard_dashboard(asgi: ASGIApp) -> ASGIApp:
+    """With an API token set, the pages and the UI's websocket ask for it once per browser."""
+    return DashboardSignIn(asgi, settings.api_token)
+
+
 # The theme (Radix, system fonts only: nothing is loaded from a CDN) is set in rxconfig.py.
-app = rx.App(api_transformer=[api.api, api.with_state, guard_hosts])
+app = rx.App(api_transformer=[api.api, api.with_state, guard_dashboard, guard_hosts])
 # After Quit the page says AgentDesk stopped; Reflex's "cannot connect" toast would contradict it.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_overlay() if stateful else None
 app.register_lifespan_task(api.lifespan)

@@ -335,3 +335,48 @@ def test_the_model_download_banner_follows_the_download(
             leftovers = stop_app(app, signal.SIGINT)
     assert app.process.returncode == 0, tail(app.output)
     assert not leftovers, f"run.py left processes running: {leftovers}"
+
+
+def test_with_an_api_token_the_dashboard_asks_for_it_once(
+    bundled_ui: Path, ui_fake_llm: Any, page: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    token = "open sesame 42"
+    app = start_bundled(
+        tmp_path_factory.mktemp("bundled-token"),
+        bundled_ui,
+        ui_fake_llm.base_url,
+        AGENTDESK_API_TOKEN=token,
+    )
+    try:
+        page.goto(app.url + "knowledge")
+        expect(page).to_have_url(re.compile(r"/_signin\?next=%2Fknowledge$"))
+        expect(page.get_by_role("heading", name="AgentDesk")).to_be_visible()
+        screenshot(page, "bundled-06-sign-in")
+
+        page.get_by_label("API token").fill("a guess")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_have_text("That is not the token. Try again.")
+
+        page.get_by_label("API token").fill(token)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile(r"/knowledge/?$"))
+        expect(page.get_by_test_id("knowledge-page")).to_be_visible()
+        # The websocket got through too: the health indicator is filled in over it.
+        expect(page.get_by_test_id("health-dot")).to_have_attribute(
+            "data-level", "ok", timeout=30_000
+        )
+
+        # The same browser later goes straight in; a new one is asked again.
+        page.goto(app.url)
+        expect(page.get_by_test_id("empty-transcript")).to_be_visible()
+        other = page.context.browser.new_context()  # type: ignore[union-attr]
+        try:
+            stranger = other.new_page()
+            stranger.goto(app.url)
+            expect(stranger).to_have_url(re.compile(r"/_signin"))
+        finally:
+            other.close()
+    finally:
+        leftovers = stop_app(app, signal.SIGINT)
+    assert app.process.returncode == 0, tail(app.output)
+    assert not leftovers, f"run.py left processes running: {leftovers}"

@@ -97,8 +97,10 @@ class FuzzTarget:
                 "warnings": False,
             }
         )
+        # The schema itself needs the token when one is set.
+        schema_headers = {"Host": "127.0.0.1", **(AUTH.headers if self.settings.api_token else {})}
         self.schema = schemathesis.openapi.from_asgi(
-            "/openapi.json", self.app, config=config, headers={"Host": "127.0.0.1"}
+            "/openapi.json", self.app, config=config, headers=schema_headers
         )
         self.client = asgi.get_client(self.app)
         self.seeds = Seeds(self.authorized, self.watchable)

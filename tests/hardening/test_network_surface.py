@@ -159,6 +159,7 @@ GUARDED = [
     ("DELETE", "/api/knowledge/documents/1"),
     ("GET", "/api/no/such/route"),
     ("POST", "/v1/chat/completions"),
+    ("GET", "/openapi.json"),
 ]
 
 
@@ -178,8 +179,8 @@ async def test_no_or_a_wrong_token_is_401_everywhere_but_health(
 
 
 async def test_the_ui_routes_are_left_to_reflex(secured: httpx.AsyncClient) -> None:
-    # Reflex mounts the UI inside this app: its pages need no token, its uploads keep its own
-    # checks. Here (API only) such paths are simply not found.
+    # Reflex mounts the UI inside this app, behind the dashboard's sign-in (see
+    # tests/backend/test_signin.py). Here (API only) such paths are simply not found.
     assert (await secured.get("/chat")).status_code == 404
     upload = await secured.post("/_upload", headers={"Origin": EVIL}, content=b"x")
     assert upload.status_code in (404, 405)
