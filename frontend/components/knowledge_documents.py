@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.confirm import confirm_dialog
 from frontend.components.knowledge_layout import VISUALLY_HIDDEN, section_card
 from frontend.state.knowledge import DOCUMENT_FILTERS, KnowledgeState
 from frontend.state.knowledge_detail import DocumentDetailState
@@ -58,31 +59,14 @@ def delete_document_button(document: DocumentRow, label: str = "") -> rx.Compone
             **accessible,
         )
     )
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(trigger),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete " + document.name + "?"),
-            rx.alert_dialog.description(
-                "It leaves the knowledge base. A file inside a watched folder moves to "
-                "AgentDesk's trash folder, so it is not indexed again and nothing is lost.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Delete",
-                        color_scheme="red",
-                        on_click=KnowledgeState.delete_document(document.id),
-                        data_testid="confirm-delete",
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            max_width="28rem",
-        ),
+    return confirm_dialog(
+        "Delete " + document.name + "?",
+        "It leaves the knowledge base. A file inside a watched folder moves to "
+        "AgentDesk's trash folder, so it is not indexed again and nothing is lost.",
+        "Delete",
+        KnowledgeState.delete_document(document.id),
+        "confirm-delete",
+        trigger=trigger,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.confirm import confirm_dialog
 from frontend.state.app_control import AppControlState
 
 
@@ -28,38 +29,26 @@ def quit_button() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Quit AgentDesk?"),
-            rx.alert_dialog.description(
-                "This stops AgentDesk and its model. Runs in progress end, and scheduled "
-                "tasks wait until you start it again. Your chats, documents and tasks are kept.",
-                size="2",
+    return confirm_dialog(
+        "Quit AgentDesk?",
+        "This stops AgentDesk and its model. Runs in progress end, and scheduled "
+        "tasks wait until you start it again. Your chats, documents and tasks are kept.",
+        "Quit",
+        AppControlState.quit,
+        "quit-confirm",
+        # It stays open if quitting fails, to say why.
+        closes=False,
+        error=rx.cond(
+            AppControlState.error != "",
+            rx.callout.root(
+                rx.callout.text(AppControlState.error),
+                color_scheme="red",
+                role="alert",
+                margin_top="0.75rem",
+                data_testid="quit-error",
             ),
-            rx.cond(
-                AppControlState.error != "",
-                rx.callout.root(
-                    rx.callout.text(AppControlState.error),
-                    color_scheme="red",
-                    role="alert",
-                    margin_top="0.75rem",
-                    data_testid="quit-error",
-                ),
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Quit",
-                    color_scheme="red",
-                    on_click=AppControlState.quit,
-                    data_testid="quit-confirm",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            data_testid="quit-dialog",
         ),
+        data_testid="quit-dialog",
         open=AppControlState.confirming,
         on_open_change=AppControlState.set_confirming,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.confirm import confirm_dialog
 from frontend.components.knowledge_layout import section_card
 from frontend.state.tasks import TasksState
 from frontend.state.tasks_models import TaskRow
@@ -115,29 +116,14 @@ def tasks_card() -> rx.Component:
 
 def delete_dialog() -> rx.Component:
     """Asks before a task and its history are deleted."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete this task?"),
-            rx.alert_dialog.description(
-                "“" + TasksState.confirm_delete_name + "” and its history will be deleted. "
-                "Its agent runs stay on the Agents page.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Delete",
-                        color_scheme="red",
-                        on_click=TasksState.delete_confirmed,
-                        data_testid="confirm-delete",
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-        ),
+    return confirm_dialog(
+        "Delete this task?",
+        "“" + TasksState.confirm_delete_name + "” and its history will be deleted. "
+        "Its agent runs stay on the Agents page.",
+        "Delete",
+        TasksState.delete_confirmed,
+        "confirm-delete",
+        cancel="Keep it",
         open=TasksState.confirm_delete_id != "",
         on_open_change=TasksState.set_confirm_open,
     )
