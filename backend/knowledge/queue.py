@@ -27,8 +27,11 @@ log = logging.getLogger(__name__)
 Action = Literal["upsert", "delete", "move"]
 BATCH_FILES = 16
 RATE_WINDOW = 60.0
-# Longest the worker steps aside for a chat answer before it takes its turn anyway.
+# Longest the worker steps aside for chat answers before it takes its turn anyway.
 MAX_YIELD_SECONDS = 60.0
+# Seconds of stepping aside earned per second of not doing so: when answers never stop (many
+# people chatting, tasks every minute), ingest still gets half the time instead of none.
+YIELD_SHARE = 1.0
 
 
 @dataclass
@@ -60,6 +63,11 @@ class IngestQueue:
         self.on_idle = on_idle
         # Set by the app: True while an answer is being generated, so ingest waits its turn.
         self.should_yield: Callable[[], bool] = lambda: False
+        # How the worker tells time while it steps aside (a test gives it a fake clock).
+        self.yield_clock: Callable[[], float] = time.monotonic
+        self.yield_sleep: Callable[[float], None] = time.sleep
+        self._yield_credit = MAX_YIELD_SECONDS
+        self._credit_since = self.yield_clock()
         self._pending: dict[Path, _Item] = {}
         self._lock = threading.Condition()
         self._stop = False
@@ -194,12 +202,24 @@ class IngestQueue:
             self._lock.acquire()
 
     def _yield_to_chat(self) -> None:
-        """Wait (a bounded time) while the model is answering: both need the same cores."""
-        deadline = time.monotonic() + MAX_YIELD_SECONDS
-        while self.should_yield() and time.monotonic() < deadline and not self._stop:
+        """Wait while the model is answering (both need the same cores), within a budget.
+
+        An answer now and then is waited out in full; when answers never stop, the wait is
+        what the worker has earned since it last waited (``YIELD_SHARE``), never over
+        ``MAX_YIELD_SECONDS``.
+        """
+        now = self.yield_clock
+        started = now()
+        earned = (started - self._credit_since) * YIELD_SHARE
+        self._yield_credit = min(MAX_YIELD_SECONDS, self._yield_credit + earned)
+        deadline = started + self._yield_credit
+        while self.should_yield() and now() < deadline and not self._stop:
             if self.active is not None:
                 self.active = (self.active[0], "waiting for a chat answer")
-            time.sleep(0.2)
+            self.yield_sleep(min(0.2, max(0.0, deadline - now())))
+        ended = now()
+        self._yield_credit = max(0.0, self._yield_credit - (ended - started))
+        self._credit_since = ended
         if self.active is not None:
             self.active = (self.active[0], "indexing")
 

@@ -253,6 +253,61 @@ def test_ingest_waits_while_a_chat_answer_is_generated(
     wait_for(lambda: states(db) == {"later.txt": "indexed"})
 
 
+class FakeClock:
+    """Time that passes only when the worker sleeps or the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_when_answers_never_stop_ingest_still_gets_half_the_time(
+    kb_settings: Settings, db: Database
+) -> None:
+    from backend.knowledge.queue import MAX_YIELD_SECONDS, IngestQueue
+
+    clock = FakeClock()
+    queue = IngestQueue(Ingestor(kb_settings, db, HashEmbedder(), None), 0.1)  # type: ignore[arg-type]
+    queue.yield_clock, queue.yield_sleep = clock, clock.sleep
+    queue._credit_since = clock.now
+    queue.should_yield = lambda: True  # an answer is always being generated
+
+    def waited() -> float:
+        before = clock.now
+        queue._yield_to_chat()
+        return clock.now - before
+
+    # The first answer is waited out up to the limit; after that, each batch of 5 s of
+    # indexing earns the next 5 s of stepping aside, never more.
+    assert waited() == pytest.approx(MAX_YIELD_SECONDS)
+    for _ in range(3):
+        clock.now += 5.0
+        assert waited() == pytest.approx(5.0)
+    # After a long quiet spell the whole wait is available again.
+    clock.now += 10 * MAX_YIELD_SECONDS
+    assert waited() == pytest.approx(MAX_YIELD_SECONDS)
+
+
+def test_an_answer_now_and_then_is_waited_out_in_full(kb_settings: Settings, db: Database) -> None:
+    from backend.knowledge.queue import IngestQueue
+
+    clock = FakeClock()
+    queue = IngestQueue(Ingestor(kb_settings, db, HashEmbedder(), None), 0.1)  # type: ignore[arg-type]
+    queue.yield_clock, queue.yield_sleep = clock, clock.sleep
+    queue._credit_since = clock.now
+    for _ in range(3):
+        answer_ends = clock.now + 20.0
+        queue.should_yield = lambda end=answer_ends: clock.now < end
+        queue._yield_to_chat()
+        assert clock.now == pytest.approx(answer_ends)
+        clock.now += 40.0  # indexing and quiet until the next question
+
+
 def test_listing_a_file_the_worker_has_just_recorded_is_harmless(
     kb_settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
