@@ -60,7 +60,7 @@ async def search(
     if not q.strip():
         raise HTTPException(422, "The search text is empty: type what to look for.")
     filters = SearchFilters(folder=folder, path_glob=path_glob, file_types=tuple(file_type or ()))
-    hits = await asyncio.to_thread(kb.search, q.strip(), k, mode, filters)
+    hits = await kb.search_async(q.strip(), k, mode, filters)
     return {"query": q, "mode": mode, "results": [hit_json(h) for h in hits]}
 
 

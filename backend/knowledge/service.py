@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +29,10 @@ from backend.storage.problems import storage_problem
 
 log = logging.getLogger(__name__)
 
+# Searches run on their own threads: one waiting for the embedding model (it may be busy with
+# an ingest batch) must not hold a thread the rest of the app needs (health, status, chat).
+SEARCH_THREADS = 8
+
 
 class FolderError(ValueError):
     """A folder cannot be watched; the message says why."""
@@ -47,6 +53,7 @@ class KnowledgeService:
         self.watcher = Watcher(self.queue)
         self.retriever = HybridRetriever(db, self.vectors, self.embedder)
         self._save_lock = threading.Lock()
+        self._search_pool = ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="search")
         self._stopped = False
 
     def start(self, scan: bool = True) -> None:
@@ -76,6 +83,7 @@ class KnowledgeService:
         self._stopped = True
         self.watcher.stop()
         self.queue.stop()
+        self._search_pool.shutdown(wait=False, cancel_futures=True)
         self._save_vectors()
 
     def _save_vectors(self) -> None:
@@ -231,6 +239,19 @@ class KnowledgeService:
         filters: SearchFilters | None = None,
     ) -> list[SearchHit]:
         return self.retriever.search(query, k=k, mode=mode, filters=filters)
+
+    async def search_async(
+        self,
+        query: str,
+        k: int = 5,
+        mode: Literal["dense", "bm25", "hybrid"] = "hybrid",
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        """``search`` from async code, on the search threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._search_pool, lambda: self.search(query, k, mode, filters)
+        )
 
     def status(self) -> dict[str, Any]:
         """Queue, progress, rates, ETA, recent outcomes and errors, index size."""

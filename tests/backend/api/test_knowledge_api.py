@@ -211,3 +211,51 @@ async def test_streamed_answer_announces_its_sources_first(
     assert events[1]["data"]["sources"][0]["name"] == "herons.txt"
     assert events[-1]["type"] == "completed"
     assert events[-1]["data"]["sources"] == events[1]["data"]["sources"]
+
+
+class StuckEmbedder(HashEmbedder):
+    """Searches block until ``free`` is set, as they do behind a long ingest batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.free = threading.Event()
+        self.waiting = 0
+
+    def encode_query(self, text: str) -> Any:
+        self.waiting += 1
+        assert self.free.wait(60), "never released"
+        return super().encode_query(text)
+
+
+async def test_searches_waiting_for_the_model_do_not_hold_up_the_rest_of_the_app(
+    make_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = StuckEmbedder()
+    monkeypatch.setattr("backend.knowledge.service.Embedder", lambda *a, **k: embedder)
+    app = create_app(make_settings())
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            # More searches than any default thread pool has threads (32 at most).
+            searches = [
+                asyncio.create_task(
+                    http.get("/api/knowledge/search", params={"q": f"q{i}", "mode": "dense"})
+                )
+                for i in range(40)
+            ]
+            for _ in range(600):
+                if embedder.waiting >= 2:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # the other searches pile up behind them
+            try:
+                # A hang guard only: without their own threads the searches took them all.
+                health = await asyncio.wait_for(http.get("/api/health"), 30)
+                status = await asyncio.wait_for(http.get("/api/knowledge/status"), 30)
+            finally:
+                embedder.free.set()
+            assert health.status_code == 200 and status.status_code == 200
+            answers = await asyncio.gather(*searches)
+    assert [answer.status_code for answer in answers] == [200] * 40
