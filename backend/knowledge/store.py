@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend.storage.models import Chunk, Document, Setting, WatchedFolder, utcnow
@@ -39,13 +40,22 @@ def document_by_path(session: Session, path: str) -> Document | None:
 
 
 def document_for(session: Session, path: str) -> Document:
-    """The document at ``path``, added (in its watched folder, if any) when there is none."""
+    """The document at ``path``, added (in its watched folder, if any) when there is none.
+
+    An upload lists its file as pending from another thread, which may insert the row between
+    a look-up and an insert here: the insert gives way, and that row is used.
+    """
     document = document_by_path(session, path)
-    if document is None:
-        folder = folder_for(session, path)
-        document = Document(path=path, folder_id=folder.id if folder else None)
-        session.add(document)
-        session.flush()
+    if document is not None:
+        return document
+    folder = folder_for(session, path)
+    session.execute(
+        sqlite_insert(Document)
+        .values(path=path, folder_id=folder.id if folder else None)
+        .on_conflict_do_nothing(index_elements=[Document.path])
+    )
+    document = document_by_path(session, path)
+    assert document is not None
     return document
 
 

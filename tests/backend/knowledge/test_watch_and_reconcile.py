@@ -15,6 +15,7 @@ from sqlalchemy import select
 from backend.config import Settings
 from backend.knowledge.ingest import Ingestor, Outcome
 from backend.knowledge.service import KnowledgeService
+from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document
 from tests.backend.knowledge.conftest import HashEmbedder
@@ -327,3 +328,38 @@ def test_listing_a_file_the_worker_has_just_recorded_is_harmless(
     with db.session() as session:
         rows = session.scalars(select(Document).where(Document.path == str(path))).all()
         assert [row.state for row in rows] == ["indexed"]
+
+
+def test_indexing_a_file_an_upload_has_just_listed_uses_its_row(
+    kb_settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The other side of that race: the upload lists the file as pending between the worker's
+    # look-up and its insert. The worker's insert gives way, and the file is indexed.
+    from backend.knowledge import store
+
+    kb_settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    path = kb_settings.inbox_dir / "herons.txt"
+    path.write_text("Grey herons nest in tall trees. " * 5, encoding="utf-8")
+    real = store.document_by_path
+    looked = 0
+
+    def listed_meanwhile(session: object, raw: str) -> Document | None:
+        nonlocal looked
+        looked += 1
+        if looked == 1:
+            with db.session() as other:
+                other.add(Document(path=raw, file_type="txt", size=1, state="pending"))
+            return None
+        return real(session, raw)  # type: ignore[arg-type]
+
+    ingestor = Ingestor(kb_settings, db, HashEmbedder(), VectorIndex(kb_settings.index_dir, 384))  # type: ignore[arg-type]
+    monkeypatch.setattr(store, "document_by_path", listed_meanwhile)
+    with db.session() as session:
+        first = store.document_for(session, str(path))
+    monkeypatch.setattr(store, "document_by_path", real)
+
+    outcome = ingestor.ingest(path)
+    assert outcome.outcome == "indexed", outcome
+    with db.session() as session:
+        rows = session.scalars(select(Document).where(Document.path == str(path))).all()
+        assert [(row.id, row.state) for row in rows] == [(first.id, "indexed")]
