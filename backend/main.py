@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend import __version__
+from backend.allocator import tune_allocator
 from backend.api import (
     agent,
     conversations,
@@ -54,6 +55,8 @@ def own_origins(settings: Settings) -> list[str]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API app; services start in its lifespan and stop when it ends."""
     apply_offline_env()
+    # Before the embedding model allocates anything (see backend/allocator.py).
+    tune_allocator()
     settings = settings or get_settings()
     mcp: mcp_server.McpEndpoint | None = None  # mounted below, once the app exists
 

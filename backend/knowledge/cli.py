@@ -31,12 +31,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _open() -> Any:
+    from backend.allocator import tune_allocator
     from backend.knowledge.embedder import Embedder
     from backend.knowledge.ingest import Ingestor
     from backend.knowledge.vectors import VectorIndex
     from backend.storage import migrate
     from backend.storage.db import Database
 
+    tune_allocator()
     settings = load_settings()
     migrate.upgrade(settings.database_path)
     db = Database(settings.database_path)
@@ -115,11 +117,13 @@ def run_status(args: argparse.Namespace) -> int:
     """Print how many documents and chunks are indexed and which files failed."""
     from sqlalchemy import select
 
+    from backend.allocator import tune_allocator
     from backend.knowledge import store
     from backend.storage import migrate
     from backend.storage.db import Database
     from backend.storage.models import Document
 
+    tune_allocator()
     settings = load_settings()
     migrate.upgrade(settings.database_path)
     db = Database(settings.database_path)

@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 CASES = {
+    "allocator.py": ["ratio tuned/untuned RSS growth"],
     "retrieval.py": ["ratio hybrid/dense answer R@5", "ratio hybrid/bm25 answer R@5"],
     "ingest.py": ["pipeline / raw throughput ratio"],
     "search.py": [
