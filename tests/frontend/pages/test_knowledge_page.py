@@ -22,6 +22,9 @@ INDEXED_TIMEOUT = 120_000
 def _open(page: Page, app: RunningApp, query: str = "") -> None:
     page.goto(app.url.rstrip("/") + "/knowledge" + query)
     expect(page.get_by_test_id("progress-state")).to_be_visible(timeout=30_000)
+    # Filled in over the websocket: once it shows, the page's state has arrived and will not
+    # reset what is typed next.
+    expect(page.get_by_test_id("health-dot")).to_have_attribute("data-level", "ok", timeout=30_000)
 
 
 def _upload(page: Page, *paths: Path) -> None:
