@@ -117,13 +117,11 @@ def run_status(args: argparse.Namespace) -> int:
     """Print how many documents and chunks are indexed and which files failed."""
     from sqlalchemy import select
 
-    from backend.allocator import tune_allocator
     from backend.knowledge import store
     from backend.storage import migrate
     from backend.storage.db import Database
     from backend.storage.models import Document
 
-    tune_allocator()
     settings = load_settings()
     migrate.upgrade(settings.database_path)
     db = Database(settings.database_path)

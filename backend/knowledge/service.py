@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from backend.config import Settings
 from backend.knowledge import store
@@ -166,20 +165,14 @@ class KnowledgeService:
         try:
             with self.db.session() as session:
                 if store.document_by_path(session, str(path)) is None:
-                    folder = store.folder_for(session, str(path))
-                    session.add(
-                        Document(
-                            path=str(path),
-                            folder_id=folder.id if folder else None,
-                            file_type=path.suffix.lower().lstrip(".")[:16],
-                            size=path.stat().st_size,
-                            state="pending",
-                        )
+                    # If the ingest worker records it meanwhile, its row stays (add_document).
+                    store.add_document(
+                        session,
+                        str(path),
+                        file_type=path.suffix.lower().lstrip(".")[:16],
+                        size=path.stat().st_size,
+                        state="pending",
                     )
-        except IntegrityError:
-            # The ingest worker (woken by the watcher) recorded the file between our check and
-            # our insert: it is listed already, which is all this was for.
-            log.debug("%s was listed by the ingest worker first", path)
         except Exception as error:
             # The file is saved and queued all the same; it is listed once the worker gets to
             # it, so a locked database or a full disk must not fail the upload itself.

@@ -39,21 +39,26 @@ def document_by_path(session: Session, path: str) -> Document | None:
     return session.scalar(select(Document).where(Document.path == path))
 
 
-def document_for(session: Session, path: str) -> Document:
-    """The document at ``path``, added (in its watched folder, if any) when there is none.
+def add_document(session: Session, path: str, **values: Any) -> None:
+    """Add a document at ``path`` (in its watched folder, if any) unless one is there.
 
-    An upload lists its file as pending from another thread, which may insert the row between
-    a look-up and an insert here: the insert gives way, and that row is used.
+    The upload (listing its file as pending) and the ingest worker (recording it) run on
+    different threads; whichever inserts second gives way instead of failing.
     """
-    document = document_by_path(session, path)
-    if document is not None:
-        return document
     folder = folder_for(session, path)
     session.execute(
         sqlite_insert(Document)
-        .values(path=path, folder_id=folder.id if folder else None)
+        .values(path=path, folder_id=folder.id if folder else None, **values)
         .on_conflict_do_nothing(index_elements=[Document.path])
     )
+
+
+def document_for(session: Session, path: str) -> Document:
+    """The document at ``path``, added when there is none (see ``add_document``)."""
+    document = document_by_path(session, path)
+    if document is not None:
+        return document
+    add_document(session, path)
     document = document_by_path(session, path)
     assert document is not None
     return document

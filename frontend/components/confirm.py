@@ -18,6 +18,7 @@ def confirm_dialog(
     error: rx.Component | None = None,
     closes: bool = True,
     trigger: rx.Component | None = None,
+    data_testid: str | None = None,
     **root_props: Any,
 ) -> rx.Component:
     """An alert dialog asking before something that cannot be undone.
@@ -42,7 +43,6 @@ def confirm_dialog(
             margin_top="1rem",
         )
     )
-    content_props = {key: root_props.pop(key) for key in ("data_testid",) if key in root_props}
-    content = rx.alert_dialog.content(*parts, max_width="28rem", **content_props)
+    content = rx.alert_dialog.content(*parts, max_width="28rem", data_testid=data_testid)
     children = [rx.alert_dialog.trigger(trigger), content] if trigger is not None else [content]
     return rx.alert_dialog.root(*children, **root_props)
