@@ -1,53 +1,142 @@
-"""Where the code agent's Python runs: a worker process per run, with smolagents' interpreter
-tightened inside it (the rules: ``agents.engines.sandbox_interpreter`` and ``sandbox_policy``).
+"""Where the code agent's Python runs: a session of the sandbox's interpreter per run
+(``agents.engines.sandbox_pool`` says what the boundary is and why).
 
-``SandboxExecutor`` is the executor the CodeAgent is given. It sends each step's code to the
-worker and waits, running the tool calls the code makes (the tools stay in the app, behind the
-registry, which checks and audits them). It ends the worker when a step runs past its time
-limit by more than ``KILL_GRACE_SECONDS`` (a long native call the interpreter cannot stop),
-when the worker uses more memory than ``max_memory_mb``, or when the run is stopped; the next
-step gets a new worker, without the variables of earlier steps, and the model is told so.
-
-What stays open: the worker is an ordinary process of the same user, so code that got around
-the interpreter's rules could still use the user's files and network. It has nothing of the
-app's in memory and no environment variables, and what it sends back is read as plain data.
+``SandboxExecutor`` is the executor the CodeAgent is given. Each step's code is fed to the
+run's session, which keeps variables between steps. When the code calls a tool, the
+interpreter pauses and hands the call here: the tool runs in the app, behind the registry,
+which checks and audits its arguments, and its result (plain data) is handed back.
+``final_answer`` ends the step there. A step is limited in time and memory inside the worker;
+a stopped run ends its worker at once; printed output and the answer are cut at their caps.
 """
 
 from __future__ import annotations
 
-import time
+import contextlib
+import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 from smolagents.local_python_executor import CodeOutput, InterpreterError, PythonExecutor
 
-from agents.engines import sandbox_wire as wire
-from agents.engines.sandbox_interpreter import (
-    ALLOWED_IMPORTS,
-    MAX_ANSWER_CHARS,
-    MAX_PRINT_CHARS,
-    STEP_SECONDS,
-)
-from agents.engines.sandbox_worker import WorkerGone, WorkerLimits, WorkerProcess
+from agents.engines.sandbox_modules import HOST_MODULES, host_modules
+from agents.engines.sandbox_pool import pool
+
+if TYPE_CHECKING:
+    from pydantic_monty import ExcType, ExternalExceptionData, ExternalResult
 
 __all__ = ["ALLOWED_IMPORTS", "MAX_MEMORY_MB", "RunStopped", "SandboxExecutor"]
 
-# Memory one run's worker may use, over what it starts with.
+# What the prompt offers: the interpreter's own modules, then the host modules.
+ALLOWED_IMPORTS = (
+    "math", "datetime", "json", "re", "collections", "itertools", "functools", "random",
+    "decimal", "unicodedata", "bisect", "copy", "dataclasses", "typing", "base64", "hashlib",
+    *HOST_MODULES,
+)  # fmt: skip
+STEP_SECONDS = 10.0
+MAX_PRINT_CHARS = 4000
+# A final answer longer than this (shown as text) is cut: it goes into a run event.
+MAX_ANSWER_CHARS = 100_000
+# Memory one run's code may use.
 MAX_MEMORY_MB = 1024
-# A step's code that has not answered this long after its limit is stuck in a native call.
-KILL_GRACE_SECONDS = 1.0
-# How often the waiting app looks at the clock, the stop flag and the worker's memory.
+# Tool and host calls one run's code may make, over all its steps.
+MAX_CALLS = 1000
+# How often a running step looks at the run's stop flag.
 POLL_SECONDS = 0.05
 _FRESH_START = "the sandbox was restarted, so variables from earlier steps are gone"
+# Plain values the app passes in as variables.
+_PLAIN = (str, int, float, bool, type(None), list, tuple, dict)
 
 
 class RunStopped(InterpreterError):  # type: ignore[misc]
     """The run was stopped while its code was running."""
 
 
+class _CappedPrints:
+    """Printed output that stops growing at ``limit`` characters, saying it was cut."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.full = False
+
+    def __call__(self, _stream: str, text: str) -> None:
+        if self.full:
+            return
+        room = self.limit - self.size
+        if len(text) > room:
+            text = text[:room] + f"\n[printed output cut at {self.limit} characters]\n"
+            self.full = True
+        self.parts.append(text)
+        self.size += len(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def shown(value: Any, limit: int) -> Any:
+    """``value`` itself when it is plain data and short when shown; else its text, cut."""
+    try:
+        text = str(value)
+    except Exception as error:  # e.g. an int too long to write out
+        return f"<a {type(value).__name__} that cannot be shown: {type(error).__name__}: {error}>"
+    if len(text) > limit:
+        return text[:limit] + "\n[value cut]"
+    return value if isinstance(value, _PLAIN) else text
+
+
+def _local_timezone() -> dict[str, Any]:
+    """The computer's time zone now, so ``datetime.now()`` in code is the user's local time."""
+    now = datetime.now().astimezone()
+    offset = now.utcoffset()
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    return {"offset_seconds": seconds, "name": now.tzname() or "local"}
+
+
+def _error_reply(error: Exception) -> ExternalExceptionData:
+    """A tool's error as the interpreter raises it in the code: same class where it has one."""
+    from pydantic_monty import ExcType
+
+    name = type(error).__name__
+    if name in get_args(ExcType):
+        return {"exc_type": cast("ExcType", name), "message": str(error)}
+    return {"exc_type": "RuntimeError", "message": f"{name}: {error}"}
+
+
+class _StopWatch:
+    """While a step runs: ends the run's worker as soon as the run is stopped."""
+
+    def __init__(self, session: Any, should_stop: Callable[[], bool]) -> None:
+        self.pid = session.worker_pid
+        self.should_stop = should_stop
+        self.done = threading.Event()
+        self.fired = False
+        self.thread = threading.Thread(target=self._watch, daemon=True, name="sandbox-stop")
+
+    def __enter__(self) -> _StopWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _watch(self) -> None:
+        import psutil
+
+        while not self.done.wait(POLL_SECONDS):
+            if self.should_stop() and self.pid is not None:
+                self.fired = True
+                with contextlib.suppress(psutil.Error):
+                    psutil.Process(self.pid).kill()
+                return
+
+
 class SandboxExecutor(PythonExecutor):  # type: ignore[misc]
-    """The CodeAgent's executor: each step's code runs in this run's worker process."""
+    """The CodeAgent's executor: each step's code runs in this run's interpreter session."""
 
     def __init__(
         self,
@@ -56,113 +145,167 @@ class SandboxExecutor(PythonExecutor):  # type: ignore[misc]
         max_memory_mb: int = MAX_MEMORY_MB,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
-        self.limits = WorkerLimits(step_seconds, max_print_chars, max_memory_mb)
+        self.step_seconds = step_seconds
+        self.max_print_chars = max_print_chars
+        self.max_memory_mb = max_memory_mb
         self.should_stop = should_stop
         # What smolagents and the code engine read after a step: its printed output.
         self.state: dict[str, Any] = {"_print_outputs": ""}
         self.tools: dict[str, Any] = {}
         self.variables: dict[str, Any] = {}
-        self._worker: WorkerProcess | None = None
+        self._session: Any = None
         self._finalizer: weakref.finalize[..., Any] | None = None
+        self._new_variables: dict[str, Any] = {}
 
     def send_tools(self, tools: dict[str, Any]) -> None:
         """The tools the code may call; they run here, in the app."""
         self.tools = dict(tools)
-        if self._worker is not None:
-            self._worker.send(("tools", list(self.tools)))
 
     def send_variables(self, variables: dict[str, Any]) -> None:
-        """Variables for the code (only those that are plain data can go to the worker)."""
-        for name, value in variables.items():
-            try:
-                wire.encode(value)
-            except wire.NotPlain:
-                continue
-            self.variables[name] = value
-        if self._worker is not None:
-            self._worker.send(("variables", self.variables))
+        """Variables for the code (only plain data goes in)."""
+        plain = {k: v for k, v in variables.items() if isinstance(v, _PLAIN) and k.isidentifier()}
+        self.variables.update(plain)
+        self._new_variables.update(plain)
 
     def __call__(self, code_action: str) -> CodeOutput:
-        """Run one step's code in the worker: its output, or InterpreterError saying why not."""
+        """Run one step's code: its output, or InterpreterError saying why not."""
+        from pydantic_monty import (
+            MontyCrashedError,
+            MontyError,
+            MontyRuntimeError,
+            MontySyntaxError,
+        )
+
         self.state["_print_outputs"] = ""
         if self.should_stop():
             raise RunStopped("RunStopped: the run was stopped")
+        prints = _CappedPrints(self.max_print_chars)
+        session = self._ready_session()
+        watch = _StopWatch(session, self.should_stop)
         try:
-            worker = self._ready_worker()
-            worker.send(("run", code_action))
-            return self._wait(worker)
-        except WorkerGone as gone:
-            self._end_worker()
-            raise InterpreterError(f"Code execution failed: {gone}; {_FRESH_START}") from None
+            with watch:
+                return self._run(session, code_action, prints)
+        except MontyCrashedError as crash:
+            self._end_session()
+            if watch.fired:
+                raise RunStopped("Code execution failed: RunStopped: the run was stopped") from None
+            why = "ran past its time limit" if crash.timed_out else "ended unexpectedly"
+            raise InterpreterError(
+                f"Code execution failed: the code {why}; {_FRESH_START}"
+            ) from None
+        except MontyRuntimeError as error:
+            message = self._cut(error.display("traceback"))
+            if _heap_in_doubt(error):
+                # A time or memory limit stops the code mid-operation: its heap is not trusted.
+                self._end_session()
+                message += f"\n({_FRESH_START}; do less work per step)"
+            raise InterpreterError(f"Code execution failed: {message}") from None
+        except MontySyntaxError as error:
+            message = self._cut(error.display("traceback"))
+            raise InterpreterError(f"Code parsing failed: {message}") from None
+        except MontyError as error:  # e.g. a value that cannot go across
+            raise InterpreterError(f"Code execution failed: {self._cut(str(error))}") from None
+        finally:
+            self.state["_print_outputs"] = prints.text
 
-    def _wait(self, worker: WorkerProcess) -> CodeOutput:
-        deadline = time.monotonic() + self.limits.step_seconds + KILL_GRACE_SECONDS
-        while True:
-            if problem := self._problem(worker, deadline):
-                self._end_worker()
-                raise problem
-            if not worker.poll(POLL_SECONDS):
-                continue
-            message = worker.receive()
-            if message[0] == "tool":
-                started = time.monotonic()
-                worker.send(self._tool_reply(*message[1:]))
-                # Time spent in the app's tools is not the code's: the worker's own clock
-                # still stops the step, the kill waits for it.
-                deadline += time.monotonic() - started
-                continue
-            self.state["_print_outputs"] = message[2]
-            if message[0] == "failed":
-                raise InterpreterError(message[1])
-            return CodeOutput(output=message[1], logs=message[2], is_final_answer=message[3])
+    def _cut(self, message: str) -> str:
+        """An error message as long as printed output may be: its start and its last line."""
+        limit = self.max_print_chars
+        if len(message) <= limit:
+            return message
+        last = message.rstrip().rsplit("\n", 1)[-1][: limit // 2]
+        return f"{message[: limit - len(last)]}\n[message cut]\n{last}"
 
-    def _problem(self, worker: WorkerProcess, deadline: float) -> InterpreterError | None:
-        """Why the step must end now, with the worker: stopped, out of time or of memory."""
-        if self.should_stop():
-            return RunStopped("Code execution failed: RunStopped: the run was stopped")
-        limits = self.limits
-        if time.monotonic() > deadline:
-            return InterpreterError(
-                f"Code execution failed: StepTimeLimit: the code ran longer than "
-                f"{limits.step_seconds:g} seconds, the limit for one step, and was stopped "
-                f"inside one long call; {_FRESH_START}; do less work per step"
-            )
-        if worker.over_memory():
-            return InterpreterError(
-                f"Code execution failed: MemoryError: the code used more than the "
-                f"{limits.max_memory_mb} MB of memory it may use, and was stopped; "
-                f"{_FRESH_START}; work on less data at a time"
-            )
-        return None
+    def _run(self, session: Any, code: str, prints: _CappedPrints) -> CodeOutput:
+        from pydantic_monty import FunctionSnapshot, MontyComplete
 
-    def _tool_reply(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        tool = self.tools.get(name)
-        if tool is None:
-            return ("tool_error", "InterpreterError", f"there is no tool named {name!r}")
+        inputs, self._new_variables = self._new_variables, {}
+        snapshot = session.feed_start(
+            code, inputs=inputs or None, external_lookup=self.tools, print_callback=prints
+        )
+        while not isinstance(snapshot, MontyComplete):
+            if isinstance(snapshot, FunctionSnapshot) and not snapshot.is_os_function:
+                name = str(snapshot.function_name)
+                if name == "final_answer" and "final_answer" in self.tools:
+                    answer = self._final_answer(snapshot)
+                    # The rest of the step is not run: the session ends with the answer.
+                    self._end_session()
+                    return CodeOutput(output=answer, logs=prints.text, is_final_answer=True)
+                if name in self.tools:
+                    snapshot = snapshot.resume(self._tool_reply(name, snapshot))
+                    continue
+            snapshot = snapshot.resume_auto()
+        output = shown(snapshot.output, self.max_print_chars)
+        return CodeOutput(output=output, logs=prints.text, is_final_answer=False)
+
+    def _final_answer(self, snapshot: Any) -> Any:
+        args, kwargs = snapshot.args, snapshot.kwargs
+        value = args[0] if args else kwargs.get("answer", next(iter(kwargs.values()), None))
+        return shown(value, MAX_ANSWER_CHARS)
+
+    def _tool_reply(self, name: str, snapshot: Any) -> ExternalResult:
+        arguments = [*snapshot.args, *snapshot.kwargs.values()]
+        if not all(_is_plain(value) for value in arguments):
+            message = f"{name}() takes text, numbers, lists and dicts only"
+            return {"exc_type": "TypeError", "message": message}
         try:
-            return ("tool_result", wire.portable(tool(*args, **kwargs), MAX_ANSWER_CHARS))
+            result = self.tools[name](*snapshot.args, **snapshot.kwargs)
         except Exception as error:  # the step's error, as when the tool ran in the code
-            return ("tool_error", type(error).__name__, str(error))
+            return _error_reply(error)
+        return {"return_value": shown(result, MAX_ANSWER_CHARS)}
 
-    def _ready_worker(self) -> WorkerProcess:
-        if self._worker is None:
-            worker = WorkerProcess(self.limits)
-            self._finalizer = weakref.finalize(self, worker.stop)
-            self._worker = worker
-            worker.send(("tools", list(self.tools)))
-            if self.variables:
-                worker.send(("variables", self.variables))
-        return self._worker
+    def _ready_session(self) -> Any:
+        if self._session is None:
+            session = pool().checkout(
+                limits={
+                    "max_feed_duration_secs": self.step_seconds,
+                    "max_memory": self.max_memory_mb * 2**20,
+                    "max_suspensions": MAX_CALLS,
+                    "max_total_sleep_secs": self.step_seconds,
+                },
+                os_policy={"timezone": _local_timezone(), "sleep_system_max": self.step_seconds},
+                external_modules=host_modules(),
+            )
+            session.__enter__()
+            self._session = session
+            # An executor dropped without close() still gives its worker back to the pool.
+            self._finalizer = weakref.finalize(self, _end, session)
+            self._new_variables = dict(self.variables)
+        return self._session
 
-    def _end_worker(self) -> None:
+    def _end_session(self) -> None:
         if self._finalizer is not None:
             self._finalizer()
-        self._worker = self._finalizer = None
+        self._session = self._finalizer = None
 
     def close(self) -> None:
-        """End the worker; a later step would start a new one."""
-        self._end_worker()
+        """End the session; a later step would start a new one."""
+        self._end_session()
 
     def cleanup(self) -> None:
         """smolagents' name for ``close`` (``CodeAgent.cleanup`` calls it)."""
         self.close()
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    """Only data crosses into a tool: no type, function or object from the sandbox."""
+    if depth > 20:
+        return False
+    if value is None or type(value) in (str, int, float, bool):
+        return True
+    if type(value) in (list, tuple):
+        return all(_is_plain(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain(item, depth + 1) for key, item in value.items())
+    return False
+
+
+def _end(session: Any) -> None:
+    # A worker that is already gone has nothing left to end.
+    with contextlib.suppress(Exception):
+        session.__exit__(None, None, None)
+
+
+def _heap_in_doubt(error: Any) -> bool:
+    text = str(error.display("type-msg"))
+    return text.startswith(("TimeoutError", "MemoryError", "RecursionError"))

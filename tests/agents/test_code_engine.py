@@ -185,25 +185,21 @@ async def test_registry_tools_are_called_from_the_code(fake: FakeOpenAIServer) -
 
 
 def escapes(marker: Path) -> list[tuple[str, str]]:
-    """(code, why it is refused): each would create ``marker`` if it ran."""
+    """(code, what the interpreter says): each would create ``marker`` if it ran in Python."""
     touch = f"system('touch {marker}')"
     return [
-        (f"import os\nos.{touch}", "Import of os is not allowed"),
-        (f"import subprocess\nsubprocess.run(['touch', '{marker}'])", "subprocess is not allowed"),
-        (f"open('{marker}', 'w').write('x')", "open() is not available"),
-        (f"__import__('os').{touch}", "__import__() is not available"),
-        (f"getattr(__builtins__, 'open')('{marker}', 'w')", "'__builtins__': names with double"),
-        (f"eval(\"open('{marker}', 'w')\")", "eval() is not available"),
-        # smolagents 1.26 leaves this way out open: the generator's frame holds the allow-list.
-        (
-            "frame = getattr((x for x in [1]), 'gi_' + 'frame')\n"
-            f"frame.f_locals['authorized_imports'].append('os')\nimport os\nos.{touch}",
-            "reaches into the interpreter",
-        ),
+        (f"import os\nos.{touch}", "module 'os' has no attribute 'system'"),
+        (f"import subprocess\nsubprocess.run(['touch', '{marker}'])", "No module named"),
+        (f"open('{marker}', 'w').write('x')", "PermissionError"),
+        (f"__import__('os').{touch}", "NameError"),
+        (f"getattr(__builtins__, 'open')('{marker}', 'w')", "NameError"),
+        (f"eval(\"open('{marker}', 'w')\")", "PermissionError"),
+        ("(x for x in [1]).gi_frame.f_globals", "no attribute 'gi_frame'"),
+        ("().__class__.__base__.__subclasses__()", "AttributeError"),
     ]
 
 
-@pytest.mark.parametrize("case", range(7))
+@pytest.mark.parametrize("case", range(8))
 async def test_escapes_are_refused_and_the_run_goes_on(
     fake: FakeOpenAIServer, tmp_path: Path, case: int
 ) -> None:
@@ -234,7 +230,7 @@ async def test_shared_classes_cannot_be_patched(fake: FakeOpenAIServer) -> None:
                 "reply": code("Patch it.", "import json\njson.JSONEncoder.item_separator = ';'"),
                 "times": 1,
             },
-            finish_when("only objects this code made can change", "refused"),
+            finish_when("AttributeError", "refused"),
         ]
     )
     run = make_run(fake, "Patch json")
@@ -247,7 +243,7 @@ async def test_an_endless_loop_is_cut_at_the_step_time_limit(fake: FakeOpenAISer
     fake.set_rules(
         [
             {"match": "New task", "reply": code("Loop.", "while True:\n    pass"), "times": 1},
-            finish_when("limit for one step", "the loop was cut"),
+            finish_when("time limit exceeded", "the loop was cut"),
         ]
     )
     run = make_run(fake, "Loop forever")
@@ -255,7 +251,8 @@ async def test_an_endless_loop_is_cut_at_the_step_time_limit(fake: FakeOpenAISer
     assert await CodeEngine(step_seconds=0.2).run(run.context) == "the loop was cut"
 
     (step, _) = run.steps("code")
-    assert "StepTimeLimit: the code ran longer than 0.2 seconds" in step["error"]
+    assert "TimeoutError: feed time limit exceeded" in step["error"]
+    assert "variables from earlier steps are gone" in step["error"]
 
 
 async def test_huge_printed_output_is_capped(fake: FakeOpenAIServer) -> None:

@@ -1,20 +1,21 @@
 """The escape corpus (``escape_corpus``) against the code sandbox and the tools: every case is
-refused, cut short or kept inside the sandbox's worker, with 0 escapes, within the sandbox's
-own limits, and the next step still runs. A few cases go end to end through the code engine
+refused, cut short or kept inside the sandbox's interpreter, with 0 escapes, within the
+sandbox's own limits, and the next step still runs. The app's secrets are in its environment
+while the corpus runs, so code that reached them would show the canary. (The code cases'
+``expect`` phrases were the messages of the earlier, rule-based sandbox; the boundary now is the
+interpreter itself, so a code case is judged by what got out, not by the words of its refusal.)
+A few cases go end to end through the code engine
 with the scripted fake model, and through the app. The table of cases is printed at the end
 and written to ``escape_table.md`` in pytest's temp dir."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import multiprocessing
 import re
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,6 @@ import pytest
 from smolagents.default_tools import FinalAnswerTool
 from smolagents.local_python_executor import InterpreterError, LocalPythonExecutor
 
-from agents.engines import sandbox
 from agents.engines.base import EngineStopped
 from agents.engines.code import CodeEngine
 from agents.engines.sandbox import SandboxExecutor
@@ -34,7 +34,7 @@ from backend.config import Settings
 from backend.llm.fake_rules import last_user_text
 from backend.llm.fake_server import FakeOpenAIServer
 from backend.storage.tool_calls import MAX_ARGUMENT_CHARS
-from tests.hardening.escape_corpus import CAPPED, CODE_CASES, CONTAINED, TOOL_CASES, Case
+from tests.hardening.escape_corpus import CAPPED, CODE_CASES, TOOL_CASES, Case
 from tests.hardening.escape_world import APP_STATE, Table, World, code_run
 
 # The workspace holds symbolic links and a named pipe; the address-space cap is Linux's.
@@ -57,12 +57,16 @@ def params(cases: list[Case]) -> list[Any]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with pytest.MonkeyPatch.context() as patch:
-        # A stuck native call is ended half a second after the step's limit, not a second.
-        patch.setattr(sandbox, "KILL_GRACE_SECONDS", 0.5)
-        built = World(tmp_path_factory.mktemp("escapes"))
-        yield built
-        built.close()
+    built = World(tmp_path_factory.mktemp("escapes"))
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def secrets_in_env(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's secrets, where code that reached the app's environment would find them."""
+    monkeypatch.setenv("AGENTDESK_API_TOKEN", world.secret)
+    monkeypatch.setenv("AGENTDESK_LLM_API_KEY", world.secret)
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +103,7 @@ def app_memory() -> int:
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.usefixtures("secrets_in_env")
 @pytest.mark.parametrize("case", params(CODE_CASES))
 def test_code_case(case: Case, world: World, table: Table) -> None:
     world.events.clear()
@@ -118,8 +123,6 @@ def test_code_case(case: Case, world: World, table: Table) -> None:
     assert app_memory() - memory < APP_GROWTH_BYTES
     if case.keeps:
         assert APP_STATE[case.keeps]() == before[case.keeps]
-    assert expected(case, message), message
-    assert refused is (case.outcome not in (CAPPED, CONTAINED))
     # Whatever the agent is told stays short: the output cap, or a cut error message.
     assert len(message) < MAX_PRINT_CHARS + 500 or case.outcome == CAPPED
     # The run goes on: the next step works, in a new worker if the last one was ended.
@@ -167,13 +170,14 @@ def test_after_the_corpus_a_normal_run_still_works(world: World) -> None:
 
 
 @pytest.mark.timeout(60)
-def test_the_app_watches_memory_where_the_os_does_not_cap_it() -> None:
-    # macOS and Windows have no address-space cap: the app ends a worker that grows too much.
+def test_memory_is_capped_by_the_interpreter_itself() -> None:
+    # The cap is the interpreter's own on every system, not an OS limit of one of them.
     executor = SandboxExecutor(step_seconds=5, max_memory_mb=128)
-    executor.limits = dataclasses.replace(executor.limits, cap_address_space=False)
     executor.send_tools({})
-    with pytest.raises(InterpreterError, match="more than the 128 MB of memory it may use"):
+    memory = app_memory()
+    with pytest.raises(InterpreterError, match="MemoryError"):
         executor("x = []\nwhile True:\n    x.append('y' * 10**6)")
+    assert app_memory() - memory < APP_GROWTH_BYTES
     assert executor("1 + 1").output == 2
     executor.close()
 
@@ -184,13 +188,12 @@ def test_a_stopped_run_ends_its_worker() -> None:
     executor = SandboxExecutor(step_seconds=30, should_stop=stop.is_set)
     executor.send_tools({})
     executor("x = 1")
-    worker = executor._worker
-    assert worker is not None
+    worker = psutil.Process(executor._session.worker_pid)
     threading.Timer(0.2, stop.set).start()
-    # One native call that would run for ever: only ending the worker stops it.
     with pytest.raises(InterpreterError, match="RunStopped: the run was stopped"):
         executor("sum(range(10**15))")
-    assert not worker.process.is_alive()
+    worker.wait(timeout=10)
+    assert not worker.is_running()
 
 
 def test_the_table_is_written(table: Table) -> None:
@@ -200,14 +203,15 @@ def test_the_table_is_written(table: Table) -> None:
 
 
 CASES = {case.name: case for case in CODE_CASES}
-THROUGH_THE_ENGINE = [
-    "import os",
-    "str.format attribute walk",
-    "read_file .. from code",
-    "'x' * 10**10",
-    pytest.param("sum(range(10**12))", marks=pytest.mark.slow),
-    "print 100 MB in lines",
-]
+# Each case, and what the interpreter tells the model about it.
+THROUGH_THE_ENGINE = {
+    "import os": "has no attribute 'system'",
+    "str.format attribute walk": "has no attribute '_os'",
+    "read_file .. from code": "leads outside the workspace",
+    "'x' * 10**10": "MemoryError",
+    "sum(range(10**12))": "TimeoutError",
+    "print 100 MB in lines": "printed output cut",
+}
 
 
 def reply(source: str) -> str:
@@ -215,17 +219,18 @@ def reply(source: str) -> str:
     return f"Thought: let me try.\n<code>\n{source}\n</code>"
 
 
-def sandbox_workers() -> list[BaseProcess]:
-    return [p for p in multiprocessing.active_children() if p.name == "agentdesk-sandbox"]
+def sandbox_workers() -> list[psutil.Process]:
+    """The interpreter workers serving a run now (the pool starts one per run)."""
+    return [p for p in psutil.Process().children() if p.status() != psutil.STATUS_ZOMBIE]
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("name", THROUGH_THE_ENGINE)
+@pytest.mark.usefixtures("secrets_in_env")
+@pytest.mark.parametrize("name", list(THROUGH_THE_ENGINE))
 async def test_the_engine_shows_the_refusal_and_the_run_ends(
     name: str, world: World, fake: FakeOpenAIServer, table: Table
 ) -> None:
-    case = CASES[name]
-    phrase = case.expect if isinstance(case.expect, str) else case.expect[0]
+    case, phrase = CASES[name], THROUGH_THE_ENGINE[name]
     fake.set_rules(
         [
             {"match": "New task", "reply": reply(world.fill(case.code)), "times": 1},
@@ -253,6 +258,7 @@ async def test_the_engine_shows_the_refusal_and_the_run_ends(
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.usefixtures("secrets_in_env")
 async def test_a_model_that_keeps_trying_is_stopped(world: World, fake: FakeOpenAIServer) -> None:
     fake.set_rules([{"reply": reply(world.fill(CASES["import os"].code))}])
     run = code_run(world, fake.base_url, "Get out of the sandbox", max_steps=8)
@@ -260,7 +266,8 @@ async def test_a_model_that_keeps_trying_is_stopped(world: World, fake: FakeOpen
     with pytest.raises(EngineStopped, match="ran the same code 3 times"):
         await CodeEngine(step_seconds=STEP_SECONDS).run(run.context)
 
-    assert [step["error"] for step in run.steps()] == [run.steps()[0]["error"]] * 3
+    last_lines = [step["error"].splitlines()[-1] for step in run.steps()]
+    assert last_lines == ["AttributeError: module 'os' has no attribute 'system'"] * 3
     assert world.escapes(json.dumps(run.events, default=str)) == []
 
 
@@ -278,7 +285,7 @@ async def test_through_the_app_nothing_gets_out_and_the_app_carries_on(
         [
             {"match": "New task", "reply": reply("print(read_file('../outside/canary.txt'))")},
             {"match": "leads outside", "reply": reply(f"import os\nos.system('touch {sentinel}')")},
-            {"match": "Import of os", "reply": reply("final_answer('nothing got out')")},
+            {"match": "no attribute 'system'", "reply": reply("final_answer('nothing got out')")},
         ]
     )
     query = {"prompt": "Read the canary", "mode": "code", "use_knowledge": False}
@@ -286,7 +293,7 @@ async def test_through_the_app_nothing_gets_out_and_the_app_carries_on(
 
     assert (body["status"], body["answer"]) == ("completed", "nothing got out"), body
     errors = [s["data"].get("error", "") for s in body["steps"] if s["data"].get("kind") == "code"]
-    assert "leads outside the workspace" in errors[0] and "Import of os" in errors[1]
+    assert "leads outside the workspace" in errors[0] and "no attribute 'system'" in errors[1]
     assert secret not in json.dumps(body) and not sentinel.exists()
     audited = (await client.get(f"/api/agent/runs/{body['run_id']}/tools")).json()
     assert [call["tool"] for call in audited["tool_calls"]] == ["read_file"]
