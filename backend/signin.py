@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import html
 import json
+import re
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -37,10 +38,22 @@ def session_value(token: str) -> str:
     return hmac.new(token.encode(), b"agentdesk dashboard session", hashlib.sha256).hexdigest()
 
 
+# What a same-site target may hold: printable ASCII except the backslash. Browsers drop tabs
+# and newlines from a URL and read a backslash as ``/``, so ``/<backslash>evil.example`` or
+# ``/<tab>/evil.example`` would land on another site; control characters cannot go in a header.
+_TARGET_CHARS = re.compile(r"[!-\[\]-~]{1,2048}")
+
+
 def safe_next(target: str) -> str:
-    """``target`` if it is a path on this site, else ``/`` (no redirect to another site)."""
+    """``target`` if a browser can only read it as a page of this site, else ``/``.
+
+    Only a path of this site is kept: it starts with one ``/`` and holds no ``//`` (another
+    site), no backslash, space, control or non-ASCII character, and no scheme or host.
+    """
+    if not _TARGET_CHARS.fullmatch(target) or not target.startswith("/") or "//" in target:
+        return "/"
     parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+    if parts.scheme or parts.netloc:
         return "/"
     return target
 
@@ -71,8 +84,10 @@ class DashboardSignIn:
             await send({"type": "websocket.close", "code": 1008})
             return
         if scope["method"] in ("GET", "HEAD") and _wants_page(scope):
-            query = scope.get("query_string", b"").decode("latin-1")
-            target = scope["path"] + (f"?{query}" if query else "")
+            # The path as the browser sent it (still percent-encoded), so it comes back intact.
+            path = scope.get("raw_path") or scope["path"].encode()
+            query = scope.get("query_string", b"")
+            target = (path + (b"?" + query if query else b"")).decode("latin-1")
             location = f"{SIGNIN_PATH}?next={quote(target, safe='')}"
             await _respond(send, 303, b"", [(b"location", location.encode())])
             return
