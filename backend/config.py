@@ -192,6 +192,19 @@ class Settings(BaseSettings):
                 ) from None
         return text
 
+    @field_validator("api_token")
+    @classmethod
+    def _sendable_token(cls, value: str) -> str:
+        # Any other token would be accepted here and then never match what a client sends:
+        # a header cannot carry controls, and its value is read without surrounding spaces.
+        if value != value.strip():
+            raise ValueError("must not begin or end with a space")
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+            raise ValueError("must not hold control characters (a newline, a tab, ...)")
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise ValueError("is not valid UTF-8 text (check the file or terminal encoding)")
+        return value
+
     @field_validator("mcp_servers")
     @classmethod
     def _unique_names(cls, value: list[McpServerEntry]) -> list[McpServerEntry]:
@@ -265,6 +278,10 @@ class SettingsError(RuntimeError):
     """A setting has a bad value; the message names it."""
 
 
+# Settings whose value an error message must not repeat (it may end up in a log).
+SECRET_SETTINGS = frozenset({"api_token", "llm_api_key"})
+
+
 def describe_errors(error: ValidationError) -> str:
     """Turn pydantic's report into lines a person can act on."""
     lines = []
@@ -273,7 +290,8 @@ def describe_errors(error: ValidationError) -> str:
         message = str(item["msg"]).removeprefix("Value error, ")
         name = f"AGENTDESK_{field.upper()}" if field else "settings"
         value = item.get("input")
-        shown = f" (got {value!r})" if field and not isinstance(value, dict) else ""
+        secret = field in SECRET_SETTINGS
+        shown = f" (got {value!r})" if field and not secret and not isinstance(value, dict) else ""
         lines.append(f"{name}: {message}{shown}")
     return "Invalid configuration:\n  " + "\n  ".join(lines)
 

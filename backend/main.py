@@ -17,6 +17,7 @@ from backend.api import (
     errors,
     guards,
     health,
+    json_text,
     knowledge,
     mcp_server,
     observability,
@@ -103,7 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers:
         app.include_router(router)
     mcp = mcp_server.mount(app, settings, own_origins(settings))
-    # Innermost first: the guards answer 401/403/408/413/429 inside the observer, so they count.
+    # Innermost first: the guards answer 401/403/408/413/422/429 inside the observer, so they
+    # count.
+    app.add_middleware(json_text.UnicodeJson)
     app.add_middleware(guards.RateLimit, rule=settings.rate_limit)
     app.add_middleware(guards.BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(guards.BodyTimeout, seconds=guards.CLIENT_TIMEOUT_SECONDS)
