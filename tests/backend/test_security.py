@@ -143,3 +143,31 @@ async def test_no_page_loads_assets_from_a_cdn(client: httpx.AsyncClient) -> Non
     assert (await client.get("/docs")).status_code == 404
     assert (await client.get("/redoc")).status_code == 404
     assert (await client.get("/openapi.json")).json()["info"]["title"] == "AgentDesk"
+
+
+ODD_BYTES = [b"\xff\xfe", "é".encode(), b"\xed\xa0\x80", b"\x80", "令".encode()]
+ODD_HEADERS = ["authorization", "origin", "content-type", "x-request-id", "accept", "cookie"]
+
+
+@pytest.mark.parametrize("token", ["", "s3cret-token"])
+async def test_odd_bytes_in_any_header_never_give_a_5xx(
+    make_settings: SettingsFactory, token: str
+) -> None:
+    app = create_app(make_settings(api_token=token))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            for name in ODD_HEADERS:
+                for odd in ODD_BYTES:
+                    for method, path in (
+                        ("GET", "/api/conversations"),
+                        ("POST", "/api/agent/query"),
+                        ("POST", "/v1/chat/completions"),
+                        ("POST", "/mcp"),
+                    ):
+                        answer = await http.request(
+                            method, path, headers={name: b"x " + odd}, json={"prompt": "hi"}
+                        )
+                        assert answer.status_code < 500, (name, odd, path, answer.text)
+                        if answer.status_code >= 400:
+                            assert answer.headers["content-type"].startswith("application/json")
