@@ -138,6 +138,9 @@ class Settings(BaseSettings):
     agent_max_tokens: int = Field(default=30000, ge=100)
     agent_max_concurrent: int = Field(default=1, ge=1, le=32)
     tool_calls: Literal["auto", "native", "json_schema"] = "auto"
+    workspace_max_mb: int = Field(default=500, ge=1, le=10_000_000)
+    workspace_max_files: int = Field(default=10_000, ge=1, le=10_000_000)
+    run_write_max_mb: int = Field(default=100, ge=1, le=10_000_000)
     api_token: str = ""
     allowed_hosts: list[str] = Field(default_factory=list)
 
