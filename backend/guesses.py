@@ -12,10 +12,13 @@ guess and is refused without waiting. The API's gate and the dashboard's sign-in
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+from starlette.types import Scope
 
 # The first wrong token costs the next check this long; each further one doubles it up to the cap.
 FIRST_DELAY = 0.5
@@ -34,6 +37,21 @@ def guess_delay(failures: int) -> float:
     if failures <= 0 or FIRST_DELAY <= 0:
         return 0.0
     return float(min(MAX_DELAY, FIRST_DELAY * 2.0 ** min(failures - 1, 32)))
+
+
+def client_key(scope: Scope) -> str:
+    """Whose guesses a request's are: its IPv4 address, or its IPv6 /64 (one machine or home
+    network usually holds a whole /64, so counting single addresses would let it rotate)."""
+    host = str((scope.get("client") or ("local", 0))[0])
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 class TooManyGuesses(Exception):

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.guesses import GuessThrottle, TooManyGuesses
+from backend.guesses import GuessThrottle, TooManyGuesses, client_key
 from backend.security import is_api_path, token_equals
 from backend.sessions import SESSION_DAYS, Sessions
 
@@ -122,9 +122,10 @@ class DashboardSignIn:
             return
         target = safe_next(form.get("next", [target])[0])
         typed = form.get("token", [""])[0]
-        client = (scope.get("client") or ("local", 0))[0]
         try:
-            right = await self.throttle.check(client, lambda: token_equals(self.token, typed))
+            right = await self.throttle.check(
+                client_key(scope), lambda: token_equals(self.token, typed)
+            )
         except TooManyGuesses as too_many:
             wait = [(b"retry-after", str(too_many.retry_after).encode())]
             await _page(send, 429, target, str(too_many), wait)

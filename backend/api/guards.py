@@ -20,7 +20,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.openai_compat import OpenAIError
-from backend.guesses import GuessThrottle, TooManyGuesses
+from backend.guesses import GuessThrottle, TooManyGuesses, client_key
 from backend.security import TOKEN_HINT, is_api_path, token_matches
 
 # (method, path pattern): asking a model, uploading, running a task.
@@ -82,7 +82,7 @@ class TokenGate:
         shaped = path.startswith("/v1/")
         authorization = dict(scope.get("headers") or []).get(b"authorization")
         if authorization is not None:
-            client = (scope.get("client") or ("local", 0))[0]
+            client = client_key(scope)
             try:
                 right = await self.throttle.check(
                     client, lambda: token_matches(self.token, authorization)

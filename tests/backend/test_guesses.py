@@ -10,7 +10,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from backend import guesses
-from backend.guesses import GuessThrottle, TooManyGuesses, guess_delay
+from backend.guesses import GuessThrottle, TooManyGuesses, client_key, guess_delay
 from backend.main import create_app
 from tests.conftest import SettingsFactory
 
@@ -130,3 +130,17 @@ async def test_a_flood_of_wrong_api_tokens_is_answered_429(
             openai = await http.get("/v1/models", headers=wrong)
             assert openai.status_code == 429
             assert openai.json()["error"]["code"] == "rate_limit_exceeded"
+
+
+@pytest.mark.parametrize(
+    ("client", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:0:0:7", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_guesses_count_per_address_and_per_ipv6_network(client: str, key: str) -> None:
+    assert client_key({"type": "http", "client": (client, 1234)}) == key
