@@ -138,6 +138,9 @@ class Settings(BaseSettings):
     agent_max_tokens: int = Field(default=30000, ge=100)
     agent_max_concurrent: int = Field(default=1, ge=1, le=32)
     tool_calls: Literal["auto", "native", "json_schema"] = "auto"
+    workspace_max_mb: int = Field(default=500, ge=1, le=10_000_000)
+    workspace_max_files: int = Field(default=10_000, ge=1, le=10_000_000)
+    run_write_max_mb: int = Field(default=100, ge=1, le=10_000_000)
     api_token: str = ""
     allowed_hosts: list[str] = Field(default_factory=list)
 
@@ -191,6 +194,19 @@ class Settings(BaseSettings):
                     "write it like '30/minute' or '5/second;100/hour' ('off': no limit)"
                 ) from None
         return text
+
+    @field_validator("api_token")
+    @classmethod
+    def _sendable_token(cls, value: str) -> str:
+        # Any other token would be accepted here and then never match what a client sends:
+        # a header cannot carry controls, and its value is read without surrounding spaces.
+        if value != value.strip():
+            raise ValueError("must not begin or end with a space")
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+            raise ValueError("must not hold control characters (a newline, a tab, ...)")
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise ValueError("is not valid UTF-8 text (check the file or terminal encoding)")
+        return value
 
     @field_validator("mcp_servers")
     @classmethod
@@ -265,6 +281,10 @@ class SettingsError(RuntimeError):
     """A setting has a bad value; the message names it."""
 
 
+# Settings whose value an error message must not repeat (it may end up in a log).
+SECRET_SETTINGS = frozenset({"api_token", "llm_api_key"})
+
+
 def describe_errors(error: ValidationError) -> str:
     """Turn pydantic's report into lines a person can act on."""
     lines = []
@@ -273,7 +293,8 @@ def describe_errors(error: ValidationError) -> str:
         message = str(item["msg"]).removeprefix("Value error, ")
         name = f"AGENTDESK_{field.upper()}" if field else "settings"
         value = item.get("input")
-        shown = f" (got {value!r})" if field and not isinstance(value, dict) else ""
+        secret = field in SECRET_SETTINGS
+        shown = f" (got {value!r})" if field and not secret and not isinstance(value, dict) else ""
         lines.append(f"{name}: {message}{shown}")
     return "Invalid configuration:\n  " + "\n  ".join(lines)
 

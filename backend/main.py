@@ -17,6 +17,7 @@ from backend.api import (
     errors,
     guards,
     health,
+    json_text,
     knowledge,
     mcp_server,
     observability,
@@ -25,6 +26,7 @@ from backend.api import (
     tasks,
 )
 from backend.config import Settings, get_settings
+from backend.guesses import GuessThrottle
 from backend.security import HostGuard, OriginGuard
 from backend.services import Services
 
@@ -83,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.services = None
+    # Wrong tokens, counted per client for the API and the dashboard's sign-in together.
+    app.state.guesses = GuessThrottle()
     observability.install_request_ids()
     telemetry = observability.Telemetry(app)
     app.state.telemetry = telemetry
@@ -100,11 +104,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers:
         app.include_router(router)
     mcp = mcp_server.mount(app, settings, own_origins(settings))
-    # Innermost first: the guards answer 401/403/408/413/429 inside the observer, so they count.
+    # Innermost first: the guards answer 401/403/408/413/422/429 inside the observer, so they
+    # count.
+    app.add_middleware(json_text.UnicodeJson)
     app.add_middleware(guards.RateLimit, rule=settings.rate_limit)
     app.add_middleware(guards.BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(guards.BodyTimeout, seconds=guards.CLIENT_TIMEOUT_SECONDS)
-    app.add_middleware(guards.TokenGate, token=settings.api_token)
+    app.add_middleware(guards.TokenGate, token=settings.api_token, throttle=app.state.guesses)
     app.add_middleware(OriginGuard, allowed=own_origins(settings))
     app.add_middleware(observability.RequestObserver, telemetry=telemetry)
     app.add_middleware(

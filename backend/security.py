@@ -3,8 +3,8 @@ web sites' pages, and the API token."""
 
 from __future__ import annotations
 
+import hmac
 import json
-import secrets
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -105,9 +105,32 @@ class OriginGuard:
 TOKEN_HINT = "Missing or wrong API token: send 'Authorization: Bearer <AGENTDESK_API_TOKEN>'"
 
 
-def token_matches(expected: str, authorization: str | None) -> bool:
-    """True when ``authorization`` is ``Bearer <expected>`` (compared in constant time)."""
+def token_matches(expected: str, authorization: bytes | str | None) -> bool:
+    """True when ``authorization`` is ``Bearer <expected>``, compared in constant time.
+
+    A header is bytes (a ``str`` one is taken as the server decoded it, Latin-1), and the token
+    is compared as its UTF-8 bytes: a non-ASCII token matches when sent as UTF-8, and any other
+    byte is a wrong token, never an error.
+    """
     if not authorization:
         return False
-    scheme, _, value = authorization.partition(" ")
-    return scheme.lower() == "bearer" and secrets.compare_digest(value.strip(), expected)
+    raw = authorization if isinstance(authorization, bytes) else _header_bytes(authorization)
+    scheme, _, value = raw.partition(b" ")
+    return scheme.lower() == b"bearer" and hmac.compare_digest(value.strip(), _utf8(expected))
+
+
+def token_equals(expected: str, typed: str) -> bool:
+    """True when ``typed`` (say, into the sign-in form) is the token, compared in constant time."""
+    return hmac.compare_digest(_utf8(typed), _utf8(expected))
+
+
+def _utf8(text: str) -> bytes:
+    # A lone surrogate cannot be typed or sent, but must not raise either.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _header_bytes(header: str) -> bytes:
+    try:
+        return header.encode("latin-1")
+    except UnicodeEncodeError:
+        return _utf8(header)

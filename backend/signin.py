@@ -5,42 +5,48 @@ through its own websocket and pages, so without this gate anyone who could open 
 dashboard could use everything. With ``AGENTDESK_API_TOKEN`` set, every route that is not the
 API's (pages, scripts, the UI's websocket and uploads) needs the sign-in cookie; without it,
 a page is sent to ``/_signin``, the websocket is closed and anything else gets 401. The
-cookie holds a keyed hash of the token, never the token: changing the token signs every
-browser out.
+cookie holds a signed session (``backend/sessions.py``), never the token: it ends on the server
+after 30 days, and changing the token signs every browser out. Wrong tokens typed here cost
+time like wrong API tokens, counted together (``backend/guesses.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import hmac
 import html
 import json
+import re
+from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.security import is_api_path, token_matches
+from backend.guesses import GuessThrottle, TooManyGuesses, client_key
+from backend.security import is_api_path, token_equals
+from backend.sessions import SESSION_DAYS, Sessions
 
 SIGNIN_PATH = "/_signin"
 COOKIE = "agentdesk_session"
-COOKIE_DAYS = 30
 # A sign-in form is a few hundred bytes; anything bigger is not one.
 MAX_FORM_BYTES = 4096
-# A wrong token costs its sender this long, so guessing is slow.
-WRONG_TOKEN_DELAY = 1.0
 
 
-def session_value(token: str) -> str:
-    """What the sign-in cookie holds for ``token``."""
-    return hmac.new(token.encode(), b"agentdesk dashboard session", hashlib.sha256).hexdigest()
+# What a same-site target may hold: printable ASCII except the backslash. Browsers drop tabs
+# and newlines from a URL and read a backslash as ``/``, so ``/<backslash>evil.example`` or
+# ``/<tab>/evil.example`` would land on another site; control characters cannot go in a header.
+_TARGET_CHARS = re.compile(r"[!-\[\]-~]{1,2048}")
 
 
 def safe_next(target: str) -> str:
-    """``target`` if it is a path on this site, else ``/`` (no redirect to another site)."""
+    """``target`` if a browser can only read it as a page of this site, else ``/``.
+
+    Only a path of this site is kept: it starts with one ``/`` and holds no ``//`` (another
+    site), no backslash, space, control or non-ASCII character, and no scheme or host.
+    """
+    if not _TARGET_CHARS.fullmatch(target) or not target.startswith("/") or "//" in target:
+        return "/"
     parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+    if parts.scheme or parts.netloc:
         return "/"
     return target
 
@@ -48,10 +54,17 @@ def safe_next(target: str) -> str:
 class DashboardSignIn:
     """ASGI middleware: the sign-in gate in front of the dashboard (a no-op without a token)."""
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        token: str,
+        throttle: GuessThrottle | None = None,
+        sessions: Sessions | None = None,
+    ) -> None:
         self.app = app
         self.token = token
-        self.session = session_value(token) if token else ""
+        self.throttle = throttle or GuessThrottle()
+        self.sessions = sessions or Sessions(token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -71,8 +84,10 @@ class DashboardSignIn:
             await send({"type": "websocket.close", "code": 1008})
             return
         if scope["method"] in ("GET", "HEAD") and _wants_page(scope):
-            query = scope.get("query_string", b"").decode("latin-1")
-            target = scope["path"] + (f"?{query}" if query else "")
+            # The path as the browser sent it (still percent-encoded), so it comes back intact.
+            path = scope.get("raw_path") or scope["path"].encode()
+            query = scope.get("query_string", b"")
+            target = (path + (b"?" + query if query else b"")).decode("latin-1")
             location = f"{SIGNIN_PATH}?next={quote(target, safe='')}"
             await _respond(send, 303, b"", [(b"location", location.encode())])
             return
@@ -88,7 +103,7 @@ class DashboardSignIn:
                 except Exception:
                     continue
                 morsel = cookies.get(COOKIE)
-                if morsel is not None and hmac.compare_digest(morsel.value, self.session):
+                if morsel is not None and self.sessions.valid(morsel.value):
                     return True
         return False
 
@@ -106,12 +121,20 @@ class DashboardSignIn:
             await _page(send, 413, target, "That was not a sign-in form.")
             return
         target = safe_next(form.get("next", [target])[0])
-        if not token_matches(self.token, "Bearer " + form.get("token", [""])[0]):
-            await asyncio.sleep(WRONG_TOKEN_DELAY)
+        typed = form.get("token", [""])[0]
+        try:
+            right = await self.throttle.check(
+                client_key(scope), lambda: token_equals(self.token, typed)
+            )
+        except TooManyGuesses as too_many:
+            wait = [(b"retry-after", str(too_many.retry_after).encode())]
+            await _page(send, 429, target, str(too_many), wait)
+            return
+        if not right:
             await _page(send, 401, target, "That is not the token. Try again.")
             return
         cookie = (
-            f"{COOKIE}={self.session}; Path=/; Max-Age={COOKIE_DAYS * 86400}; "
+            f"{COOKIE}={self.sessions.issue()}; Path=/; Max-Age={SESSION_DAYS * 86400}; "
             "HttpOnly; SameSite=Strict"
         )
         headers = [(b"location", target.encode()), (b"set-cookie", cookie.encode())]
@@ -146,11 +169,12 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _page(send: Send, status: int, target: str, error: str) -> None:
+async def _page(
+    send: Send, status: int, target: str, error: str, headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
     shown = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
     body = _PAGE.format(next=html.escape(target, quote=True), error=shown).encode()
-    headers = [(b"content-type", b"text/html; charset=utf-8")]
-    await _respond(send, status, body, headers)
+    await _respond(send, status, body, [(b"content-type", b"text/html; charset=utf-8"), *headers])
 
 
 # Plain HTML with its style inline: nothing is loaded from anywhere.

@@ -60,9 +60,10 @@ def api_base_url() -> str:
     return f"http://{host}:{settings.port}"
 
 
-def _headers() -> dict[str, str]:
+def _headers() -> dict[bytes, bytes]:
+    # Bytes, so a token with non-ASCII characters goes out as UTF-8 (the API compares that).
     token = get_settings().api_token
-    return {"Authorization": f"Bearer {token}"} if token else {}
+    return {b"Authorization": b"Bearer " + token.encode()} if token else {}
 
 
 def _client(timeout: httpx.Timeout = _TIMEOUT) -> httpx.AsyncClient:

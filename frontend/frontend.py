@@ -36,7 +36,7 @@ def guard_hosts(asgi: ASGIApp) -> ASGIApp:
 
 def guard_dashboard(asgi: ASGIApp) -> ASGIApp:
     """With an API token set, the pages and the UI's websocket ask for it once per browser."""
-    return DashboardSignIn(asgi, settings.api_token)
+    return DashboardSignIn(asgi, settings.api_token, throttle=api.api.state.guesses)
 
 
 # The theme (Radix, system fonts only: nothing is loaded from a CDN) is set in rxconfig.py.

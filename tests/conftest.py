@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from asgi_lifespan import LifespanManager
 
+from backend import guesses
 from backend.config import Settings, load_settings
 from backend.llm.fake_server import FakeOpenAIServer
 from backend.main import create_app
@@ -28,6 +29,14 @@ for _key in [k for k in os.environ if k.startswith("AGENTDESK_") and k not in TE
     del os.environ[_key]
 
 SettingsFactory = Callable[..., Settings]
+
+
+@pytest.fixture(autouse=True)
+def wrong_tokens_cost_no_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wrong API tokens are slowed in the app; tests that send many would wait minutes. The
+    slowdown's own tests (tests/backend/test_guesses.py) turn it back on and record the
+    delays instead of spending them."""
+    monkeypatch.setattr(guesses, "FIRST_DELAY", 0.0)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ from agents.knowledge import Searcher
 from agents.tools import documents, files
 from agents.tools.calculator import calculate
 from agents.tools.memory import EmbedFn, MemoryNotes
-from agents.tools.registry import Tool, ToolRegistry
+from agents.tools.quota import MB, WorkspaceLimits
+from agents.tools.registry import Tool, ToolContext, ToolRegistry
 from agents.tools.workspace import FileRoots
 from backend.config import Settings
 from backend.knowledge import store
@@ -56,7 +57,12 @@ def default_registry(
     ``embed`` (texts -> one vector per text, e.g. ``Embedder.encode``) lets memory notes be
     found by meaning; without it they are found by shared words.
     """
-    roots = FileRoots(settings.workspace_dir, lambda: watched_folders(db))
+    limits = WorkspaceLimits(
+        max_bytes=settings.workspace_max_mb * MB,
+        max_entries=settings.workspace_max_files,
+        run_max_bytes=settings.run_write_max_mb * MB,
+    )
+    roots = FileRoots(settings.workspace_dir, lambda: watched_folders(db), limits)
     notes = MemoryNotes(db, embed)
 
     def search_knowledge(query: str, k: int = 4) -> str:
@@ -71,8 +77,8 @@ def default_registry(
     def read_file(path: str) -> str:
         return files.read_file(roots, path)
 
-    def write_file(path: str, content: str) -> str:
-        return files.write_file(roots, path, content)
+    def write_file(path: str, content: str, context: ToolContext) -> str:
+        return files.write_file(roots, path, content, context.writes)
 
     def remember(text: str) -> str:
         return notes.remember(text)
@@ -125,6 +131,7 @@ def default_registry(
                     content=("string", "The full text to write."),
                 ),
                 write_file,
+                takes_context=True,
             ),
             Tool(
                 "calculator",

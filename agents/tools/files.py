@@ -7,26 +7,17 @@ import os
 import tempfile
 from pathlib import Path
 
-from agents.tools.registry import ToolError
+from agents.tools.quota import check_room, human_size, reserve_for_run
+from agents.tools.registry import RunWrites, ToolError
 from agents.tools.workspace import FileRoots
+
+__all__ = ["human_size", "list_files", "read_file", "write_file"]
 
 MAX_LISTED = 200
 MAX_READ_BYTES = 256_000
 MAX_WRITE_BYTES = 1_000_000
 # A NUL byte in the first few KB means a binary file (the test ``git`` and ``grep`` use).
 SNIFF_BYTES = 8192
-
-
-def human_size(size: int) -> str:
-    """``1536`` as ``1.5 KB``."""
-    if size < 1024:
-        return "1 byte" if size == 1 else f"{size} bytes"
-    value = size / 1024
-    for unit in ("KB", "MB"):
-        if value < 1024:
-            return f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
 
 
 def _entry(path: Path) -> str:
@@ -109,8 +100,19 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def write_file(roots: FileRoots, path: str, content: str) -> str:
-    """Write ``content`` to ``path`` in the workspace, creating folders as needed."""
+def _new_entries(target: Path, workspace: Path) -> int:
+    """The files and folders writing ``target`` adds: itself and any missing folders."""
+    if target.exists():
+        return 0
+    missing, folder = 1, target.parent
+    while folder != workspace and not folder.exists():
+        missing, folder = missing + 1, folder.parent
+    return missing
+
+
+def write_file(roots: FileRoots, path: str, content: str, run: RunWrites | None = None) -> str:
+    """Write ``content`` to ``path`` in the workspace, creating folders as needed, within the
+    workspace's limits and, given the run's tally ``run``, what one run may write."""
     target = roots.for_writing(path)
     workspace = roots.workspace.resolve()
     if target == workspace:
@@ -124,11 +126,18 @@ def write_file(roots: FileRoots, path: str, content: str) -> str:
         )
     if target.is_dir():
         raise ToolError(f"'{shown}' is a folder; give a file name inside it")
-    existed = target.exists()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, data)
-    except OSError as error:
-        raise ToolError(f"cannot write '{shown}': {error.strerror or error}") from None
+    # One write at a time, so two runs cannot both fit into the last of the room.
+    with roots.write_lock:
+        check_room(workspace, roots.limits, target, len(data), _new_entries(target, workspace))
+        if run is not None:
+            reserve_for_run(run, len(data), roots.limits.run_max_bytes)
+        existed = target.exists()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, data)
+        except OSError as error:
+            if run is not None:
+                run.refund(len(data))
+            raise ToolError(f"cannot write '{shown}': {error.strerror or error}") from None
     verb = "Replaced" if existed else "Created"
     return f"{verb} {shown} in the workspace ({len(content)} characters)."

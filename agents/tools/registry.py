@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,28 @@ class ToolCallRecord:
     agent: str = ""
 
 
+@dataclass
+class RunWrites:
+    """Bytes the file tools have written for one run, shared by all of its agents; the cap
+    (AGENTDESK_RUN_WRITE_MAX_MB) is checked in ``agents.tools.quota``."""
+
+    written: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def reserve(self, size: int, limit: int) -> bool:
+        """Count ``size`` more bytes unless that passes ``limit``; whether it was counted."""
+        with self._lock:
+            if self.written + size > limit:
+                return False
+            self.written += size
+            return True
+
+    def refund(self, size: int) -> None:
+        """Take back a reservation whose write did not happen."""
+        with self._lock:
+            self.written -= size
+
+
 # Thread-safe callbacks given by whoever runs the tools (the AgentManager for a run).
 EmitFn = Callable[[str, dict[str, Any]], None]
 AuditFn = Callable[[ToolCallRecord], None]
@@ -57,10 +80,12 @@ class ToolContext:
     audit: AuditFn | None = None
     # Set when the run is stopped: tools refuse to start once it is.
     stopped: Callable[[], bool] = field(default=lambda: False)
+    # What the run's tools have written so far, for the per-run cap (agents.tools.quota).
+    writes: RunWrites = field(default_factory=RunWrites)
 
     def for_agent(self, agent: str) -> ToolContext:
         """The same run, with calls attributed to ``agent`` (e.g. the team's Executor)."""
-        return ToolContext(self.run_id, agent, self.emit, self.audit, self.stopped)
+        return ToolContext(self.run_id, agent, self.emit, self.audit, self.stopped, self.writes)
 
 
 ToolFunction = Callable[..., str]
@@ -68,12 +93,17 @@ ToolFunction = Callable[..., str]
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool: what the model sees (name, description, schema) and what runs."""
+    """One tool: what the model sees (name, description, schema) and what runs.
+
+    With ``takes_context`` the function is also given the call's ``ToolContext`` (as
+    ``context=``), for tools that keep a tally per run.
+    """
 
     name: str
     description: str
     parameters: dict[str, Any]
     function: ToolFunction
+    takes_context: bool = False
 
     def openai(self) -> dict[str, Any]:
         """The tool in the OpenAI chat-completions ``tools`` format."""
@@ -178,7 +208,9 @@ class ToolRegistry:
             if context.stopped():
                 raise ToolError("the run was stopped")
             tool = self.get(name)
-            result = clip(str(tool.function(**check_arguments(tool, arguments))))
+            checked = check_arguments(tool, arguments)
+            extra = {"context": context} if tool.takes_context else {}
+            result = clip(str(tool.function(**checked, **extra)))
         except ToolError as exc:
             error = str(exc)
         except Exception as exc:

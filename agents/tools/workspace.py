@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import errno
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from agents.tools.quota import WorkspaceLimits
 from agents.tools.registry import ToolError
 
 MAX_PATH_CHARS = 1000
@@ -104,12 +106,20 @@ def resolve_inside(root: Path, raw: str) -> Path:
 class FileRoots:
     """The workspace (first) and the watched knowledge folders, as the file tools see them.
 
-    ``watched`` is asked on every call, so folders added while the app runs are seen.
+    ``watched`` is asked on every call, so folders added while the app runs are seen;
+    ``limits`` are how much may be written there.
     """
 
-    def __init__(self, workspace: Path, watched: Callable[[], list[Path]] | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Path,
+        watched: Callable[[], list[Path]] | None = None,
+        limits: WorkspaceLimits | None = None,
+    ) -> None:
         self.workspace = workspace
         self._watched = watched or (lambda: [])
+        self.limits = limits or WorkspaceLimits()
+        self.write_lock = threading.Lock()
 
     def watched(self) -> list[Path]:
         """The watched knowledge folders, resolved, without the workspace itself."""

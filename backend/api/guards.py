@@ -20,6 +20,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.openai_compat import OpenAIError
+from backend.guesses import GuessThrottle, TooManyGuesses, client_key
 from backend.security import TOKEN_HINT, is_api_path, token_matches
 
 # (method, path pattern): asking a model, uploading, running a task.
@@ -57,12 +58,15 @@ class TokenGate:
 
     The routes check the token too, but FastAPI parses a body (and spools an upload to disk)
     before it runs their checks: without this, anyone could fill the disk with an upload.
-    The UI's pages, mounted inside this app by Reflex, do not ask for the token.
+    Wrong tokens are slowed per client by ``throttle`` (see ``backend/guesses.py``); a request
+    with no token at all is refused at once. The UI's pages, mounted inside this app by
+    Reflex, do not ask for the token.
     """
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(self, app: ASGIApp, token: str, throttle: GuessThrottle | None = None) -> None:
         self.app = app
         self.token = token
+        self.throttle = throttle or GuessThrottle()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -74,12 +78,24 @@ class TokenGate:
         ):
             await self.app(scope, receive, send)
             return
-        authorization = dict(scope.get("headers") or []).get(b"authorization")
-        if token_matches(self.token, authorization.decode("latin-1") if authorization else None):
-            await self.app(scope, receive, send)
-            return
         # OpenAI clients read OpenAI's error shape; everyone else reads ``detail``.
         shaped = path.startswith("/v1/")
+        authorization = dict(scope.get("headers") or []).get(b"authorization")
+        if authorization is not None:
+            client = client_key(scope)
+            try:
+                right = await self.throttle.check(
+                    client, lambda: token_matches(self.token, authorization)
+                )
+            except TooManyGuesses as too_many:
+                detail = str(too_many)
+                body = OpenAIError(429, detail, "rate_limit_exceeded").body() if shaped else None
+                wait = [(b"retry-after", str(too_many.retry_after).encode())]
+                await _reply(send, 429, detail, wait, body)
+                return
+            if right:
+                await self.app(scope, receive, send)
+                return
         body = OpenAIError(401, TOKEN_HINT, "invalid_api_key").body() if shaped else None
         await _reply(send, 401, TOKEN_HINT, [(b"www-authenticate", b"Bearer")], body)
 

@@ -109,3 +109,26 @@ def test_a_list_setting_that_is_not_json_names_the_setting(
     monkeypatch.setenv("AGENTDESK_ALLOWED_HOSTS", '["desk.lan",]')
     with pytest.raises(SettingsError, match="AGENTDESK_ALLOWED_HOSTS: is not valid JSON"):
         load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        ("s3cret\n", "space"),
+        (" s3cret", "space"),
+        ("s3c\nret", "control characters"),
+        ("s3c\x00ret", "control characters"),
+        ("s3cret\udcff", "not valid UTF-8"),
+    ],
+)
+def test_a_token_no_client_could_send_is_refused_without_showing_it(
+    monkeypatch: pytest.MonkeyPatch, token: str, problem: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(api_token=token, _env_file=None)
+    assert "AGENTDESK_API_TOKEN" in str(caught.value) and problem in str(caught.value)
+    assert "s3c" not in str(caught.value)
+
+
+def test_a_non_ascii_token_is_fine() -> None:
+    assert load_settings(api_token="clé-секрет", _env_file=None).api_token == "clé-секрет"

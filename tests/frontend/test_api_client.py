@@ -127,3 +127,12 @@ async def test_delete_of_a_missing_conversation_is_not_an_error(
     seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(404, json={"detail": "not found"}))
     await api_client.delete_conversation("gone")
     assert seen[0].method == "DELETE"
+
+
+async def test_a_non_ascii_token_is_sent_as_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "clé-секрет"
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, json={}), api_token=token)
+    async with api_client._client() as http:
+        await http.get("/api/health")
+    sent = [value for name, value in seen[0].headers.raw if name.lower() == b"authorization"]
+    assert sent == [b"Bearer " + token.encode()]
