@@ -221,7 +221,8 @@ def reply(source: str) -> str:
 
 def sandbox_workers() -> list[psutil.Process]:
     """The interpreter workers serving a run now (the pool starts one per run)."""
-    return [p for p in psutil.Process().children() if p.status() != psutil.STATUS_ZOMBIE]
+    workers = [p for p in psutil.Process().children() if p.name().startswith("monty")]
+    return [p for p in workers if p.status() != psutil.STATUS_ZOMBIE]
 
 
 @pytest.mark.timeout(60)
