@@ -143,8 +143,10 @@ def run(args: argparse.Namespace) -> int:
             for task in tasks:
                 record = run_task(http, task, mode, data_dir / "workspace")
                 records.append(record)
+                last = " ".join(record["turns"][-1]["answer"].split())[:70]
                 print(
-                    f"{mode:6} {task.id:15} {record['outcome']:20} {record['seconds']:6.1f} s",
+                    f"{mode:6} {task.id:15} {record['outcome']:20} {record['seconds']:6.1f} s"
+                    + ("" if record["outcome"] == "solved" else f"  {last!r}"),
                     file=sys.stderr,
                     flush=True,
                 )

@@ -71,15 +71,19 @@ def _has_phrase(text: str, phrase: str) -> bool:
 
 @dataclass(frozen=True)
 class Number:
-    """The answer states ``value`` (within ``tolerance``)."""
+    """The answer states ``value`` (within ``tolerance``) where it states its result: in the
+    first or the last line that holds a number. A worked answer that passes through the value
+    on its way to another result is wrong, whichever order it puts answer and working in."""
 
     value: float
     tolerance: float = 0.01
 
+    def _in(self, line: str) -> bool:
+        return any(math.isclose(n, self.value, abs_tol=self.tolerance) for n in numbers_in(line))
+
     def passes(self, answer: Answer) -> bool:
-        return any(
-            math.isclose(n, self.value, abs_tol=self.tolerance) for n in numbers_in(answer.text)
-        )
+        lines = [line for line in answer.text.splitlines() if numbers_in(line)]
+        return bool(lines) and (self._in(lines[0]) or self._in(lines[-1]))
 
     def sample(self) -> str:
         return (

@@ -50,6 +50,12 @@ CASES: list[tuple[Check, str, bool]] = [
     (Number(372), "It is 3720.", False),
     (Number(7), "The Fenwick R7 has a frame warranty.", False),
     (Number(100), "", False),
+    # Where the result is stated: first or last line with a number, not the working between.
+    (Number(445), "The total is 445 units.\n\nnorth: 120\nsouth: 85\neast: 143\nwest: 97", True),
+    (Number(445), "Adding them up:\n120 + 85 = 205\n205 + 143 = 348\n348 + 97 = 445", True),
+    (Number(27056), "712 × 38:\n700 × 38 = 26,600\n12 × 38 = 456\nTotal: 27,056", True),
+    (Number(456), "712 × 38:\n700 × 38 = 26,600\n12 × 38 = 456\nTotal: 27,056", False),
+    (Number(84), "144 / 16 = 9\n9 × 7 = 63\n63 + 21 = 84\nSo the result is 85.", False),
     # Words and names: whole words, any case, markdown emphasis ignored.
     (Text(("Oriel Bastable",)), "The chief executive is **Oriel Bastable** [1].", True),
     (Text(("Oriel Bastable",)), "Who is the chief executive of Hollowbrook Ceramics?", False),
