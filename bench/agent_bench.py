@@ -37,14 +37,23 @@ MODEL = ROOT / "data" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 WRONG_ON_PURPOSE = "[1]"
 
 
-def fake_rules(tasks: list[Task]) -> list[dict[str, Any]]:
+def fake_reply(answer: str, mode: str) -> str:
+    """``answer`` the way ``mode``'s engine expects its model to give a final answer."""
+    if mode == "code":
+        return f"Thought: done.\n<code>\nfinal_answer({answer!r})\n</code>"
+    if mode == "team":
+        return f"FINAL ANSWER: {answer}"
+    return answer
+
+
+def fake_rules(tasks: list[Task], mode: str) -> list[dict[str, Any]]:
     """A script for the fake model: each turn's passing sample; the first task gets "[1]"."""
     rules: list[dict[str, Any]] = []
     for index, task in enumerate(tasks):
         # Later turns first: a follow-up's prompt may quote the turn before it.
         for turn in reversed(task.turns):
             reply = WRONG_ON_PURPOSE if index == 0 else turn.check.sample()
-            rules.append({"match": re.escape(turn.prompt), "reply": reply})
+            rules.append({"match": re.escape(turn.prompt), "reply": fake_reply(reply, mode)})
     return rules
 
 
@@ -106,24 +115,24 @@ def wait_indexed(http: httpx.Client, count: int, timeout: float = 600) -> None:
 
 
 @contextmanager
-def model_env(args: argparse.Namespace, tasks: list[Task]) -> Iterator[tuple[dict[str, str], str]]:
-    """The app's model settings and a line describing the model."""
+def model_env(args: argparse.Namespace) -> Iterator[tuple[dict[str, str], str, Any]]:
+    """The app's model settings, a line describing the model, and the fake model (or None)."""
     if args.fake:
         from backend.llm.fake_server import FakeOpenAIServer
 
-        with FakeOpenAIServer(fake_rules(tasks)) as fake:
+        with FakeOpenAIServer() as fake:
             env = {
                 "AGENTDESK_LLM_PROVIDER": "openai_compatible",
                 "AGENTDESK_LLM_BASE_URL": fake.base_url,
                 "AGENTDESK_LLM_RETRIES": "0",
             }
-            yield env, "scripted fake model (first task answered '[1]' on purpose)"
+            yield env, "scripted fake model (first task answered '[1]' on purpose)", fake
         return
     env = {"AGENTDESK_LLM_PROVIDER": "embedded"}
     model = Path(args.model_path) if args.model_path else MODEL
     if model.is_file():
         env["AGENTDESK_MODEL_PATH"] = str(model)
-    yield env, "built-in model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, embedded llama.cpp)"
+    yield env, "built-in model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, embedded llama.cpp)", None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -133,13 +142,15 @@ def run(args: argparse.Namespace) -> int:
     records: list[dict[str, Any]] = []
     started = time.perf_counter()
     with ExitStack() as stack:
-        env, model = stack.enter_context(model_env(args, tasks))
+        env, model, fake = stack.enter_context(model_env(args))
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         documents = write_corpus(data_dir)
         url = stack.enter_context(served_app(data_dir, **env))
         http = stack.enter_context(httpx.Client(base_url=url, timeout=900, trust_env=False))
         wait_indexed(http, documents)
         for mode in modes:
+            if fake is not None:
+                fake.set_rules(fake_rules(tasks, mode))
             for task in tasks:
                 record = run_task(http, task, mode, data_dir / "workspace")
                 records.append(record)

@@ -53,7 +53,7 @@ def test_agent_tasks_quick_runs_with_the_fake_model_and_counts_the_wrong_answer(
 ) -> None:
     """``agents.py tasks --quick --fake``: the whole path (documents, workspace, conversations,
     checks, report, results file) with a scripted model that gets one task wrong on purpose."""
-    command = ["bench/agents.py", "tasks", "--quick", "--fake", "--modes", "chat,single"]
+    command = ["bench/agents.py", "tasks", "--quick", "--fake"]
     result = subprocess.run(
         [sys.executable, *command, "--out", str(tmp_path)],
         cwd=ROOT,
@@ -62,15 +62,15 @@ def test_agent_tasks_quick_runs_with_the_fake_model_and_counts_the_wrong_answer(
         timeout=850,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    for line in ("| chat ", "| single ", "completed but wrong", "Targets with the built-in"):
+    modes = ("auto", "chat", "single", "code", "team")
+    for line in (*(f"| {mode} " for mode in modes), "completed but wrong", "Targets with"):
         assert line in result.stdout, result.stdout
     (saved,) = tmp_path.glob("agents-tasks-*.json")
     records = json.loads(saved.read_text())["records"]
     outcomes = {(r["mode"], r["task"]): r["outcome"] for r in records}
-    assert len(records) == 2 * len(chosen(quick=True))
-    # The first task was answered "[1]": never solved, whatever the app makes of it.
-    assert outcomes["chat", "words-1"] != "solved"
-    assert outcomes["single", "words-1"] != "solved"
+    assert len(records) == len(modes) * len(chosen(quick=True))
+    # The first task was answered "[1]" in every mode: never solved, whatever the app makes of it.
+    assert all(outcomes[mode, "words-1"] != "solved" for mode in modes), outcomes
     # Answers the checks accept, in one turn and in a follow-up conversation.
     for task in ("percent-1", "date-1", "lookup-1", "follow-up-1"):
         assert outcomes["chat", task] == "solved", records
