@@ -7,6 +7,7 @@ figures; nothing here fails a run.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,6 +78,10 @@ def report(records: list[dict[str, Any]], modes: list[str], tasks: int, model: s
         "general citing",
     ]
     lines += table(headers, rows)
+    routed = Counter(t["engine"] for r in records if r["mode"] == "auto" for t in r["turns"])
+    if routed:
+        shares = ", ".join(f"{engine} {count}" for engine, count in routed.most_common())
+        lines += ["", f"auto answered with: {shares} (turns)"]
     kinds = list(dict.fromkeys(r["kind"] for r in records))
     by_kind = []
     for kind in kinds:

@@ -155,7 +155,7 @@ def overhead(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=("overhead", "tasks"), default="overhead")
-    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--engines", default=",".join(ENGINES), help="overhead: which engines")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--delay", type=float, default=0.2, help="seconds per fake model call")
     parser.add_argument("--limit", type=int, default=None, help="tasks: only the first N tasks")

@@ -75,7 +75,13 @@ def replying(*bodies: tuple[int, dict[str, Any]]) -> httpx.Client:
 
 
 def done(answer: str, sources: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"status": "completed", "answer": answer, "conversation_id": "c1", "sources": sources}
+    return {
+        "status": "completed",
+        "answer": answer,
+        "conversation_id": "c1",
+        "engine": "chat",
+        "sources": sources,
+    }
 
 
 def task(task_id: str) -> Any:
@@ -123,3 +129,4 @@ def test_report_counts_general_answers_that_cite_documents(tmp_path: Path) -> No
     text = report(records, ["auto"], 2, "test")
     assert "| auto" in text and ">= 85%" in text
     assert "auto general-1: completed but wrong" in text
+    assert "auto answered with: chat 2 (turns)" in text
