@@ -7,28 +7,27 @@ are then replayed straight to the fake model, one after the other, as the raw ba
 Rounds alternate engine and replay. Reported: seconds per run both ways, the ratio and the
 overhead per model call. Targets: ratio <= 1.05 and <= 20 ms per model call.
 
-tasks: the embedded model answers the task set in ``bench/data/agent_tasks.json`` (arithmetic,
-lookups in three small documents written for this benchmark, workspace files, short code,
-the time) with each engine. A task succeeds when the answer matches its expected pattern
-(or the expected file is written). Reported: success rate and seconds per task per engine.
+tasks: the built-in model answers the task set in ``bench/agent_tasks.py`` (arithmetic in
+words, percentages, dates, workspace files, document lookups, lookups with arithmetic, two
+documents, code, general questions that must cite nothing, follow-ups) through the HTTP API in
+each mode; ``bench/agent_checks.py`` checks every answer. Reported per mode: solved, completed
+but wrong, not completed, median seconds, general questions answered without unrelated sources,
+each next to its target (see ``bench/agent_bench.py``).
 
     python bench/agents.py                       # overhead, 5 rounds, 0.2 s per model call
     python bench/agents.py --quick               # overhead, 2 rounds
-    python bench/agents.py tasks                 # every engine, all tasks (about an hour)
-    python bench/agents.py tasks --engines chat,single --limit 5
+    python bench/agents.py tasks                 # all tasks in auto, chat, single, code, team
+    python bench/agents.py tasks --quick --modes auto    # the quick few, one mode
+    python bench/agents.py tasks --quick --fake  # the path alone, with a scripted fake model
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import shutil
 import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from agents.routing import installed  # noqa: E402
 from backend.llm.fake_server import FakeOpenAIServer  # noqa: E402
+from bench import agent_bench  # noqa: E402
 from bench.common import print_table, quiet, served_app  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -152,104 +152,24 @@ def overhead(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_tasks(limit: int | None) -> list[dict[str, Any]]:
-    tasks: list[dict[str, Any]] = json.loads((DATA / "agent_tasks.json").read_text())
-    year = str(datetime.now().year)
-    for task in tasks:
-        if "expect" in task:
-            task["expect"] = task["expect"].replace("{year}", year)
-    return tasks[:limit] if limit else tasks
-
-
-def prepare(http: httpx.Client, data_dir: Path) -> Path:
-    """Three documents in the inbox (indexed before any task starts), three workspace files."""
-    for document in (DATA / "agent_docs").iterdir():
-        shutil.copy(document, data_dir / "inbox" / document.name)
-    workspace = data_dir / "workspace"
-    workspace.mkdir(exist_ok=True)
-    (workspace / "report-q1.txt").write_text("Sales rose in the first quarter.\n")
-    (workspace / "report-q2.txt").write_text("Sales were flat in the second quarter.\n")
-    (workspace / "budget.csv").write_text("item,cost\nchairs,450\ndesks,800\ntotal,1250\n")
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        documents = http.get("/api/knowledge/documents").json()["documents"]
-        if sum(1 for d in documents if d["state"] == "indexed") >= 3:
-            return workspace
-        time.sleep(0.5)
-    raise SystemExit("the documents were not indexed in time")
-
-
-def succeeded(task: dict[str, Any], answer: str, workspace: Path) -> bool:
-    if "expect_file" in task:
-        name, text = task["expect_file"]
-        target = workspace / name
-        return target.is_file() and text in target.read_text(errors="replace")
-    flat = answer.replace(",", "").lower()
-    return re.search(task["expect"], flat, re.I | re.S) is not None
-
-
-def tasks(args: argparse.Namespace) -> int:
-    engines = [e for e in args.engines.split(",") if installed(e)]
-    chosen = load_tasks(args.limit)
-    model = ROOT / "data" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-    env = {"AGENTDESK_LLM_PROVIDER": "embedded"}
-    if model.is_file():
-        env["AGENTDESK_MODEL_PATH"] = str(model)
-    rows: list[list[object]] = []
-    failures: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp)
-        (data_dir / "inbox").mkdir()
-        with (
-            served_app(data_dir, **env) as url,
-            httpx.Client(base_url=url, timeout=900, trust_env=False) as http,
-        ):
-            workspace = prepare(http, data_dir)
-            for engine in engines:
-                wins, seconds = 0, []
-                for task in chosen:
-                    (workspace / "bench.txt").unlink(missing_ok=True)
-                    started = time.perf_counter()
-                    body = http.post(
-                        "/api/agent/query", json={"prompt": task["prompt"], "mode": engine}
-                    ).json()
-                    seconds.append(time.perf_counter() - started)
-                    answer = str(body.get("answer") or body.get("detail") or "")
-                    if succeeded(task, answer, workspace):
-                        wins += 1
-                    else:
-                        failures.append(f"{engine:6} {task['id']:8} {answer[:100]!r}")
-                    print(f"{engine} {task['id']}: {seconds[-1]:.1f} s", file=sys.stderr)
-                rows.append(
-                    [
-                        engine,
-                        f"{wins}/{len(chosen)}",
-                        f"{wins / len(chosen):.0%}",
-                        f"{statistics.mean(seconds):.1f}",
-                        f"{statistics.median(seconds):.1f}",
-                    ]
-                )
-    print(f"{len(chosen)} tasks per engine, embedded Qwen2.5-Coder-1.5B Q4_K_M on this machine")
-    print_table(["engine", "solved", "rate", "mean s/task", "median s/task"], rows)
-    if failures:
-        print("\nfailed (engine, task, answer):")
-        print("\n".join(failures))
-    return 0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=("overhead", "tasks"), default="overhead")
-    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--engines", default=",".join(ENGINES), help="overhead: which engines")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--delay", type=float, default=0.2, help="seconds per fake model call")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N tasks")
-    parser.add_argument("--quick", action="store_true", help="overhead with 2 rounds")
+    parser.add_argument("--limit", type=int, default=None, help="tasks: only the first N tasks")
+    parser.add_argument(
+        "--quick", action="store_true", help="overhead: 2 rounds; tasks: the quick few"
+    )
+    agent_bench.add_arguments(parser)
     args = parser.parse_args()
+    quiet()
+    if args.what == "tasks":
+        return agent_bench.run(args)
     if args.quick:
         args.rounds = 2
-    quiet()
-    return overhead(args) if args.what == "overhead" else tasks(args)
+    return overhead(args)
 
 
 if __name__ == "__main__":

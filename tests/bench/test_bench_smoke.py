@@ -1,13 +1,16 @@
-"""Each knowledge-base benchmark runs end to end in its smallest setting and prints the lines
-that compare it with its baseline. Timings are never asserted: this machine is not quiet."""
+"""Each benchmark runs end to end in its smallest setting and prints the lines that compare it
+with its baseline or its targets. Timings are never asserted: this machine is not quiet."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from bench.agent_tasks import chosen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +44,33 @@ def test_benchmark_runs_and_prints_its_ratios(script: str) -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     for line in CASES[script]:
         assert line in result.stdout, result.stdout
+
+
+@pytest.mark.bench
+@pytest.mark.timeout(900)
+def test_agent_tasks_quick_runs_with_the_fake_model_and_counts_the_wrong_answer(
+    tmp_path: Path,
+) -> None:
+    """``agents.py tasks --quick --fake``: the whole path (documents, workspace, conversations,
+    checks, report, results file) with a scripted model that gets one task wrong on purpose."""
+    command = ["bench/agents.py", "tasks", "--quick", "--fake"]
+    result = subprocess.run(
+        [sys.executable, *command, "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=850,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    modes = ("auto", "chat", "single", "code", "team")
+    for line in (*(f"| {mode} " for mode in modes), "completed but wrong", "Targets with"):
+        assert line in result.stdout, result.stdout
+    (saved,) = tmp_path.glob("agents-tasks-*.json")
+    records = json.loads(saved.read_text())["records"]
+    outcomes = {(r["mode"], r["task"]): r["outcome"] for r in records}
+    assert len(records) == len(modes) * len(chosen(quick=True))
+    # The first task was answered "[1]" in every mode: never solved, whatever the app makes of it.
+    assert all(outcomes[mode, "words-1"] != "solved" for mode in modes), outcomes
+    # Answers the checks accept, in one turn and in a follow-up conversation.
+    for task in ("percent-1", "date-1", "lookup-1", "follow-up-1"):
+        assert outcomes["chat", task] == "solved", records
