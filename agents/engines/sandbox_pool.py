@@ -34,16 +34,13 @@ _pool: Any = None
 
 
 def monty_binary() -> str | None:
-    """The ``monty`` worker program inside the desktop bundle; None from source, where the
-    ``pydantic-monty-runtime`` package installed it into the environment's scripts folder."""
-    if not getattr(sys, "frozen", False):
+    """The ``monty`` worker program inside the desktop bundle (``bin/monty`` in its internal
+    folder, where build.spec puts it); None from source, where the ``pydantic-monty-runtime``
+    package installed it into the environment's scripts folder."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is None:
         return None
-    name = "monty.exe" if sys.platform == "win32" else "monty"
-    bundle = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
-    for folder in (bundle, bundle / "monty", Path(sys.executable).parent):
-        if (folder / name).is_file():
-            return str(folder / name)
-    return None
+    return str(Path(bundle) / "bin" / ("monty.exe" if sys.platform == "win32" else "monty"))
 
 
 def pool() -> Any:
