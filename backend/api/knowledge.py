@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from backend.api.deps import Authorized, ServicesDep, SqlInt
 from backend.knowledge.retriever import SearchFilters, SearchHit
-from backend.knowledge.service import FolderError, KnowledgeService
+from backend.knowledge.service import KnowledgeService
 from backend.knowledge.uploads import UploadTooLarge, save_uploads
+from backend.knowledge.watched_folders import FolderError
 from backend.services import Services
 from backend.storage.models import Document
 
