@@ -165,7 +165,7 @@ class Ingestor:
             if existing is None and (moved := self._move_orphan(session, sha256, path, current)):
                 return moved
         try:
-            parsed = parse_file(path)
+            parsed = parse_file(path, int(self.settings.max_unpacked_mb * 1_000_000))
         except Unsupported:
             return self._record_problem(path, "skipped", "unsupported type", current)
         except ParseFailure as failure:

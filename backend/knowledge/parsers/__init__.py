@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.knowledge.parsers.archive import text_parts_only
 from backend.knowledge.parsers.document import (
     ParsedDocument,
     ParseFailure,
@@ -38,10 +39,15 @@ Parser = Callable[[bytes], list[RawSection]]
 
 @dataclass(frozen=True)
 class Format:
-    """A supported kind of file: the type shown to people and the function that reads it."""
+    """A supported kind of file: the type shown to people and the function that reads it.
+
+    ``archive``: the file is a zip archive (DOCX, and XLSX, PPTX, ODT or EPUB if they are ever
+    added); what it unpacks to is checked before ``parse`` sees it (see ``archive``).
+    """
 
     file_type: str
     parse: Parser
+    archive: bool = False
 
 
 # Not .env (secrets), .svg (drawings) or .ipynb (mostly embedded output data).
@@ -69,7 +75,7 @@ FORMATS: dict[str, Format] = {
     ".htm": Format("html", parse_html),
     ".xhtml": Format("html", parse_html),
     ".pdf": Format("pdf", parse_pdf),
-    ".docx": Format("docx", parse_docx),
+    ".docx": Format("docx", parse_docx, archive=True),
     **{suffix: Format("code", parse_plain_text) for suffix in CODE_SUFFIXES},
 }
 
@@ -80,8 +86,14 @@ def file_type_of(path: Path) -> str | None:
     return found.file_type if found else None
 
 
-def parse_file(path: Path) -> ParsedDocument:
-    """Read and parse ``path``.
+# What an archive's text parts may unpack to when the caller does not say (the default of
+# AGENTDESK_MAX_UNPACKED_MB): a DOCX's XML takes about 14 times its size in memory to parse.
+MAX_UNPACKED_BYTES = 20_000_000
+
+
+def parse_file(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> ParsedDocument:
+    """Read and parse ``path``; an archive whose text parts unpack to more than
+    ``max_unpacked_bytes`` fails before it is parsed.
 
     Raises Unsupported for a type without a parser and ParseFailure (with a reason a person
     understands) for content that cannot be read; OSError only if the file itself cannot be
@@ -93,4 +105,6 @@ def parse_file(path: Path) -> ParsedDocument:
     data = path.read_bytes()
     if not data:
         raise ParseFailure("empty file")
+    if found.archive:
+        data = text_parts_only(data, found.file_type.upper(), max_unpacked_bytes)
     return assemble(found.file_type, found.parse(data))

@@ -178,6 +178,28 @@ def write_encrypted_pdf(path: Path, user_password: str, pages: Sequence[str] = P
     return write_bytes(path, plain.getvalue())
 
 
+def write_docx_bomb(path: Path, xml_mb: float, seed: str = "bomb") -> Path:
+    """A small DOCX whose document.xml unpacks to ``xml_mb`` MB: the same paragraph again and
+    again, which deflate packs about 700 to 1 (60 MB of XML in under 100 KB)."""
+    plain = io.BytesIO()
+    document = Document()
+    document.add_paragraph(f"{seed} begins")
+    document.save(plain)
+    paragraph = b"<w:p><w:r><w:t>" + b"a" * 40 + b"</w:t></w:r></w:p>"
+    count = int(xml_mb * 1_000_000 / len(paragraph))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", paragraph * count + b"<w:sectPr", 1)
+            bomb.writestr(part.filename, data)
+    return path
+
+
 def write_docx(
     path: Path,
     paragraphs: Sequence[str] = ("Dear grower,", "The harvest report follows."),
