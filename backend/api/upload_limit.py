@@ -21,7 +21,9 @@ from backend.knowledge.upload_names import safe_name
 from backend.knowledge.uploads import too_large_message
 
 # The API's upload route, and the one the dashboard's drop zone sends to (Reflex's).
-UPLOAD_PATHS = frozenset({"/api/knowledge/upload", "/_upload"})
+API_UPLOAD = "/api/knowledge/upload"
+DASHBOARD_UPLOAD = "/_upload"
+UPLOAD_PATHS = frozenset({API_UPLOAD, DASHBOARD_UPLOAD})
 # Room for the parts' headers and boundaries on top of the files' own bytes.
 ENVELOPE_BYTES = 64 * 1024
 
@@ -115,7 +117,11 @@ class UploadLimit:
         headers = dict(scope.get("headers") or [])
         cap = self.total + ENVELOPE_BYTES
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > cap:
+        # The dashboard learns the size from the browser's first progress report and says
+        # why (frontend/state/knowledge.py); a browser refused before it sent a byte reports
+        # nothing, so its upload is cut off at the cap instead.
+        early = scope["path"] == API_UPLOAD
+        if early and declared.isdigit() and int(declared) > cap:
             await _refuse(send, self._total_message())
             return
         boundary = _boundary(headers)
