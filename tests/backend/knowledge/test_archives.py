@@ -1,4 +1,5 @@
-"""Documents that are zip archives (DOCX) are checked for what they unpack to before parsing."""
+"""Documents are checked for what they unpack to: a DOCX (a zip archive) before it is parsed,
+a PDF page by page as its text comes out."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from docx import Document
 
 from backend.knowledge.parsers import ParseFailure, parse_file
 from backend.knowledge.parsers.archive import MAX_PARTS
-from tests.backend.knowledge.corpus import write_docx, write_docx_bomb
+from tests.backend.knowledge.corpus import write_docx, write_docx_bomb, write_pdf_bomb
 
 LIMIT = "AGENTDESK_MAX_UNPACKED_MB"
 
@@ -95,3 +96,14 @@ def test_an_ordinary_docx_still_reads_whole(tmp_path: Path) -> None:
     document.save(str(tmp_path / "report.docx"))
     parsed = parse_file(tmp_path / "report.docx")
     assert parsed.text.count("of the orchard report.") == 200
+
+
+def test_a_pdf_that_draws_more_text_than_the_limit_stops_there(tmp_path: Path) -> None:
+    bomb = write_pdf_bomb(tmp_path / "bomb.pdf", content_mb=0.2, pages=8)
+    assert bomb.stat().st_size < 10_000
+    reason = failure(bomb, 500_000)
+    assert (
+        reason.startswith("the PDF unpacks to more than 0.5 MB of text by page 3")
+        and LIMIT in reason
+    )
+    assert len(parse_file(bomb, 20_000_000).sections) == 8
