@@ -65,9 +65,16 @@ def this_machine() -> Machine:
 
 
 def _parts(path: str, machine: Machine) -> tuple[str, ...]:
+    if not machine.windows and path.startswith("//"):
+        path = "/" + path.lstrip("/")  # POSIX reads "//etc" as "/etc"; pathlib keeps the "//"
     pure: PurePath = PureWindowsPath(path) if machine.windows else PurePosixPath(path)
     parts = tuple(pure.parts)
     return tuple(p.casefold() for p in parts) if machine.case_insensitive else parts
+
+
+def _administrative_share(anchor: str) -> bool:
+    """A network share like ``C$`` or ``ADMIN$``: a whole drive, or Windows itself."""
+    return anchor.startswith(("\\\\", "//")) and anchor.rstrip("\\/").endswith("$")
 
 
 def _inside(path: tuple[str, ...], folder: tuple[str, ...]) -> bool:
@@ -91,6 +98,8 @@ def refusal(path: str, data_dir: str, machine: Machine) -> str | None:
     if machine.windows and path.startswith(("\\\\?\\", "\\\\.\\", "//?/", "//./")):
         return f"{path} is a device path; give the folder's ordinary path (like C:\\Notes)."
     parts = _parts(path, machine)
+    if machine.windows and _administrative_share(parts[0]):
+        return f"{path} is on an administrative share (like C$); give the folder's own path."
     data = _parts(data_dir, machine)
     if len(parts) <= 1:
         return f"{path} is a whole drive; watch the folders with your documents instead."

@@ -29,6 +29,8 @@ WINDOWS_DATA = r"C:\Users\ada\AppData\Local\AgentDesk"
     ("path", "why"),
     [
         ("/", "whole drive"),
+        ("//", "whole drive"),
+        ("//etc", "operating system (/etc)"),
         ("/proc/4242", "operating system (/proc)"),
         ("/sys/kernel", "operating system"),
         ("/dev", "operating system"),
@@ -76,6 +78,8 @@ def test_mac_compares_without_case_and_allows_its_temp_folder() -> None:
         (r"E:\System Volume Information", "Windows keeps for itself"),
         (r"\\?\C:\Users\ada\Documents", "device path"),
         (r"\\.\PhysicalDrive0", "device path"),
+        (r"\\localhost\C$\Windows", "administrative share"),
+        (r"\\127.0.0.1\admin$", "administrative share"),
         (r"C:\Users\ada", "contains AgentDesk's own data folder"),
         (r"C:\Users\ada\AppData", "contains AgentDesk's own data folder"),
         (r"c:\users\ADA\appdata\local\agentdesk\inbox", "own data folder or inside it"),
