@@ -26,6 +26,7 @@ DASHBOARD_UPLOAD = "/_upload"
 UPLOAD_PATHS = frozenset({API_UPLOAD, DASHBOARD_UPLOAD})
 # Room for the parts' headers and boundaries on top of the files' own bytes.
 ENVELOPE_BYTES = 64 * 1024
+_HEADER_BYTES = 4096
 
 
 class UploadRefused(HTTPException):
@@ -76,15 +77,16 @@ class PartCounter:
         if self.size > self.limit:
             raise UploadRefused(too_large_message(safe_name(self.filename), self.limit))
 
+    # Only the start of a part's headers is kept: the file name is all that is wanted of them.
     def _header_field(self, data: bytes, start: int, end: int) -> None:
-        self._field += data[start:end]
+        self._field = (self._field + data[start:end])[:_HEADER_BYTES]
 
     def _header_value(self, data: bytes, start: int, end: int) -> None:
-        self._value += data[start:end]
+        self._value = (self._value + data[start:end])[:_HEADER_BYTES]
 
     def _header_end(self) -> None:
         if self._field.lower() == b"content-disposition":
-            options = parse_options_header(self._value[:4096])[1]
+            options = parse_options_header(self._value)[1]
             self.filename = options.get(b"filename", b"").decode("utf-8", "replace")
         self._field, self._value = b"", b""
 
