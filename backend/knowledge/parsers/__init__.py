@@ -1,6 +1,7 @@
 """File parsers: turn a supported file into plain text with sections, chosen by file suffix.
 
-Adding a format is one parser function (bytes → sections) and one line in ``FORMATS``.
+Adding a format is one parser function (bytes and a text limit → sections) and one line in
+``FORMATS``.
 """
 
 from __future__ import annotations
