@@ -123,7 +123,9 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=1000, ge=100, le=20000)
     chunk_overlap: int = Field(default=150, ge=0, le=5000)
     max_file_mb: float = Field(default=50.0, gt=0)
+    max_unpacked_mb: float = Field(default=20.0, gt=0)
     upload_max_mb: float = Field(default=100.0, gt=0)
+    upload_total_mb: float = Field(default=200.0, gt=0)
     embedding_model: str = ""
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
     watch_debounce_seconds: float = Field(default=1.0, ge=0.05, le=60)

@@ -25,6 +25,7 @@ from backend.api import (
     system,
     tasks,
 )
+from backend.api.upload_limit import UploadLimit
 from backend.config import Settings, get_settings
 from backend.guesses import GuessThrottle
 from backend.security import HostGuard, OriginGuard
@@ -108,6 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # count.
     app.add_middleware(json_text.UnicodeJson)
     app.add_middleware(guards.RateLimit, rule=settings.rate_limit)
+    app.add_middleware(
+        UploadLimit,
+        per_file_bytes=int(settings.upload_max_mb * 1_000_000),
+        # One file may always be as large as AGENTDESK_UPLOAD_MAX_MB allows.
+        total_bytes=int(max(settings.upload_total_mb, settings.upload_max_mb) * 1_000_000),
+    )
     app.add_middleware(guards.BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(guards.BodyTimeout, seconds=guards.CLIENT_TIMEOUT_SECONDS)
     app.add_middleware(guards.TokenGate, token=settings.api_token, throttle=app.state.guesses)

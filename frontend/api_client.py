@@ -295,6 +295,31 @@ async def search_knowledge(query: str, mode: str = "hybrid", k: int = 10) -> lis
     return list(body.get("results", []))
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """The API's upload caps (AGENTDESK_UPLOAD_MAX_MB per file, AGENTDESK_UPLOAD_TOTAL_MB in
+    all), so the drop zone can refuse what the API would, before sending a byte of it."""
+
+    file_mb: float
+    total_mb: float
+
+    @property
+    def file_bytes(self) -> int:
+        return int(self.file_mb * 1_000_000)
+
+    @property
+    def total_bytes(self) -> int:
+        return int(self.total_mb * 1_000_000)
+
+
+def upload_limits() -> UploadLimits:
+    """The upload caps of the API this UI talks to (both run from the same settings)."""
+    settings = get_settings()
+    return UploadLimits(
+        settings.upload_max_mb, max(settings.upload_total_mb, settings.upload_max_mb)
+    )
+
+
 async def upload_documents(files: list[tuple[str, BinaryIO, str]]) -> list[dict[str, Any]]:
     """Send ``(name, file, content type)`` triples to the inbox; a 413 carries the size limit."""
     parts = [("files", (name, handle, content_type)) for name, handle, content_type in files]

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from backend.api.deps import Authorized, ServicesDep, SqlInt
 from backend.knowledge.retriever import SearchFilters, SearchHit
-from backend.knowledge.service import FolderError, KnowledgeService
-from backend.knowledge.uploads import UploadTooLarge, save_upload
+from backend.knowledge.service import KnowledgeService
+from backend.knowledge.uploads import UploadTooLarge, save_uploads
+from backend.knowledge.watched_folders import FolderError
 from backend.services import Services
 from backend.storage.models import Document
 
@@ -140,16 +141,16 @@ async def delete_document(document_id: SqlInt, kb: KnowledgeDep) -> Response:
 
 @router.post("/upload", status_code=201)
 async def upload(kb: KnowledgeDep, files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
-    """Save files into the inbox and queue them for indexing."""
+    """Save files into the inbox and queue them for indexing: all of them, or none when one
+    is refused (each file is at most AGENTDESK_UPLOAD_MAX_MB)."""
     limit = int(kb.settings.upload_max_mb * 1_000_000)
+    parts = [(item.file, item.filename or "") for item in files]
+    try:
+        paths = await asyncio.to_thread(save_uploads, parts, kb.settings.inbox_dir, limit)
+    except UploadTooLarge as error:
+        raise HTTPException(413, str(error)) from None
     saved = []
-    for item in files:
-        try:
-            path = await asyncio.to_thread(
-                save_upload, item.file, kb.settings.inbox_dir, item.filename or "", limit
-            )
-        except UploadTooLarge as error:
-            raise HTTPException(413, str(error)) from None
+    for path in paths:
         await asyncio.to_thread(kb.mark_pending, path)
         kb.queue.submit(path, "upsert")
         saved.append({"name": path.name, "path": str(path), "size": path.stat().st_size})

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from backend.config import Settings
-from backend.knowledge import bulk, reasons, recipe, store
+from backend.knowledge import bulk, links, reasons, recipe, store
 from backend.knowledge.chunking import split_document
 from backend.knowledge.commit import Prepared, commit
 from backend.knowledge.embedder import Embedder
@@ -120,6 +120,12 @@ class Ingestor:
 
     def _prepare(self, path: Path) -> Prepared | Outcome:
         key = path_key(path)
+        with self.db.session() as session:
+            roots = [Path(folder.path) for folder in store.folders(session)]
+        if links.leads_outside(path, roots):
+            # Whatever was indexed under this path before, its content must not be served.
+            self.remove(path)
+            return Outcome(key, "skipped", links.OUTSIDE)
         current = fingerprint(path)
         if current is None:
             if is_broken_link(path):
@@ -159,7 +165,7 @@ class Ingestor:
             if existing is None and (moved := self._move_orphan(session, sha256, path, current)):
                 return moved
         try:
-            parsed = parse_file(path)
+            parsed = parse_file(path, int(self.settings.max_unpacked_mb * 1_000_000))
         except Unsupported:
             return self._record_problem(path, "skipped", "unsupported type", current)
         except ParseFailure as failure:

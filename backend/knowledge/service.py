@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backend.config import Settings
 from backend.knowledge import store
 from backend.knowledge.embedder import Embedder
-from backend.knowledge.files import fingerprint, path_key, walk_files
+from backend.knowledge.files import fingerprint, path_key
 from backend.knowledge.ingest import Ingestor
+from backend.knowledge.links import watched_files
 from backend.knowledge.queue import IngestQueue
 from backend.knowledge.retriever import HybridRetriever, SearchFilters, SearchHit
 from backend.knowledge.vectors import VectorIndex
+from backend.knowledge.watched_folders import WatchedFolders
 from backend.knowledge.watcher import Watcher
 from backend.storage.db import Database
 from backend.storage.models import Document, WatchedFolder
@@ -31,10 +32,6 @@ log = logging.getLogger(__name__)
 # Searches run on their own threads: one waiting for the embedding model (it may be busy with
 # an ingest batch) must not hold a thread the rest of the app needs (health, status, chat).
 SEARCH_THREADS = 8
-
-
-class FolderError(ValueError):
-    """A folder cannot be watched; the message says why."""
 
 
 class KnowledgeService:
@@ -50,6 +47,9 @@ class KnowledgeService:
             self.ingestor, settings.watch_debounce_seconds, on_idle=self._save_vectors
         )
         self.watcher = Watcher(self.queue)
+        self.watched = WatchedFolders(
+            settings, db, self.watcher, self.queue, self.ingestor, self._save_vectors
+        )
         self.retriever = HybridRetriever(db, self.vectors, self.embedder)
         self._save_lock = threading.Lock()
         self._search_pool = ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="search")
@@ -65,6 +65,7 @@ class KnowledgeService:
         how = self.ingestor.sync_vectors()
         log.info("vector index %s: %d vectors", how, len(self.vectors))
         self.queue.start()
+        self.watched.drop_refused()
         self.watcher.start([Path(f["path"]) for f in self.folders()])
         if scan:
             threading.Thread(target=self._first_scan, name="reconcile", daemon=True).start()
@@ -97,7 +98,7 @@ class KnowledgeService:
             roots = [Path(f.path) for f in store.folders(session)]
         present: set[str] = set()
         for root in roots:
-            for path in walk_files(root):
+            for path in watched_files(root):
                 key = path_key(path)
                 present.add(key)
                 current = fingerprint(path)
@@ -119,46 +120,16 @@ class KnowledgeService:
         return queued
 
     def folders(self) -> list[dict[str, Any]]:
-        with self.db.session() as session:
-            counts = dict(
-                session.execute(
-                    select(Document.folder_id, func.count()).group_by(Document.folder_id)
-                ).all()
-            )
-            return [
-                {
-                    "id": f.id,
-                    "path": f.path,
-                    "documents": int(counts.get(f.id, 0)),
-                    "exists": Path(f.path).is_dir(),
-                    "inbox": f.path == str(self.settings.inbox_dir.resolve()),
-                }
-                for f in store.folders(session)
-            ]
+        """Watched folders with their document counts."""
+        return self.watched.list()
 
     def add_folder(self, raw: str) -> dict[str, Any]:
-        """Watch a folder; FolderError when it is missing, not a folder or not readable."""
-        path = Path(raw).expanduser()
-        if not raw.strip() or not path.is_absolute():
-            raise FolderError(f"'{raw}' is not an absolute folder path")
-        if not path.exists():
-            raise FolderError(f"{path} does not exist")
-        if not path.is_dir():
-            raise FolderError(f"{path} is a file, not a folder")
-        if not os.access(path, os.R_OK | os.X_OK):
-            raise FolderError(f"{path} cannot be read (permission denied)")
-        resolved = str(path.resolve())
-        with self.db.session() as session:
-            if session.scalar(select(WatchedFolder).where(WatchedFolder.path == resolved)):
-                raise FolderError(f"{resolved} is already watched")
-            folder = WatchedFolder(path=resolved)
-            session.add(folder)
-            session.flush()
-            folder_id = folder.id
-        self.watcher.add(Path(resolved))
-        for file in walk_files(Path(resolved)):
-            self.queue.submit(file, "upsert")
-        return {"id": folder_id, "path": resolved, "documents": 0, "exists": True}
+        """Watch a folder (see ``WatchedFolders.add``)."""
+        return self.watched.add(raw)
+
+    def remove_folder(self, folder_id: int) -> bool:
+        """Stop watching a folder (see ``WatchedFolders.remove``)."""
+        return self.watched.remove(folder_id)
 
     def mark_pending(self, path: Path) -> None:
         """List a file as pending right away, so it shows before the worker reaches it."""
@@ -179,20 +150,6 @@ class KnowledgeService:
             if storage_problem(error) is None:
                 raise
             log.warning("%s not listed as pending yet: %s", path, error)
-
-    def remove_folder(self, folder_id: int) -> bool:
-        """Stop watching a folder and take its documents out of the index (files untouched)."""
-        with self.db.session() as session:
-            folder = session.get(WatchedFolder, folder_id)
-            if folder is None:
-                return False
-            if folder.path == str(self.settings.inbox_dir.resolve()):
-                raise FolderError("the inbox is where uploads go; it cannot be removed")
-            path = folder.path
-            session.delete(folder)
-        self.watcher.remove(Path(path))
-        self.queue.submit(Path(path), "delete")
-        return True
 
     def delete_document(self, document_id: int) -> bool:
         """Take a document out of the index; a watched file moves to the trash folder."""

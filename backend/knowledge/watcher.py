@@ -14,7 +14,8 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from backend.knowledge.files import is_ignored, walk_files
+from backend.knowledge.files import is_ignored
+from backend.knowledge.links import watched_files
 from backend.knowledge.queue import IngestQueue
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,9 @@ def _as_path(raw: str | bytes) -> Path:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, queue: IngestQueue) -> None:
+    def __init__(self, queue: IngestQueue, root: Path) -> None:
         self.queue = queue
+        self.root = root
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -42,13 +44,13 @@ class _Handler(FileSystemEventHandler):
             self.queue.submit(path, "upsert", complete=event.event_type == "closed")
         elif event.is_directory and event.event_type == "created":
             # A folder moved in from elsewhere arrives whole, with no events for its files.
-            for child in walk_files(path):
+            for child in watched_files(self.root, path):
                 self.queue.submit(child, "upsert")
 
     def _moved(self, source: Path, destination: Path, is_directory: bool) -> None:
         if is_directory:
             self.queue.submit(source, "delete")
-            for child in walk_files(destination):
+            for child in watched_files(self.root, destination):
                 self.queue.submit(child, "upsert")
         elif is_ignored(destination):
             self.queue.submit(source, "delete")
@@ -78,7 +80,7 @@ class Watcher:
         """Follow ``folder``; False when it does not exist (it is scanned again later)."""
         if self._observer is None or str(folder) in self._watches or not folder.is_dir():
             return False
-        handler = _Handler(self.queue)
+        handler = _Handler(self.queue, folder)
         self._watches[str(folder)] = self._observer.schedule(handler, str(folder), recursive=True)
         log.info("watching %s", folder)
         return True

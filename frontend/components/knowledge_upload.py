@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar, Var
 
 from frontend.components.knowledge_layout import inline_message, section_card
 from frontend.state.knowledge import KnowledgeState
 
 UPLOAD_ID = "knowledge-upload"
 SUPPORTED = "PDF, DOCX, text, Markdown, reStructuredText, HTML, CSV, JSON and source code"
+
+
+def rejected_names(rejected: ArrayVar[list[dict[str, Any]]]) -> Var[list[str]]:
+    """The names of the files the drop zone refused, in the browser: the refusals hold the
+    File objects themselves, which would be sent to the server whole otherwise."""
+
+    def name(item: ObjectVar[dict[str, Any]]) -> Var[str]:
+        file = item.to(ObjectVar, dict[str, dict[str, Any]])["file"]
+        return file.to(ObjectVar, dict[str, Any])["name"].to(str)
+
+    return rejected.to(ArrayVar, list[dict[str, Any]]).map(name)
 
 
 def upload_zone() -> rx.Component:
@@ -42,6 +56,8 @@ def upload_zone() -> rx.Component:
         on_drop=KnowledgeState.handle_upload(
             rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=KnowledgeState.upload_progress)
         ),
+        max_size=KnowledgeState.upload_max_bytes,
+        on_drop_rejected=lambda rejected: KnowledgeState.upload_rejected(rejected_names(rejected)),
         disabled=KnowledgeState.uploading,
         padding="1.5rem",
         width="100%",

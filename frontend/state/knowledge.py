@@ -27,6 +27,9 @@ FOLDER_INPUT_ID = "folder-path-input"
 _BINARY = "application/octet-stream"
 # Upload progress reports this soon after an upload was handled belong to that upload.
 LATE_PROGRESS_SECONDS = 2.0
+# A multipart body carries each file's headers on top of its bytes (as the API allows).
+_ENVELOPE_BYTES = 64 * 1024
+_LIMITS = api_client.upload_limits()
 T = TypeVar("T")
 
 
@@ -47,6 +50,9 @@ class KnowledgeState(PageWatcher, rx.State):
     upload_message: str = ""
     _upload_handled_at: float = 0.0
     upload_error: str = ""
+    # The drop zone refuses a larger file before sending it (react-dropzone's maxSize).
+    upload_max_bytes: int = _LIMITS.file_bytes
+    _upload_refused_at: float = 0.0
     error: str = ""
     _baseline: int | None = None
     _signature: str = ""
@@ -106,17 +112,42 @@ class KnowledgeState(PageWatcher, rx.State):
     def upload_progress(self, progress: dict[str, Any]) -> None:
         """Browser-side progress while the files travel to the UI server."""
         fraction = float(progress.get("progress") or 0)
+        now = time.monotonic()
         # Reports travel apart from the upload and can arrive after it was handled (the final
         # one, or a late one for a larger file): they must not reopen it or clear its message.
-        late = time.monotonic() - self._upload_handled_at < LATE_PROGRESS_SECONDS
+        late = now - max(self._upload_handled_at, self._upload_refused_at) < LATE_PROGRESS_SECONDS
+        if int(progress.get("total") or 0) > _LIMITS.total_bytes + _ENVELOPE_BYTES:
+            # The server refuses it unread; the page would otherwise wait for it for ever.
+            self.uploading, self.upload_percent, self.upload_message = False, 0, ""
+            self.upload_error = (
+                f"These files come to more than {_LIMITS.total_mb:g} MB, the most one upload "
+                "may carry (AGENTDESK_UPLOAD_TOTAL_MB); nothing was saved. Drop fewer at a time."
+            )
+            self._upload_refused_at = now
+            return
         if fraction < 1 and not late:
             self.uploading, self.upload_error, self.upload_message = True, "", ""
             self.upload_percent = round(fraction * 100)
 
     @rx.event
+    def upload_rejected(self, rejected: list[str]) -> None:
+        """Files the drop zone refused (over AGENTDESK_UPLOAD_MAX_MB): none of them was sent."""
+        names = ", ".join(f"'{name}'" for name in rejected)
+        self.upload_error = (
+            f"{names} {'is' if len(rejected) == 1 else 'are'} larger than the upload limit of "
+            f"{_LIMITS.file_mb:g} MB (AGENTDESK_UPLOAD_MAX_MB) and not uploaded; copy large "
+            "files into a watched folder instead."
+        )
+        self.upload_message = ""
+        self._upload_refused_at = time.monotonic()
+
+    @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]) -> AsyncIterator[None]:
         """Forward the dropped or picked files to the API, which queues them for indexing."""
-        self.uploading, self.upload_error, self.upload_message = True, "", ""
+        self.uploading, self.upload_message = True, ""
+        if time.monotonic() - self._upload_refused_at > LATE_PROGRESS_SECONDS:
+            # Unless it says which files of this same drop were refused.
+            self.upload_error = ""
         self.upload_percent = 100
         yield
         parts = [

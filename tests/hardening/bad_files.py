@@ -24,6 +24,7 @@ from bench.common import english_text
 from tests.backend.knowledge.corpus import (
     USER_PASSWORD,
     write_bytes,
+    write_docx_bomb,
     write_encrypted_pdf,
     write_scanned_pdf,
 )
@@ -66,6 +67,9 @@ def write_static(
                 "failed", "corrupt PDF"),
         BadFile("random bytes .docx", _write(folder, "random.docx", rng.randbytes(8192)).name,
                 "failed", "corrupt DOCX"),
+        BadFile("DOCX zip bomb (60 MB of XML)",
+                write_docx_bomb(folder / "zip-bomb.docx", xml_mb=60).name,
+                "failed", "the DOCX unpacks to 60"),
         BadFile("encrypted PDF", write_encrypted_pdf(folder / "encrypted.pdf",
                                                      USER_PASSWORD).name,
                 "failed", "encrypted PDF"),

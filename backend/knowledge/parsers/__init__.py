@@ -1,6 +1,7 @@
 """File parsers: turn a supported file into plain text with sections, chosen by file suffix.
 
-Adding a format is one parser function (bytes → sections) and one line in ``FORMATS``.
+Adding a format is one parser function (bytes and a text limit → sections) and one line in
+``FORMATS``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.knowledge.parsers.archive import text_parts_only
 from backend.knowledge.parsers.document import (
     ParsedDocument,
     ParseFailure,
@@ -33,15 +35,30 @@ __all__ = [
     "parse_file",
 ]
 
-Parser = Callable[[bytes], list[RawSection]]
+# A parser gets the file's bytes and the most text it may unpack them to (see parse_file).
+Parser = Callable[[bytes, int], list[RawSection]]
+
+
+def _at_most_its_size(parse: Callable[[bytes], list[RawSection]]) -> Parser:
+    """A parser whose text cannot be longer than the file itself (plain text, HTML, and a DOCX
+    once ``archive`` has unpacked it within the limit): the limit is already kept."""
+    return lambda data, _limit: parse(data)
+
+
+_text = _at_most_its_size(parse_plain_text)
 
 
 @dataclass(frozen=True)
 class Format:
-    """A supported kind of file: the type shown to people and the function that reads it."""
+    """A supported kind of file: the type shown to people and the function that reads it.
+
+    ``archive``: the file is a zip archive (DOCX, and XLSX, PPTX, ODT or EPUB if they are ever
+    added); what it unpacks to is checked before ``parse`` sees it (see ``archive``).
+    """
 
     file_type: str
     parse: Parser
+    archive: bool = False
 
 
 # Not .env (secrets), .svg (drawings) or .ipynb (mostly embedded output data).
@@ -56,21 +73,21 @@ CODE_SUFFIXES = (
 )  # fmt: skip
 
 FORMATS: dict[str, Format] = {
-    ".txt": Format("txt", parse_plain_text),
-    ".text": Format("txt", parse_plain_text),
-    ".md": Format("md", parse_plain_text),
-    ".markdown": Format("md", parse_plain_text),
-    ".rst": Format("rst", parse_plain_text),
-    ".csv": Format("csv", parse_plain_text),
-    ".tsv": Format("csv", parse_plain_text),
-    ".json": Format("json", parse_plain_text),
-    ".jsonl": Format("json", parse_plain_text),
-    ".html": Format("html", parse_html),
-    ".htm": Format("html", parse_html),
-    ".xhtml": Format("html", parse_html),
+    ".txt": Format("txt", _text),
+    ".text": Format("txt", _text),
+    ".md": Format("md", _text),
+    ".markdown": Format("md", _text),
+    ".rst": Format("rst", _text),
+    ".csv": Format("csv", _text),
+    ".tsv": Format("csv", _text),
+    ".json": Format("json", _text),
+    ".jsonl": Format("json", _text),
+    ".html": Format("html", _at_most_its_size(parse_html)),
+    ".htm": Format("html", _at_most_its_size(parse_html)),
+    ".xhtml": Format("html", _at_most_its_size(parse_html)),
     ".pdf": Format("pdf", parse_pdf),
-    ".docx": Format("docx", parse_docx),
-    **{suffix: Format("code", parse_plain_text) for suffix in CODE_SUFFIXES},
+    ".docx": Format("docx", _at_most_its_size(parse_docx), archive=True),
+    **{suffix: Format("code", _text) for suffix in CODE_SUFFIXES},
 }
 
 
@@ -80,8 +97,15 @@ def file_type_of(path: Path) -> str | None:
     return found.file_type if found else None
 
 
-def parse_file(path: Path) -> ParsedDocument:
-    """Read and parse ``path``.
+# What a document may unpack to when the caller does not say (the default of
+# AGENTDESK_MAX_UNPACKED_MB): a DOCX's XML parts (which take about 14 times their size in
+# memory to parse), a PDF's text (a 23 KB PDF can draw 86 MB of it).
+MAX_UNPACKED_BYTES = 20_000_000
+
+
+def parse_file(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> ParsedDocument:
+    """Read and parse ``path``; an archive whose text parts unpack to more than
+    ``max_unpacked_bytes`` fails before it is parsed, a PDF as soon as its text passes it.
 
     Raises Unsupported for a type without a parser and ParseFailure (with a reason a person
     understands) for content that cannot be read; OSError only if the file itself cannot be
@@ -93,4 +117,6 @@ def parse_file(path: Path) -> ParsedDocument:
     data = path.read_bytes()
     if not data:
         raise ParseFailure("empty file")
-    return assemble(found.file_type, found.parse(data))
+    if found.archive:
+        data = text_parts_only(data, found.file_type.upper(), max_unpacked_bytes)
+    return assemble(found.file_type, found.parse(data, max_unpacked_bytes))

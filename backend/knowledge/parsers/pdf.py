@@ -11,8 +11,9 @@ _HEADER = b"%PDF-"
 _HEADER_WINDOW = 1024
 
 
-def parse_pdf(data: bytes) -> list[RawSection]:
-    """Each page's text; failures name the cause (encrypted, scanned, corrupt)."""
+def parse_pdf(data: bytes, max_text_bytes: int) -> list[RawSection]:
+    """Each page's text; failures name the cause (encrypted, scanned, corrupt, or more text
+    than ``max_text_bytes``: pages can draw one small compressed stream again and again)."""
     # Readers accept a header a little way in; no header at all is a file misnamed as PDF.
     if _HEADER not in data[:_HEADER_WINDOW]:
         raise ParseFailure("corrupt PDF: not a PDF file")
@@ -33,11 +34,21 @@ def parse_pdf(data: bytes) -> list[RawSection]:
             unlocked = False
         if not unlocked:
             raise ParseFailure("encrypted PDF")
+    pages: list[RawSection] = []
+    drawn = 0
     try:
-        pages = [
-            RawSection(page.extract_text() or "", number)
-            for number, page in enumerate(reader.pages, start=1)
-        ]
+        for number, page in enumerate(reader.pages, start=1):
+            text = page.extract_text() or ""
+            drawn += len(text.encode("utf-8", "surrogatepass"))
+            if drawn > max_text_bytes:
+                raise ParseFailure(
+                    f"the PDF unpacks to more than {max_text_bytes / 1e6:g} MB of text by page "
+                    f"{number}, the limit for what a document may unpack to "
+                    "(AGENTDESK_MAX_UNPACKED_MB)"
+                )
+            pages.append(RawSection(text, number))
+    except ParseFailure:
+        raise
     except Exception as exc:
         raise ParseFailure(f"corrupt PDF: {_detail(exc)}") from exc
     if pages and not any(clean_text(page.text).strip() for page in pages):

@@ -144,6 +144,29 @@ async def test_folders_add_list_remove(
     assert refused.status_code == 400 and "inbox" in refused.json()["detail"]
 
 
+async def test_folders_that_must_not_be_watched_are_400_with_why(
+    kb_client: tuple[httpx.AsyncClient, Settings],
+) -> None:
+    http, settings = kb_client
+    for path, why in [
+        (str(settings.data_dir), "AgentDesk's own data folder"),
+        (str(settings.data_dir.parent), "contains AgentDesk's own data folder"),
+        ("/proc/self", "belongs to the operating system"),
+        (str(Path.home()), "home folder"),
+        ("/", "whole drive"),
+        ("/tmp/\ud800", "lone UTF-16 surrogate"),
+        ("/tmp/a\x00b", "NUL character"),
+    ]:
+        # As JSON escapes: a lone surrogate cannot be encoded as UTF-8 any other way.
+        body = json.dumps({"path": path}).encode()
+        headers = {"Content-Type": "application/json"}
+        response = await http.post("/api/knowledge/folders", content=body, headers=headers)
+        assert response.status_code == 400, (path, response.text)
+        assert why in response.json()["detail"], (path, response.text)
+    folders = (await http.get("/api/knowledge/folders")).json()["folders"]
+    assert [f["path"] for f in folders] == [str(settings.inbox_dir.resolve())]
+
+
 async def test_ids_and_offsets_too_big_for_the_database_are_422(
     kb_client: tuple[httpx.AsyncClient, Settings],
 ) -> None:

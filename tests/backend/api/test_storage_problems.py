@@ -68,7 +68,7 @@ async def test_a_full_disk_is_507_with_the_reason(
     def no_space(*_: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(knowledge, "save_upload", no_space)
+    monkeypatch.setattr(knowledge, "save_uploads", no_space)
     response = await client.post("/api/knowledge/upload", files={"files": ("a.txt", b"hello")})
     assert response.status_code == 507
     assert "disk holding AgentDesk's data folder is full" in response.json()["detail"]

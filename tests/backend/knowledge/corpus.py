@@ -10,6 +10,7 @@ import io
 import json
 import random
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +177,61 @@ def write_encrypted_pdf(path: Path, user_password: str, pages: Sequence[str] = P
     writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
     writer.write(plain)
     return write_bytes(path, plain.getvalue())
+
+
+def write_docx_bomb(path: Path, xml_mb: float, seed: str = "bomb") -> Path:
+    """A small DOCX whose document.xml unpacks to ``xml_mb`` MB: the same paragraph again and
+    again, which deflate packs about 700 to 1 (60 MB of XML in under 100 KB)."""
+    plain = io.BytesIO()
+    document = Document()
+    document.add_paragraph(f"{seed} begins")
+    document.save(plain)
+    paragraph = b"<w:p><w:r><w:t>" + b"a" * 40 + b"</w:t></w:r></w:p>"
+    count = int(xml_mb * 1_000_000 / len(paragraph))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", paragraph * count + b"<w:sectPr", 1)
+            bomb.writestr(part.filename, data)
+    return path
+
+
+def write_pdf_bomb(path: Path, content_mb: float, pages: int) -> Path:
+    """A small PDF whose pages all draw one compressed content stream of ``content_mb`` MB of
+    text: a few KB that extract to ``pages`` times that much text."""
+    line = b"BT /F1 12 Tf 72 720 Td (" + b"a" * 200 + b") Tj ET\n"
+    stream = zlib.compress(line * int(content_mb * 1_000_000 / len(line)), 9)
+    kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
+    font = 4 + pages
+    page = (
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+        f"/Resources << /Font << /F1 {font} 0 R >> >> >>"
+    ).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode()
+        + stream
+        + b"\nendstream",
+        *([page] * pages),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    table = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    out += f"startxref\n{table}\n%%EOF\n".encode()
+    return write_bytes(path, bytes(out))
 
 
 def write_docx(

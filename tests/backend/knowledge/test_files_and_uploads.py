@@ -1,10 +1,13 @@
 """Which files are ignored, and how uploads get safe, unique names."""
 
+import errno
 import io
+import os
 from pathlib import Path
 
 import pytest
 
+from backend.knowledge import uploads as module
 from backend.knowledge.files import fingerprint, is_ignored, sha256_of, walk_files
 from backend.knowledge.uploads import UploadTooLarge, safe_name, save_upload
 
@@ -40,6 +43,11 @@ def test_ignored_names(name: str, ignored: bool) -> None:
         ("", "upload"),
         ("..", "upload"),
         ("café résumé.docx", "café résumé.docx"),
+        ("CON.tar.gz", "upload_CON.tar.gz"),
+        ("nul .txt", "upload_nul.txt"),
+        ("CONOUT$", "CONOUT_"),
+        ("bad\ud800name.txt", "bad_name.txt"),
+        ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
     ],
 )
 def test_safe_names(raw: str, safe: str) -> None:
@@ -52,6 +60,23 @@ def test_upload_lands_whole_with_a_unique_name(tmp_path: Path) -> None:
     assert (first.name, second.name) == ("notes.txt", "notes (1).txt")
     assert second.read_bytes() == b"two"
     assert not list((tmp_path / ".uploads").iterdir())
+
+
+def test_a_name_the_file_system_finds_too_long_is_shortened_further(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Encrypted home folders allow 143 bytes, not 255.
+    real_link = os.link
+
+    def short_names(source: str, target: Path) -> None:
+        if len(Path(target).name.encode()) > 143:
+            raise OSError(errno.ENAMETOOLONG, "File name too long", str(target))
+        real_link(source, target)
+
+    monkeypatch.setattr(module.os, "link", short_names)
+    saved = module.save_upload(io.BytesIO(b"x"), tmp_path, "\u00e9" * 120 + ".md", 10)
+    assert saved.suffix == ".md" and len(saved.name.encode()) <= 143
+    assert saved.read_bytes() == b"x"
 
 
 def test_upload_over_the_limit_leaves_nothing(tmp_path: Path) -> None:

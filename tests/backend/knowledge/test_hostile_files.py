@@ -103,10 +103,10 @@ def test_an_unexpected_error_fails_only_its_file_with_a_one_line_reason(
     broken, fine = note(tmp_path, "broken.txt"), note(tmp_path, "fine.txt")
     real_parse = ingest_module.parse_file
 
-    def parse(path: Path) -> Any:
+    def parse(path: Path, *limits: int) -> Any:
         if path == broken:
             raise RuntimeError("parser crashed\nTraceback (most recent call last): ...")
-        return real_parse(path)
+        return real_parse(path, *limits)
 
     monkeypatch.setattr(ingest_module, "parse_file", parse)
     outcomes = ingestor.ingest_many([broken, fine])
@@ -159,7 +159,7 @@ def test_a_file_that_cannot_be_read_says_so(
 ) -> None:
     import backend.knowledge.ingest as ingest_module
 
-    def refuse(path: Path) -> Any:
+    def refuse(path: Path, *limits: int) -> Any:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
     monkeypatch.setattr(ingest_module, "parse_file", refuse)

@@ -44,7 +44,7 @@ def queue(clock: FakeClock) -> IngestQueue:
 
 
 def deliver(queue: IngestQueue, *events: FileSystemEvent) -> None:
-    handler = _Handler(queue)
+    handler = _Handler(queue, Path("/inbox"))
     for event in events:
         handler.on_any_event(event)
 

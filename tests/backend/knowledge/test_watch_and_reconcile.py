@@ -185,7 +185,7 @@ def test_watched_folders_can_be_added_and_removed(
 def test_bad_folders_are_refused_with_the_reason(
     services: ServiceFactory, tmp_path: Path, make: Callable[[Path], str], reason: str
 ) -> None:
-    from backend.knowledge.service import FolderError
+    from backend.knowledge.watched_folders import FolderError
 
     kb = services()
     with pytest.raises(FolderError, match=reason):

@@ -160,6 +160,32 @@ def test_a_file_that_cannot_be_parsed_shows_failed_with_its_reason(
         _delete_through_api(app_server, broken.name)
 
 
+def test_files_over_the_upload_limits_are_refused_with_why(
+    app_server: RunningApp, tab: BrowserTab, tmp_path: Path
+) -> None:
+    page = tab.page
+    _open(page, app_server)
+    big = tmp_path / "too-big.bin"
+    with big.open("wb") as out:
+        out.truncate(101_000_000)  # over the 100 MB default; sparse, so cheap to make
+    zone = page.get_by_test_id("upload-zone").locator("input[type=file]")
+    zone.set_input_files([str(big)])
+    error = page.get_by_test_id("upload-error")
+    expect(error).to_contain_text("'too-big.bin' is larger than the upload limit of 100 MB")
+    expect(page.get_by_test_id("upload-zone")).to_contain_text("Drop files here")
+    screenshot(page, "knowledge-10-too-big")
+    many = []
+    for number in range(3):
+        many.append(tmp_path / f"part-{number}.bin")
+        with many[-1].open("wb") as out:
+            out.truncate(80_000_000)
+    zone.set_input_files([str(path) for path in many])
+    expect(error).to_contain_text("more than 200 MB", timeout=30_000)
+    expect(page.get_by_test_id("upload-zone")).to_contain_text("Drop files here")
+    names = {d["name"] for d in app_server.api("/api/knowledge/documents?limit=1000")["documents"]}
+    assert not names & {"too-big.bin", "part-0.bin", "part-1.bin", "part-2.bin"}
+
+
 def test_watched_folders_refuse_bad_paths_and_warn_when_gone(
     app_server: RunningApp, tab: BrowserTab, tmp_path: Path
 ) -> None:
