@@ -25,8 +25,11 @@ def _as_path(raw: str | bytes) -> Path:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, queue: IngestQueue) -> None:
+    """Changes below one watched folder, ``root``: what counts as hidden is judged below it."""
+
+    def __init__(self, queue: IngestQueue, root: Path) -> None:
         self.queue = queue
+        self.root = root
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -36,23 +39,28 @@ class _Handler(FileSystemEventHandler):
             self._moved(path, _as_path(event.dest_path), isinstance(event, DirMovedEvent))
         elif event.event_type == "deleted":
             self.queue.submit(path, "delete")
-        elif not event.is_directory and not is_ignored(path):
+        elif not event.is_directory and not is_ignored(path, self.root):
             # "closed" (inotify's close-after-write) means the writer is done: no need to
             # wait out the debounce. Other platforms send no such event and simply wait.
             self.queue.submit(path, "upsert", complete=event.event_type == "closed")
         elif event.is_directory and event.event_type == "created":
             # A folder moved in from elsewhere arrives whole, with no events for its files.
-            for child in walk_files(path):
+            for child in self._files_in(path):
                 self.queue.submit(child, "upsert")
+
+    def _files_in(self, folder: Path) -> list[Path]:
+        """The files a folder below ``root`` brings in: none when it, or a folder above it,
+        is hidden."""
+        return [child for child in walk_files(folder) if not is_ignored(child, self.root)]
 
     def _moved(self, source: Path, destination: Path, is_directory: bool) -> None:
         if is_directory:
             self.queue.submit(source, "delete")
-            for child in walk_files(destination):
+            for child in self._files_in(destination):
                 self.queue.submit(child, "upsert")
-        elif is_ignored(destination):
+        elif is_ignored(destination, self.root):
             self.queue.submit(source, "delete")
-        elif is_ignored(source):
+        elif is_ignored(source, self.root):
             # Editors and downloads write a temporary file, then rename it into place whole.
             self.queue.submit(destination, "upsert", complete=True)
         else:
@@ -78,7 +86,7 @@ class Watcher:
         """Follow ``folder``; False when it does not exist (it is scanned again later)."""
         if self._observer is None or str(folder) in self._watches or not folder.is_dir():
             return False
-        handler = _Handler(self.queue)
+        handler = _Handler(self.queue, folder)
         self._watches[str(folder)] = self._observer.schedule(handler, str(folder), recursive=True)
         log.info("watching %s", folder)
         return True
