@@ -2,6 +2,7 @@
 
     python scripts/lock.py            # refresh requirements.txt, -dev and -desktop
     python scripts/lock.py --count    # how many packages each lock installs per platform
+    python scripts/lock.py --check    # ... and that each installs, wheels only, everywhere
 
 Each lock is one "universal" file: every package AgentDesk installs, on Linux, Windows and
 macOS, pinned with its hashes, and an environment marker where a platform needs something of
@@ -20,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +37,13 @@ PLATFORMS = {
     "linux": {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64"},
     "windows": {"sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64"},
     "macos": {"sys_platform": "darwin", "platform_system": "Darwin", "platform_machine": "arm64"},
+}
+# uv's names for them; macOS means Apple silicon with macOS 14 or newer (PyTorch 2.13 has no
+# wheel for Intel Macs, faiss-cpu none for macOS 13)
+UV_PLATFORMS = {
+    "linux": "x86_64-manylinux_2_28",
+    "windows": "x86_64-pc-windows-msvc",
+    "macos": "aarch64-apple-darwin",
 }
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?)==(\S+?)(?:\s*;\s*(.*?))?\s*\\?$")
 
@@ -74,22 +83,45 @@ def compile_lock(lock: str, source: str, torch_wheels: str | None) -> None:
     subprocess.run(command, cwd=ROOT, check=True)
 
 
+def check_lock(lock: str, platform: str, torch_wheels: str | None) -> bool:
+    """Whether the lock installs on ``platform`` from wheels whose hashes it lists (a dry run:
+    uv reads the indexes' metadata, nothing is installed)."""
+    command = [sys.executable, "-m", "uv", "pip", "install", "--dry-run", "--quiet", "-r", lock]
+    command += ["--python-platform", UV_PLATFORMS[platform], "--python-version", PYTHON]
+    command += ["--require-hashes", "--no-deps", "--only-binary", ":all:"]
+    with tempfile.TemporaryDirectory() as target:
+        command += ["--target", target]
+        if torch_wheels:
+            command += ["--find-links", torch_wheels]
+        env = os.environ | {"MACOSX_DEPLOYMENT_TARGET": "14.0"}
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{lock} does not install on {platform}:\n{done.stderr}")
+    return done.returncode == 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", action="store_true", help="only count each lock's packages")
+    parser.add_argument("--check", action="store_true", help="count, and dry-run each install")
     parser.add_argument(
         "--torch-wheels",
         default=os.environ.get("PIP_FIND_LINKS"),
         help="folder or page with PyTorch's Linux CPU wheel (default: $PIP_FIND_LINKS)",
     )
     args = parser.parse_args(argv)
-    if not args.count:
+    if not (args.count or args.check):
         for lock, source in LOCKS.items():
             compile_lock(lock, source, args.torch_wheels)
+    failed = 0
     for lock in LOCKS:
         counts = ", ".join(f"{p} {len(installs(ROOT / lock, p))}" for p in PLATFORMS)
         print(f"{lock}: {counts} packages")
-    return 0
+        if args.check:
+            failed += sum(not check_lock(lock, p, args.torch_wheels) for p in PLATFORMS)
+    if args.check:
+        print("every lock installs on every platform" if not failed else f"{failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
