@@ -66,6 +66,7 @@ class Smoke:
     executable: Path
     data_dir: Path
     port: int
+    home: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     steps: list[Step] = field(default_factory=list)
 
@@ -135,9 +136,9 @@ def clean_environment(
     return env
 
 
-def app_processes(executable: Path, data_dir: Path) -> list[psutil.Process]:
-    """Processes started from the bundle, or pointed at this data folder (by AGENTDESK_DATA_DIR
-    or by the temporary home it sits in)."""
+def app_processes(executable: Path, data_dir: Path, home: Path | None) -> list[psutil.Process]:
+    """Processes started from the bundle, or pointed at this data folder by AGENTDESK_DATA_DIR
+    or given the smoke test's temporary ``home``."""
     found = []
     bundle = str(executable.parent.resolve())
     for process in psutil.process_iter():
@@ -146,11 +147,10 @@ def app_processes(executable: Path, data_dir: Path) -> list[psutil.Process]:
                 continue
             exe = process.exe()
             environ = process.environ()
-            home = environ.get("HOME")
             if (
                 exe.startswith(bundle)
                 or environ.get("AGENTDESK_DATA_DIR") == str(data_dir)
-                or (home is not None and data_dir == default_data_dir(Path(home)))
+                or (home is not None and environ.get("HOME") == str(home))
             ):
                 found.append(process)
         except (psutil.Error, OSError):
@@ -187,7 +187,7 @@ def run(
     data_dir = scratch / "data" if home is None else default_data_dir(home)
     if home is not None and sys.platform == "win32" and data_dir.exists():
         raise SystemExit(f"{data_dir} exists: the smoke test needs a machine without one")
-    smoke = Smoke(executable.resolve(), data_dir, free_port())
+    smoke = Smoke(executable.resolve(), data_dir, free_port(), home)
     env = clean_environment(data_dir, home, embedded, model_path)
     log = scratch / "console.log"
     http = httpx.Client(base_url=smoke.url, timeout=30, trust_env=False)
@@ -305,7 +305,7 @@ def run(
 
     def nothing_left() -> str:
         left = wait_for(
-            "clean exit", lambda: not app_processes(smoke.executable, data_dir) or None, 15
+            "clean exit", lambda: not app_processes(smoke.executable, data_dir, home) or None, 15
         )
         assert left is True
         return "no process left"
@@ -333,7 +333,7 @@ def finish(smoke: Smoke, http: httpx.Client, scratch: Path, log: Path, keep: boo
     import shutil
 
     http.close()
-    for process in app_processes(smoke.executable, smoke.data_dir):
+    for process in app_processes(smoke.executable, smoke.data_dir, smoke.home):
         process.kill()
     if not keep and all(step.ok for step in smoke.steps):
         shutil.rmtree(scratch, ignore_errors=True)
