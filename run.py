@@ -307,6 +307,11 @@ def frozen_main() -> int:
         from backend.llm.llama_server import main as serve_model
 
         return serve_model(sys.argv[2:])
+    if sys.argv[1:2] == ["--self-check"]:
+        # The smoke test's first step: load everything the app only loads when needed.
+        from backend.self_check import main as self_check
+
+        return self_check()
     # A shortcut may start it anywhere; settings in a .env file live beside the executable.
     os.chdir(Path(sys.executable).resolve().parent)
     code = main()

@@ -79,7 +79,7 @@ def launch(
     port = free_port()
     process = subprocess.Popen(
         [str(executable), "--no-browser", "--port", str(port)],
-        env=clean_environment(data_dir, embedded, model),
+        env=clean_environment(data_dir, None, embedded, model),
         cwd=data_dir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -125,7 +125,7 @@ def stop(process: subprocess.Popen[bytes], executable: Path, data_dir: Path) -> 
         httpx.post(f"http://127.0.0.1:{port}/api/system/shutdown", json={}, timeout=5)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=30)
-    for leftover in app_processes(executable, data_dir):
+    for leftover in app_processes(executable, data_dir, None):
         leftover.kill()
     process.wait(timeout=10)
     shutil.rmtree(data_dir, ignore_errors=True)

@@ -5,8 +5,8 @@
     python scripts/build_desktop.py --ui-only    # only export the web interface to build/web
     python scripts/build_desktop.py --smoke-only # only test an existing dist/AgentDesk
 
-Needs the runtime requirements and PyInstaller (requirements-desktop.txt) in the running
-Python, and npm to fetch Bun for the UI export. The result is dist/AgentDesk/, one folder to
+Needs the desktop lock (``pip install -r requirements-desktop.txt``) in the running Python,
+and npm to fetch Bun for the UI export. The result is dist/AgentDesk/, one folder to
 copy anywhere: no Python or Node needed to run it.
 """
 
@@ -102,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--zip", action="store_true", help="write the zip and its sha256")
     parser.add_argument("--embedded", action="store_true", help="smoke-test the embedded model")
     parser.add_argument("--model-path", type=Path, help="GGUF for the embedded smoke test")
+    parser.add_argument(
+        "--default-data-dir",
+        action="store_true",
+        help="Windows: smoke-test with the real default data folder (a fresh CI machine only)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     if not args.smoke_only:
@@ -121,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_smoke:
         return 0
     smoke = desktop_smoke.run(
-        desktop_smoke.executable_in(BUNDLE), args.embedded, args.model_path, keep=False
+        desktop_smoke.executable_in(BUNDLE),
+        args.embedded,
+        args.model_path,
+        keep=False,
+        default_data_dir_on_windows=args.default_data_dir,
     )
     passed = all(step.ok for step in smoke.steps) and len(smoke.steps) == desktop_smoke.STEPS
     print("smoke test passed" if passed else "smoke test FAILED")

@@ -3,10 +3,16 @@
     python scripts/desktop_smoke.py dist/AgentDesk            # with the scripted fake model
     python scripts/desktop_smoke.py dist/AgentDesk --embedded # with the real embedded model
 
-It starts the app's executable with a fresh data folder and an environment without this
-project's virtual environment, waits for ``/api/health``, loads the page, uploads a document,
-searches it, gets a chat answer grounded in it, quits through the API the Quit button uses,
-and checks that no process of the app is left. Exit status 0 only if every step passed.
+It first runs ``AgentDesk --self-check``, which imports every heavy module the app loads only
+when needed and embeds a sentence (a missing one fails with its name). Then it starts the
+app's executable in an environment without this project's virtual environment, with the
+platform's default data folder: on Linux and macOS under a fresh temporary home
+(``~/.local/share/AgentDesk``, ``~/Library/Application Support/AgentDesk``); on Windows the
+real default only with ``--default-data-dir`` (a fresh CI machine), a temporary folder
+otherwise. It waits for ``/api/health``, loads the page, uploads a document, searches it,
+drops a second one into the inbox and finds it by search, gets a chat and a code answer,
+quits through the API the Quit button uses, and checks that no process of the app is left.
+Exit status 0 only if every step passed.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ CODE_RULES = [
     },
     {"match": "product is 391", "reply": "Thought: Done.\n<code>\nfinal_answer('391')\n</code>"},
 ]
-STEPS = 9
+INBOX_FACT = "The Quillwort archive is kept in vault 58 beside the old observatory."
+STEPS = 11
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Smoke:
     executable: Path
     data_dir: Path
     port: int
+    home: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     steps: list[Step] = field(default_factory=list)
 
@@ -85,17 +93,39 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def clean_environment(data_dir: Path, embedded: bool, model_path: Path | None) -> dict[str, str]:
-    """The user's environment minus any Python setup, so the bundle must stand on its own."""
+def default_data_dir(home: Path) -> Path:
+    """Where the desktop app keeps its data by default, for a user whose home is ``home``
+    (the same place platformdirs gives the app)."""
+    if sys.platform == "win32":
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("AgentDesk", appauthor=False))
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "AgentDesk"
+    return home / ".local" / "share" / "AgentDesk"
+
+
+def clean_environment(
+    data_dir: Path, home: Path | None, embedded: bool, model_path: Path | None
+) -> dict[str, str]:
+    """The user's environment minus any Python setup, so the bundle must stand on its own.
+
+    With ``home`` the app gets that home and no AGENTDESK_DATA_DIR, so it uses the
+    platform's default data folder, ``data_dir``; otherwise AGENTDESK_DATA_DIR names it.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "AGENTDESK_", "CONDA"))
+        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "AGENTDESK_", "CONDA", "XDG_"))
     }
     python_dirs = {str(Path(sys.executable).parent), str(Path(sys.prefix) / "bin")}
     path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p not in python_dirs]
     env["PATH"] = os.pathsep.join(path)
-    env["AGENTDESK_DATA_DIR"] = str(data_dir)
+    if home is not None:
+        env["HOME"] = str(home)
+    else:
+        env["AGENTDESK_DATA_DIR"] = str(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
     env["AGENTDESK_LLM_PROVIDER"] = "embedded" if embedded else "fake"
     if not embedded:
         rules = data_dir / "fake-rules.json"
@@ -106,8 +136,9 @@ def clean_environment(data_dir: Path, embedded: bool, model_path: Path | None) -
     return env
 
 
-def app_processes(executable: Path, data_dir: Path) -> list[psutil.Process]:
-    """Processes started from the bundle or pointed at this data folder."""
+def app_processes(executable: Path, data_dir: Path, home: Path | None) -> list[psutil.Process]:
+    """Processes started from the bundle, or pointed at this data folder by AGENTDESK_DATA_DIR
+    or given the smoke test's temporary ``home``."""
     found = []
     bundle = str(executable.parent.resolve())
     for process in psutil.process_iter():
@@ -115,8 +146,11 @@ def app_processes(executable: Path, data_dir: Path) -> list[psutil.Process]:
             if process.pid == os.getpid():
                 continue
             exe = process.exe()
-            if exe.startswith(bundle) or process.environ().get("AGENTDESK_DATA_DIR") == str(
-                data_dir
+            environ = process.environ()
+            if (
+                exe.startswith(bundle)
+                or environ.get("AGENTDESK_DATA_DIR") == str(data_dir)
+                or (home is not None and environ.get("HOME") == str(home))
             ):
                 found.append(process)
         except (psutil.Error, OSError):
@@ -138,19 +172,51 @@ def wait_for(what: str, probe: Callable[[], Any], timeout: float, every: float =
     raise TimeoutError(f"no {what} after {timeout:.0f} s")
 
 
-def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -> Smoke:
+def run(
+    executable: Path,
+    embedded: bool,
+    model_path: Path | None,
+    keep: bool,
+    default_data_dir_on_windows: bool = False,
+) -> Smoke:
     """Every step in order; later steps are skipped once one fails."""
-    data_dir = Path(tempfile.mkdtemp(prefix="agentdesk-smoke-"))
-    smoke = Smoke(executable.resolve(), data_dir, free_port())
-    env = clean_environment(data_dir, embedded, model_path)
-    log = data_dir / "console.log"
+    scratch = Path(tempfile.mkdtemp(prefix="agentdesk-smoke-"))
+    home: Path | None = scratch / "home"
+    if sys.platform == "win32" and not default_data_dir_on_windows:
+        home = None
+    data_dir = scratch / "data" if home is None else default_data_dir(home)
+    if home is not None and sys.platform == "win32" and data_dir.exists():
+        raise SystemExit(f"{data_dir} exists: the smoke test needs a machine without one")
+    smoke = Smoke(executable.resolve(), data_dir, free_port(), home)
+    env = clean_environment(data_dir, home, embedded, model_path)
+    log = scratch / "console.log"
     http = httpx.Client(base_url=smoke.url, timeout=30, trust_env=False)
+    print(f"data folder: {data_dir}")
+
+    def self_check() -> str:
+        done = subprocess.run(
+            [str(smoke.executable), "--self-check"],
+            env=env,
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            stdin=subprocess.DEVNULL,
+        )
+        failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
+        assert done.returncode == 0 and not failed, (
+            "\n".join(failed) or f"exit code {done.returncode}: {done.stdout}{done.stderr}"
+        )
+        return f"{sum(line.startswith('ok ') for line in done.stdout.splitlines())} checks passed"
+
+    if not smoke.step("self-check", self_check):
+        return finish(smoke, http, scratch, log, keep)
     started = time.monotonic()
     with log.open("wb") as sink:
         smoke.process = subprocess.Popen(
             [str(smoke.executable), "--no-browser", "--port", str(smoke.port)],
             env=env,
-            cwd=data_dir,
+            cwd=scratch,
             stdout=sink,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -197,6 +263,21 @@ def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -
         assert "37 minutes" in top["text"], f"top result is {top['text'][:80]!r}"
         return f"top hit from {Path(top['source']).name}, score {top['score']:.3f}"
 
+    def inbox() -> str:
+        # The watcher's road, not the upload's: a file copied into the inbox by hand.
+        indexed = http.get("/api/knowledge/status").json()["totals"]["indexed"]
+        (data_dir / "inbox" / "quillwort.txt").write_text(INBOX_FACT, encoding="utf-8")
+
+        def found() -> Any:
+            results = http.get("/api/knowledge/search", params={"q": "Quillwort archive"}).json()
+            top = results["results"][:1]
+            return top and "vault 58" in top[0]["text"] and top[0]
+
+        top = wait_for("search hit for the file dropped into the inbox", found, 120)
+        now = http.get("/api/knowledge/status").json()["totals"]["indexed"]
+        assert now == indexed + 1, f"indexed went from {indexed} to {now}"
+        return f"{Path(top['source']).name} found in {data_dir / 'inbox'}"
+
     def chat() -> str:
         body = {"prompt": QUESTION, "mode": "chat", "use_knowledge": True}
         answer = http.post("/api/agent/query", json=body, timeout=600).json()
@@ -224,7 +305,7 @@ def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -
 
     def nothing_left() -> str:
         left = wait_for(
-            "clean exit", lambda: not app_processes(smoke.executable, data_dir) or None, 15
+            "clean exit", lambda: not app_processes(smoke.executable, data_dir, home) or None, 15
         )
         assert left is True
         return "no process left"
@@ -235,25 +316,29 @@ def run(executable: Path, embedded: bool, model_path: Path | None, keep: bool) -
         ("page", page),
         ("upload and index", upload),
         ("search", search),
+        ("inbox drop found by search", inbox),
         ("chat answer", chat),
         ("code answer", code_answer),
         ("quit", quit_app),
         ("processes", nothing_left),
     ]
-    try:
-        for name, check in steps:
-            if not smoke.step(name, check):
-                break
-    finally:
-        http.close()
-        for process in app_processes(smoke.executable, data_dir):
-            process.kill()
-        if not keep and all(step.ok for step in smoke.steps):
-            import shutil
+    for name, check in steps:
+        if not smoke.step(name, check):
+            break
+    return finish(smoke, http, scratch, log, keep)
 
-            shutil.rmtree(data_dir, ignore_errors=True)
-        elif not all(step.ok for step in smoke.steps):
-            print(f"console output and data kept in {data_dir}:\n{tail(log)}")
+
+def finish(smoke: Smoke, http: httpx.Client, scratch: Path, log: Path, keep: bool) -> Smoke:
+    """Close the client, kill what is left, and keep the scratch folder only on failure."""
+    import shutil
+
+    http.close()
+    for process in app_processes(smoke.executable, smoke.data_dir, smoke.home):
+        process.kill()
+    if not keep and all(step.ok for step in smoke.steps):
+        shutil.rmtree(scratch, ignore_errors=True)
+    elif not all(step.ok for step in smoke.steps):
+        print(f"console output and data kept in {scratch}:\n{tail(log)}")
     return smoke
 
 
@@ -279,8 +364,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedded", action="store_true", help="use the real embedded model")
     parser.add_argument("--model-path", type=Path, help="a GGUF to use instead of fetching one")
     parser.add_argument("--keep", action="store_true", help="keep the data folder afterwards")
+    parser.add_argument(
+        "--default-data-dir",
+        action="store_true",
+        help="on Windows, use the real default data folder (a fresh CI machine only)",
+    )
     args = parser.parse_args(argv)
-    smoke = run(executable_in(args.bundle), args.embedded, args.model_path, args.keep)
+    smoke = run(
+        executable_in(args.bundle), args.embedded, args.model_path, args.keep, args.default_data_dir
+    )
     passed = sum(step.ok for step in smoke.steps)
     print(f"smoke test: {passed} of {STEPS} steps passed")
     return 0 if passed == STEPS else 1

@@ -56,7 +56,7 @@ def _files(paths: list[Path]) -> list[Path]:
         resolved = path.expanduser().resolve()
         if resolved.is_dir():
             found += sorted(walk_files(resolved))
-        elif resolved.is_file() and not is_ignored(resolved):
+        elif resolved.is_file() and not is_ignored(resolved, resolved.parent):
             found.append(resolved)
         else:
             print(f"not found: {path}", file=sys.stderr)

@@ -11,14 +11,23 @@ from pathlib import Path
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".swx", ".download", ".partial")
 
 
-def is_ignored(path: Path) -> bool:
-    """Temporary, lock and hidden files (and anything inside a hidden folder)."""
+def is_ignored(path: Path, root: Path) -> bool:
+    """Temporary, lock and hidden files, and anything inside a hidden folder below ``root``.
+
+    ``root`` is the watched folder: only folders below it count, because the folders above
+    are the user's business (the app's own data folder is ``~/.local/share/AgentDesk`` on
+    Linux, and a watched folder may live under ``~/.notes``).
+    """
     name = path.name
     if name.startswith(("~$", ".")) or name.endswith("~"):
         return True
     if name.lower().endswith(IGNORED_SUFFIXES):
         return True
-    return any(part.startswith(".") and part not in (".", "..") for part in path.parts[:-1])
+    try:
+        below = path.relative_to(root).parts[:-1]
+    except ValueError:
+        below = ()
+    return any(part.startswith(".") and part not in (".", "..") for part in below)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ def walk_files(root: Path) -> list[Path]:
             continue
         for entry in entries:
             path = Path(entry.path)
-            if is_ignored(path):
+            if is_ignored(path, root):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):

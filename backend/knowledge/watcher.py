@@ -26,6 +26,8 @@ def _as_path(raw: str | bytes) -> Path:
 
 
 class _Handler(FileSystemEventHandler):
+    """Changes below one watched folder, ``root``: what counts as hidden is judged below it."""
+
     def __init__(self, queue: IngestQueue, root: Path) -> None:
         self.queue = queue
         self.root = root
@@ -38,23 +40,28 @@ class _Handler(FileSystemEventHandler):
             self._moved(path, _as_path(event.dest_path), isinstance(event, DirMovedEvent))
         elif event.event_type == "deleted":
             self.queue.submit(path, "delete")
-        elif not event.is_directory and not is_ignored(path):
+        elif not event.is_directory and not is_ignored(path, self.root):
             # "closed" (inotify's close-after-write) means the writer is done: no need to
             # wait out the debounce. Other platforms send no such event and simply wait.
             self.queue.submit(path, "upsert", complete=event.event_type == "closed")
         elif event.is_directory and event.event_type == "created":
             # A folder moved in from elsewhere arrives whole, with no events for its files.
-            for child in watched_files(self.root, path):
+            for child in self._files_in(path):
                 self.queue.submit(child, "upsert")
+
+    def _files_in(self, folder: Path) -> list[Path]:
+        """The files a folder below ``root`` brings in: none when it, or a folder above it,
+        is hidden, and none that a link leads out of ``root``."""
+        return [c for c in watched_files(self.root, folder) if not is_ignored(c, self.root)]
 
     def _moved(self, source: Path, destination: Path, is_directory: bool) -> None:
         if is_directory:
             self.queue.submit(source, "delete")
-            for child in watched_files(self.root, destination):
+            for child in self._files_in(destination):
                 self.queue.submit(child, "upsert")
-        elif is_ignored(destination):
+        elif is_ignored(destination, self.root):
             self.queue.submit(source, "delete")
-        elif is_ignored(source):
+        elif is_ignored(source, self.root):
             # Editors and downloads write a temporary file, then rename it into place whole.
             self.queue.submit(destination, "upsert", complete=True)
         else:

@@ -44,3 +44,20 @@ def test_ingest_of_nothing_says_so(
     monkeypatch.setenv("AGENTDESK_DATA_DIR", str(tmp_path / "data"))
     assert cli.main(["ingest", str(tmp_path / "missing")]) == 1
     assert "not found" in capsys.readouterr().err
+
+
+def test_ingest_of_files_under_a_dot_folder_indexes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AGENTDESK_DATA_DIR", str(tmp_path / ".local" / "share" / "AgentDesk"))
+    monkeypatch.setattr("backend.knowledge.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    notes = tmp_path / ".notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\nThe first note.")
+    (notes / "b.txt").write_text("The second note.")
+
+    assert cli.main(["ingest", str(notes)]) == 0
+    assert "indexed         2" in capsys.readouterr().out
+    (notes / "c.txt").write_text("A third note, named on its own.")
+    assert cli.main(["ingest", str(notes / "c.txt")]) == 0
+    assert "indexed         1" in capsys.readouterr().out

@@ -27,7 +27,22 @@ from backend.knowledge.uploads import UploadTooLarge, safe_name, save_upload
     ],
 )
 def test_ignored_names(name: str, ignored: bool) -> None:
-    assert is_ignored(Path("/inbox") / name) is ignored
+    assert is_ignored(Path("/inbox") / name, Path("/inbox")) is ignored
+
+
+@pytest.mark.parametrize(
+    ("root", "name", "ignored"),
+    [
+        ("/home/me/.local/share/AgentDesk/inbox", "report.docx", False),
+        ("/home/me/.local/share/AgentDesk/inbox", "sub/report.docx", False),
+        ("/home/me/.local/share/AgentDesk/inbox", ".git/config", True),
+        ("/home/me/.notes", "ideas.md", False),
+        ("/home/me/.notes", ".hidden.md", True),
+        ("/home/me/.notes", ".obsidian/workspace.json", True),
+    ],
+)
+def test_hidden_means_hidden_below_the_watched_folder(root: str, name: str, ignored: bool) -> None:
+    assert is_ignored(Path(root) / name, Path(root)) is ignored
 
 
 @pytest.mark.parametrize(
@@ -93,6 +108,14 @@ def test_walk_skips_hidden_and_temporary_files(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     found = sorted(p.relative_to(tmp_path).as_posix() for p in walk_files(tmp_path))
     assert found == ["a.txt", "sub/b.md"]
+
+
+def test_walk_below_a_dot_folder_finds_its_files(tmp_path: Path) -> None:
+    root = tmp_path / ".cache" / "AgentDesk" / "inbox"
+    (root / ".git").mkdir(parents=True)
+    for name in ("a.txt", ".git/c.txt", ".d.txt"):
+        (root / name).write_text("x")
+    assert [p.name for p in walk_files(root)] == ["a.txt"]
 
 
 def test_fingerprint_and_hash(tmp_path: Path) -> None:

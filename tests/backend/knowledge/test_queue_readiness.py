@@ -44,7 +44,8 @@ def queue(clock: FakeClock) -> IngestQueue:
 
 
 def deliver(queue: IngestQueue, *events: FileSystemEvent) -> None:
-    handler = _Handler(queue, Path("/inbox"))
+    # the watched folder: the one the first event's file is in
+    handler = _Handler(queue, Path(str(events[0].src_path)).parent)
     for event in events:
         handler.on_any_event(event)
 
