@@ -195,3 +195,10 @@ def knowledge_for(prompt: str) -> Knowledge:
     intent = intent_of(prompt)
     need = intent.knowledge if intent is not None else "maybe"
     return "wanted" if need == "maybe" and DOCUMENTS.matches(prompt) else need
+
+
+def pure_computation(prompt: str) -> bool:
+    """A sum, a count or a small program over what the prompt itself gives: no tool, no
+    document can add anything, so none is searched (the code engine is told so)."""
+    intent = intent_of(prompt)
+    return intent in (ARITHMETIC, COMPUTING, PROGRAM) and knowledge_for(prompt) == "unwanted"
