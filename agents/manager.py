@@ -112,7 +112,7 @@ class AgentManager:
         run = ActiveRun(run_id, opened, chosen.mode, chosen.engine)
         self.active[run_id] = run
         started = {"conversation_id": opened, "mode": chosen.mode, "engine": chosen.engine}
-        await self._emit(run, "started", {**started, "reason": chosen.reason})
+        await self._emit(run, "started", {**started, "reason": chosen.reason, "documents": use})
         earlier = history if history is not None else stored
         run.task = asyncio.create_task(
             self._execute(run, prompt, earlier, grounding), name=f"run-{run_id}"
