@@ -111,7 +111,10 @@ COMPUTING = Intent(
         r"combinations?|gcd|lcm|divisors?|digits?|simulate|sort (?:these|the|this))\b|"
         r"\bhow many (?:times|letters?|characters?|vowels?|words?)\b|"
         r"\bcount (?:the )?(?:letters?|characters?|vowels?|words?|occurrences?)\b|"
-        r"\b(?:reverse|uppercase|lowercase|capitali[sz]e)\b|\bparse (?:this|the) (?:json|csv)\b",
+        r"\b(?:reverse|reversed|backwards?|uppercase|lowercase|capitali[sz]e)\b|"
+        r"\bparse (?:this|the) (?:json|csv)\b|"
+        r"\b(?:longest|shortest) (?:word|line|name|sentence)\b|"
+        r"\b(?:odd|even)\b[^.?!]*\d|\d[^.?!]*\b(?:odd|even)\b",
         re.I,
     ),
     "unwanted",
@@ -176,8 +179,8 @@ INTENTS: tuple[Intent, ...] = (
 
 # Cues that something beyond chat might be wanted, though no intent is sure of it.
 UNSURE_CUES = re.compile(
-    r"\d|\b(?:file|files|folder|note|notes|document|documents|search|look up|find|"
-    r"calculate|compute|count|schedule|when|date|time|save|list|report|plan|compare)\b",
+    r"\b(?!(?:1[5-9]|20)\d\d\b)\d|\b(?:file|files|folder|notes?|documents?|search|look up|"
+    r"find|calculate|compute|count|schedule|save|compare)\b",
     re.I,
 )
 

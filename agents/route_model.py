@@ -17,7 +17,7 @@ from agents.routing import Route, available_modes, route
 from backend.llm.client import ChatClient
 
 log = logging.getLogger(__name__)
-REASON_CHARS = 120
+REASON_CHARS = 60
 # Engines whose jobs (a sum, the clock, files, a small program) the user's documents do not help.
 NO_DOCUMENTS = ("single", "code")
 
@@ -65,7 +65,7 @@ async def choose(mode: str, prompt: str, client: ChatClient | None) -> Route:
     ]
     try:
         reply = await client.complete(
-            messages, response_format=schema(engines), max_tokens=60, temperature=0.0
+            messages, response_format=schema(engines), max_tokens=50, temperature=0.0
         )
     except Exception as error:
         log.warning("routing call failed, keeping %s: %s", chosen.engine, error)

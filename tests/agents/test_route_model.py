@@ -59,7 +59,7 @@ async def test_sure_rules_and_chosen_modes_make_no_model_call(fake: FakeOpenAISe
 def test_parse_keeps_one_short_line_of_reason() -> None:
     reply = json.dumps({"engine": "chat", "reason": "a\n b " * 100})
     engine, reason = parse(reply, ("chat", "single")) or ("", "")
-    assert engine == "chat" and "\n" not in reason and len(reason) == 120
+    assert engine == "chat" and "\n" not in reason and len(reason) == 60
 
 
 @pytest.mark.skipif(not installed("single"), reason="the single engine is not installed")

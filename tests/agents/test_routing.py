@@ -51,6 +51,9 @@ TABLE = [
     code("What is the 20th Fibonacci number?"),
     code("Count the vowels in 'programming is fun'"),
     code("Sort these names alphabetically: Zoe, Adam, Maya"),
+    code("Find the longest word in 'the quick brown fox jumps'"),
+    code("Which of 17, 21 and 29 are odd?"),
+    code("Check whether 'level' reads the same backwards"),
     # writing → chat
     ("Write a detailed essay on the causes of the First World War", "chat"),
     ("Write a poem about the sea", "chat"),
@@ -67,6 +70,8 @@ TABLE = [
     ("Who founded that company?", "chat"),
     ("Tell me a joke about cats", "chat"),
     ("What is the function of the liver?", "chat"),
+    ("When did the Second World War end in 1945 or 1946?", "chat"),
+    ("What was the population of France in 2020?", "chat"),
     # several steps → team
     pytest.param(
         "First find the sales figures, then compare them with last year's", "team", marks=NEEDS_TEAM
@@ -110,7 +115,11 @@ def test_intent_says_whether_documents_can_help(prompt: str, need: str) -> None:
 
 @pytest.mark.parametrize(
     "prompt",
-    ["Find the invoice from March", "Is 2024 a leap year?", "When is the next meeting?"],
+    [
+        "Find the invoice from March",
+        "Compare the two plans and list the differences",
+        "Look up the meeting room booking",
+    ],
 )
 def test_a_prompt_with_cues_but_no_sure_rule_is_left_to_the_model(prompt: str) -> None:
     chosen = auto_route(prompt)
