@@ -14,11 +14,13 @@ For each threshold it prints the share of answerable questions whose answer pass
 and the share of the others that would still get any passage. agents/relevance.py holds the
 chosen cut-off.
 
-    python bench/relevance.py
+    python bench/relevance.py            # 3 folds
+    python bench/relevance.py --quick    # 1 fold
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -136,6 +138,9 @@ def quartiles(values: list[float]) -> str:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one fold instead of three")
+    folds = 1 if parser.parse_args().quick else FOLDS
     quiet()
     corpus = load_corpus(SAMPLE, "sample", 60, 0, 5, 13)
     titles = sorted({name.rsplit("-", 1)[0] for name in corpus.files})
@@ -145,14 +150,14 @@ def main() -> int:
     general: list[tuple[float, str]] = []
     missed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for fold in range(FOLDS):
+        for fold in range(folds):
             held = set(titles[fold::FOLDS])
             a, h, g, m = fold_scores(titles, held, embedder, Path(tmp) / f"fold{fold}")
             answer += a
             held_out += h
             general += g
             missed += m
-    print(f"data: {SAMPLE.name}, {FOLDS} folds of {len(titles) - len(titles) // FOLDS} ingested")
+    print(f"data: {SAMPLE.name}, {folds} of {FOLDS} folds, each ingesting {len(titles) * 2 // 3}")
     print(f"embedder {embedder.model_name}, hybrid search, top {K}")
     print(f"answerable, answer passage found: {len(answer)} (missed by the search: {missed})")
     print(f"  similarity of the answer passage: {quartiles([a for a, _ in answer])}")
@@ -172,6 +177,13 @@ def main() -> int:
     print()
     headers = ["threshold", "answer kept", f"+ margin {BEST_MARGIN}", "held-out leak"]
     print_table([*headers, "general leak"], rows)
+    others = held_out + scores
+    leaked = sum(v >= RELEVANCE_THRESHOLD for v in others) / len(others)
+    passed = float(kept(answer, RELEVANCE_THRESHOLD, BEST_MARGIN))
+    print(f"\nat the cut-off {RELEVANCE_THRESHOLD}: answer passages kept {passed:.3f}, ", end="")
+    print(f"other questions given passages {leaked:.3f}")
+    ratio = passed / leaked if leaked else float("inf")
+    print(f"ratio answer kept/others given passages at {RELEVANCE_THRESHOLD}: {ratio:.1f}")
     leaks = sorted({q for g, q in general if g >= RELEVANCE_THRESHOLD})
     print(f"\ngeneral prompts given passages at {RELEVANCE_THRESHOLD}: {leaks}")
     return 0
