@@ -72,10 +72,16 @@ WORKSPACE = Intent(
     re.compile(
         r"\b(?:workspace|folder|directory)\b|"
         r"\b(?:save|write|store|append|create|delete|list|read|open)\b[^.?!]*"
-        r"\b(?:file|files|folder|\w+\.(?:txt|md|csv|json|py|log))\b|"
-        r"\b\w+\.(?:txt|md|csv|json|log)\b",
+        r"\b(?:file|files|folder)\b",
         re.I,
     ),
+    "unwanted",
+)
+NAMED_FILE = Intent(
+    "a named file",
+    "single",
+    "it names a file in the workspace",
+    re.compile(r"\b[\w-]+\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I),
     "unwanted",
 )
 NOTES = Intent(
@@ -114,6 +120,7 @@ COMPUTING = Intent(
         r"\b(?:reverse|reversed|backwards?|uppercase|lowercase|capitali[sz]e)\b|"
         r"\bparse (?:this|the) (?:json|csv)\b|"
         r"\b(?:longest|shortest) (?:word|line|name|sentence)\b|"
+        r"\bsort\b[^.?!]*\d|\bin (?:ascending|descending|alphabetical|reverse) order\b|"
         r"\b(?:odd|even)\b[^.?!]*\d|\d[^.?!]*\b(?:odd|even)\b",
         re.I,
     ),
@@ -133,7 +140,9 @@ ARITHMETIC = Intent(
         rf"{_NUMBER}\s*(?:squared|cubed)\b|"
         rf"\b(?:sum|product|average|mean|total) of\b[^.?!]*{_NUMBER}|"
         rf"\b\d{{1,3}}(?:,\d{{3}})+\b[^.?!]*\b(?:tax|discount|tip|interest|split|share)\b|"
-        rf"\bhow much is\b[^.?!]*{_NUMBER}|\bconvert\b[^.?!]*{_NUMBER}",
+        rf"\bhow much is\b[^.?!]*{_NUMBER}|\bconvert\b[^.?!]*{_NUMBER}|"
+        rf"^\s*(?:please\s+)?(?:add|subtract|multiply|divide)\b[^.?!]*{_NUMBER}|"
+        rf"{_NUMBER}\s*%[^.?!]*{_NUMBER}|{_NUMBER}[^.?!]*{_NUMBER}\s*%",
         re.I,
     ),
     "unwanted",
@@ -162,11 +171,13 @@ STEPS = Intent(
     ),
 )
 
-# In order: the first that matches decides. Code asked for by name beats everything; writing
-# beats the verbs it shares with files ("write") and plans, files and documents beat the numbers in
+# In order: the first that matches decides. Code asked for by name beats everything, then a
+# file named by its name ("Write hello to greeting.txt"); writing beats the verbs it shares
+# with files ("write") and plans, files and documents beat the numbers in
 # them, and several steps come before the single-step classes they may contain.
 INTENTS: tuple[Intent, ...] = (
     PROGRAM,
+    NAMED_FILE,
     WRITING,
     STEPS,
     NOTES,

@@ -27,6 +27,8 @@ TABLE = [
     ("What is the square root of 1,764?", "single"),
     ("If a bill is 1,240 and I add a 15% tip, what do I pay?", "single"),
     ("What's 2 to the power of 10?", "single"),
+    ("Add 45 and 78", "single"),
+    ("Calculate the compound interest on 1,000 at 5% for 3 years", "single"),
     ("What is the average of 4, 8 and 15?", "single"),
     # date and time → current_time (single)
     ("What time is it?", "single"),
@@ -36,6 +38,7 @@ TABLE = [
     # workspace files and notes → the file tools (single)
     ("List the files in my workspace", "single"),
     ("Save this list to groceries.txt", "single"),
+    ("Write hello world to greeting.txt", "single"),
     ("Read todo.md and tell me what is left", "single"),
     ("Remember that my dentist is on Friday", "single"),
     # the user's documents → the knowledge base (chat, grounded)
@@ -54,6 +57,7 @@ TABLE = [
     code("Find the longest word in 'the quick brown fox jumps'"),
     code("Which of 17, 21 and 29 are odd?"),
     code("Check whether 'level' reads the same backwards"),
+    code("Sort 5, 3, 9, 1 in ascending order"),
     # writing → chat
     ("Write a detailed essay on the causes of the First World War", "chat"),
     ("Write a poem about the sea", "chat"),
