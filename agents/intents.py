@@ -108,33 +108,48 @@ DOCUMENTS = Intent(
     ),
     "wanted",
 )
+# Text given in quotes: what string work works on.
+_QUOTED = r"""['"\u201c\u2018][^'"\u201d\u2019]+['"\u201d\u2019]"""
+_TEXT_GIVEN = rf"(?:{_QUOTED}|:|\b(?:this|these|the following|the word|the letter|the string))"
 COMPUTING = Intent(
     "computing",
     "code",
     "it is counting, primes or work on a string",
     re.compile(
-        r"\b(?:prime|primes|fibonacci|factorial|palindrome|anagram|permutations?|"
-        r"combinations?|gcd|lcm|divisors?|digits?|simulate|sort (?:these|the|this))\b|"
-        r"\bhow many (?:times|letters?|characters?|vowels?|words?)\b|"
+        r"\bprime numbers?\b|\bprimes\b|\bprime factors?\b|\d[^.?!]*\bprime\b|"
+        r"\b(?:fibonacci|factorial|gcd|lcm|divisors?|digits?|permutations?|combinations?)\b"
+        r"[^.?!]*\d|\d[^.?!]*\b(?:fibonacci|factorial|gcd|lcm|divisors?|digits)\b|"
+        rf"\b(?:palindromes?|anagrams?)\b[^.?!]*{_QUOTED}|"
+        rf"{_QUOTED}[^.?!]*\b(?:palindromes?|anagrams?)\b|"
+        r"\bhow many (?:times|letters?|characters?|vowels?|consonants?|words?)\b"
+        rf"[^?!]*{_TEXT_GIVEN}|"
+        r"\bhow many \w'?s (?:are )?in\b|"
         r"\bcount (?:the )?(?:letters?|characters?|vowels?|words?|occurrences?)\b|"
-        r"\b(?:reverse|reversed|backwards?|uppercase|lowercase|capitali[sz]e)\b|"
+        rf"\b(?:reverse|uppercase|lowercase|capitali[sz]e|spell)\b[^?!]*{_QUOTED}|"
+        r"\breverse (?:the |this |each |every )?(?:string|words?|text|list|sentence|letters)\b|"
+        r"\b(?:reads?|spelled|spelt|written) (?:the same )?backwards?\b|"
         r"\bparse (?:this|the) (?:json|csv)\b|"
         r"\b(?:longest|shortest) (?:word|line|name|sentence)\b|"
-        r"\bsort\b[^.?!]*\d|\bin (?:ascending|descending|alphabetical|reverse) order\b|"
-        r"\b(?:odd|even)\b[^.?!]*\d|\d[^.?!]*\b(?:odd|even)\b",
+        r"\bsort\b[^.?!]*\d|\bsort (?:these|this|the following)\b|"
+        r"\bin (?:ascending|descending|alphabetical|reverse) order\b|"
+        r"\d[^.?!]*\b(?:odd|even)\s*[?.!]*\s*$|\b(?:odd|even) numbers?\b",
         re.I,
     ),
     "unwanted",
 )
+_EXPRESSION = r"[\d\s.,+\-*/^()%=\u00d7\u00f7x]*\d[\d\s.,+\-*/^()%=\u00d7\u00f7x]*"
 ARITHMETIC = Intent(
     "arithmetic",
     "single",
     "it needs a calculation",
     re.compile(
-        rf"{_NUMBER}\s*(?:[-+*/^\u00d7\u00f7x]|\*\*)\s*\(?\s*{_NUMBER}|"
+        # "-", "/" and "x" between numbers are also dates, ranges and sizes: only with spaces,
+        # or in a prompt that is an expression and nothing else.
+        rf"{_NUMBER}\s*(?:[+*^\u00d7\u00f7]|\*\*)\s*\(?\s*{_NUMBER}|{_NUMBER}\s+[-/x]\s+{_NUMBER}|"
+        rf"^\s*(?:what(?:'s| is)|calculate|compute|evaluate|solve)?\s*{_EXPRESSION}\s*\??\s*$|"
         rf"{_NUMBER}\s*(?:%|percent|per cent)\s+of\b|"
         rf"\b(?:percent|percentage|per cent)\b[^.?!]*{_NUMBER}|"
-        rf"{_NUMBER}[^.?!]*\b(?:times|plus|minus|divided by|multiplied by|over|squared|cubed|"
+        rf"{_NUMBER}[^.?!]*\b(?:times|plus|minus|divided by|multiplied by|squared|cubed|"
         rf"to the power)\b[^.?!]*{_NUMBER}|"
         rf"\b(?:square root|sqrt|cube root|log|sin|cos|tan)\b[^.?!]*{_NUMBER}|"
         rf"{_NUMBER}\s*(?:squared|cubed)\b|"
@@ -152,10 +167,13 @@ CLOCK = Intent(
     "single",
     "it asks for the date or the time",
     re.compile(
-        r"\bwhat(?:'s| is)? (?:the )?(?:time|date|day)\b|\bwhat time\b|"
+        r"^\s*what(?:'s| is)?(?: the)? (?:time|date|day)(?: (?:is it|today|now|right now|"
+        r"in [\w ]+|of the week(?: is it)?))?\s*[?.!]*\s*$|"
+        r"\bwhat time is it\b|\btime is it\b|\bwhat(?:'s| is) (?:today's|the current) date\b|"
         r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|"
-        r"\bwhat day (?:is|was|will)\b|\b(?:current|local) (?:time|date)\b|"
-        r"\bhow many days (?:until|till|since|ago)\b|\bwhat year is it\b|\bright now\b.*\btime\b",
+        r"\bwhat day (?:of the week )?(?:is it|is today|is tomorrow|was yesterday|will it be)\b|"
+        r"\b(?:current|local) (?:time|date)\b|"
+        r"\bhow many days (?:until|till|since|ago|left)\b|\bwhat year is it\b",
         re.I,
     ),
     "unwanted",

@@ -22,6 +22,7 @@ TABLE = [
     ("what's 15 percent of 80", "single"),
     ("How much is 6 times 7?", "single"),
     ("What is 17 * 23?", "single"),
+    ("12/4", "single"),
     ("12,500 divided by 4", "single"),
     ("Calculate 3.5 + 2.25 - 1", "single"),
     ("What is the square root of 1,764?", "single"),
@@ -76,6 +77,15 @@ TABLE = [
     ("What is the function of the liver?", "chat"),
     ("When did the Second World War end in 1945 or 1946?", "chat"),
     ("What was the population of France in 2020?", "chat"),
+    # near misses: words of an intent in a general question
+    ("Who is the prime minister of Canada?", "chat"),
+    ("What is the time complexity of quicksort?", "chat"),
+    ("What is reverse osmosis?", "chat"),
+    ("Who won the 2020-2021 Premier League?", "chat"),
+    ("What day did the Berlin Wall fall?", "chat"),
+    ("How many words does the English language have?", "chat"),
+    ("What is a palindrome?", "chat"),
+    ("Even in 1990, were phones common?", "chat"),
     # several steps → team
     pytest.param(
         "First find the sales figures, then compare them with last year's", "team", marks=NEEDS_TEAM
