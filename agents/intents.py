@@ -100,9 +100,7 @@ DOCUMENTS = Intent(
     "chat",
     "it asks about the user's documents",
     re.compile(
-        rf"\b(?:my|our)\s+(?:\w+\s+)?{_PAPERS}\b|"
-        r"\b(?:the|this|that)\s+(?:uploaded\s+|attached\s+)?(?:report|document|manual|pdf|"
-        r"contract|handbook|paper|minutes)\b|"
+        rf"\b(?:my|our)\s+(?:\w+\s+)?{_PAPERS}\b|\b(?:uploaded|attached)\b|"
         rf"\b(?:according to|in|from)\s+(?:the|my)\s+{_PAPERS}\b|\bknowledge base\b",
         re.I,
     ),

@@ -47,6 +47,7 @@ TABLE = [
     ("Summarize the report I uploaded", "chat"),
     ("According to my notes, when is the launch?", "chat"),
     ("What do my documents say about the budget?", "chat"),
+    ("What does the handbook say about holidays?", "chat"),
     # counting, primes, strings → code
     code("List the prime numbers below 30"),
     code("How many times does the letter r appear in strawberry?"),
@@ -142,6 +143,12 @@ def test_a_prompt_with_cues_but_no_sure_rule_is_left_to_the_model(prompt: str) -
 
 def test_a_plain_question_is_sure_and_needs_no_model_call() -> None:
     assert auto_route("Who painted the Mona Lisa?").sure
+
+
+def test_a_document_named_without_my_is_used_only_when_relevant() -> None:
+    """'the paper' may be anyone's: passages go in only above the cut-off, never forced."""
+    assert auto_route("Who wrote the paper on special relativity?").knowledge == "maybe"
+    assert auto_route("What does the handbook say about holidays?").knowledge == "maybe"
 
 
 def test_writing_from_the_users_documents_still_wants_them() -> None:
