@@ -26,6 +26,7 @@ from agents.tools.registry import AuditFn, ToolRegistry
 from agents.wiring import history_with_summary, limits_from, open_endpoint, thread_emitter
 from agents.wiring import tool_context as make_tool_context
 from backend.config import Settings
+from backend.llm.client import ChatClient
 from backend.llm.errors import ModelError, ModelUnavailable
 from backend.llm.gateway import ModelGateway, RunBudget
 from backend.llm.service import ModelService
@@ -119,7 +120,7 @@ class AgentManager:
         )
         return run
 
-    def _routing_client(self, mode: str) -> Any:
+    def _routing_client(self, mode: str) -> ChatClient | None:
         """The model for an unsure auto route; None when it cannot serve (the rules decide)."""
         if mode != "auto":
             return None
