@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents.relevance import BEST_MARGIN, RELEVANCE_THRESHOLD  # noqa: E402
+from agents.relevance import BEST_MARGIN, RELEVANCE_THRESHOLD, Grounding, relevant  # noqa: E402
 from backend.knowledge.embedder import Embedder  # noqa: E402
 from backend.knowledge.ingest import Ingestor  # noqa: E402
 from backend.knowledge.retriever import HybridRetriever  # noqa: E402
@@ -41,6 +41,8 @@ K = 4
 FOLDS = 3
 THRESHOLDS = (0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55)
 Pair = tuple[float, float]  # (similarity of the answer passage, of the best hit)
+# Passages that go into the prompt on "auto", per question, by kind of question.
+SENT: dict[str, list[int]] = {"answerable": [], "held out": []}
 GENERAL = (
     "What is the capital of Australia?",
     "Who wrote Pride and Prejudice?",
@@ -103,7 +105,9 @@ def fold_scores(
     answer, held_out, missed = [], [], 0
     for question in corpus.questions:
         hits = retriever.search(question.text, k=K)
-        if any(question.file.startswith(title) for title in held):
+        is_held = any(question.file.startswith(title) for title in held)
+        SENT["held out" if is_held else "answerable"].append(len(relevant(hits, Grounding())))
+        if is_held:
             held_out.append(max(h.similarity or 0.0 for h in hits))
             continue
         gold = str(folder / question.file)
@@ -184,6 +188,8 @@ def main() -> int:
     print(f"other questions given passages {leaked:.3f}")
     ratio = passed / leaked if leaked else float("inf")
     print(f"ratio answer kept/others given passages at {RELEVANCE_THRESHOLD}: {ratio:.1f}")
+    for kind, counts in SENT.items():
+        print(f"passages sent on auto, {kind}: {statistics.mean(counts):.2f} of {K} on average")
     leaks = sorted({q for g, q in general if g >= RELEVANCE_THRESHOLD})
     print(f"\ngeneral prompts given passages at {RELEVANCE_THRESHOLD}: {leaks}")
     return 0
