@@ -143,3 +143,14 @@ async def test_a_question_that_stands_alone_is_searched_as_typed(
     )
     assert retrieval_step(follow)["query"] == "How many hours of sun do tomatoes need?"
     assert len(fake.requests) == 1  # no rewrite call
+
+
+async def test_search_results_show_the_similarity_the_cut_off_reads(
+    library: httpx.AsyncClient,
+) -> None:
+    query = {"q": "How many hours of sun do tomatoes need?"}
+    hybrid = (await library.get("/api/knowledge/search", params=query)).json()["results"]
+    assert hybrid[0]["name"] == "garden.txt" and hybrid[0]["similarity"] > 0.35
+    assert all(r["similarity"] < 0.35 for r in hybrid if r["name"] != "garden.txt")
+    keyword = (await library.get("/api/knowledge/search", params={**query, "mode": "bm25"})).json()
+    assert all(r["similarity"] is None for r in keyword["results"])
