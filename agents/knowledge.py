@@ -39,15 +39,31 @@ async def retrieve(searcher: Searcher | None, prompt: str, k: int) -> list[Any]:
 
 def source_json(hit: Hit) -> dict[str, Any]:
     """A citation as the API and the UI show it."""
+    similarity = getattr(hit, "similarity", None)
     return {
         "path": hit.source,
         "name": Path(hit.source).name,
         "page": hit.page,
         "snippet": hit.text[:SNIPPET_CHARS],
         "score": round(float(hit.score), 6),
+        "similarity": None if similarity is None else round(float(similarity), 4),
         "document_id": hit.document_id,
         "chunk_id": hit.chunk_id,
     }
+
+
+def sources_json(hits: list[Any]) -> list[dict[str, Any]]:
+    """One citation per document, in order of first use, with the numbers of its passages
+    in the prompt (``[1]``, ``[3]``...): several passages of one file are one chip, not many."""
+    by_document: dict[Any, dict[str, Any]] = {}
+    for number, hit in enumerate(hits, start=1):
+        cited = by_document.get(hit.document_id)
+        if cited is None:
+            cited = by_document[hit.document_id] = {**source_json(hit), "passages": [], "pages": []}
+        cited["passages"].append(number)
+        if hit.page is not None and hit.page not in cited["pages"]:
+            cited["pages"].append(hit.page)
+    return list(by_document.values())
 
 
 def grounded_prompt(question: str, hits: list[Any]) -> str:

@@ -16,13 +16,17 @@ from typing import Any
 
 from agents.engines.base import Engine, EngineStopped, RunContext
 from agents.events import EventType
-from agents.knowledge import Searcher, retrieve, source_json
+from agents.followup import standalone_query
+from agents.knowledge import Searcher, retrieve, sources_json
+from agents.relevance import Grounding, knowledge_use, relevant
+from agents.route_model import choose
 from agents.routing import ENGINES, FALLBACK, MODES, ModeUnavailable, Route, available_modes, route
 from agents.runs import ActiveRun
 from agents.tools.registry import AuditFn, ToolRegistry
 from agents.wiring import history_with_summary, limits_from, open_endpoint, thread_emitter
 from agents.wiring import tool_context as make_tool_context
 from backend.config import Settings
+from backend.llm.client import ChatClient
 from backend.llm.errors import ModelError, ModelUnavailable
 from backend.llm.gateway import ModelGateway, RunBudget
 from backend.llm.service import ModelService
@@ -90,15 +94,18 @@ class AgentManager:
         prompt: str,
         conversation_id: str | None,
         mode: str,
-        use_knowledge: bool = True,
+        use_knowledge: bool | str = True,
         history: list[dict[str, str]] | None = None,
     ) -> ActiveRun:
         """Record the prompt, start the run in the background and return it.
 
-        ``history`` (earlier turns sent by an OpenAI-style client) replaces the stored
+        ``use_knowledge`` is the "use my documents" switch: "auto" (or true), "on", "off" (or
+        false). ``history`` (earlier turns sent by an OpenAI-style client) replaces the stored
         conversation's earlier messages when given.
         """
-        chosen = route(mode, prompt)
+        use = knowledge_use(use_knowledge)
+        chosen = await choose(mode, prompt, self._routing_client(mode))
+        grounding = Grounding(use, chosen.knowledge)
         run_id = new_id()
         opened, stored = await asyncio.to_thread(
             self._open_conversation, prompt, conversation_id, run_id, chosen
@@ -106,12 +113,21 @@ class AgentManager:
         run = ActiveRun(run_id, opened, chosen.mode, chosen.engine)
         self.active[run_id] = run
         started = {"conversation_id": opened, "mode": chosen.mode, "engine": chosen.engine}
-        await self._emit(run, "started", {**started, "reason": chosen.reason})
+        await self._emit(run, "started", {**started, "reason": chosen.reason, "documents": use})
         earlier = history if history is not None else stored
         run.task = asyncio.create_task(
-            self._execute(run, prompt, earlier, use_knowledge), name=f"run-{run_id}"
+            self._execute(run, prompt, earlier, grounding), name=f"run-{run_id}"
         )
         return run
+
+    def _routing_client(self, mode: str) -> ChatClient | None:
+        """The model for an unsure auto route; None when it cannot serve (the rules decide)."""
+        if mode != "auto":
+            return None
+        try:
+            return self.models.client()
+        except (ModelError, ModelUnavailable):
+            return None
 
     def _open_conversation(
         self, prompt: str, conversation_id: str | None, run_id: str, chosen: Route
@@ -173,7 +189,7 @@ class AgentManager:
             self._waiting.remove(run.run_id)
 
     async def _execute(
-        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], use_knowledge: bool
+        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], grounding: Grounding
     ) -> None:
         async def emit(type_: EventType, data: dict[str, Any], agent: str | None = None) -> None:
             await self._emit(run, type_, data, agent)
@@ -186,11 +202,11 @@ class AgentManager:
             await self._take_slot(run)
             slot = True
             context = await self._context(run, prompt, history, emit)
-            if use_knowledge and run.engine in GROUNDED_UP_FRONT:
-                context.sources = await self._ground(run, prompt)
-            answer = await self._within_time_budget(run, context)
+            if grounding.searches and run.engine in GROUNDED_UP_FRONT:
+                context.sources = await self._ground(run, context, grounding)
+            answer = await self._within_time_budget(run, context, grounding)
             status = "completed"
-            sources = [source_json(hit) for hit in context.sources]
+            sources = sources_json(context.sources)
             ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
         except asyncio.CancelledError:
             status, error = "stopped", self._reason(run, "stopped by the user")
@@ -282,7 +298,9 @@ class AgentManager:
         self.contexts[run.run_id] = context
         return context
 
-    async def _within_time_budget(self, run: ActiveRun, context: RunContext) -> str:
+    async def _within_time_budget(
+        self, run: ActiveRun, context: RunContext, grounding: Grounding
+    ) -> str:
         """The answer, or EngineStopped once the run's seconds are spent.
 
         The gateway refuses model calls past the budget, but one call begun just before it may
@@ -291,7 +309,7 @@ class AgentManager:
         seconds = context.limits.max_seconds
         try:
             async with asyncio.timeout(seconds):
-                return await self._answer(run, context)
+                return await self._answer(run, context, grounding)
         except TimeoutError:
             reason = f"the run used its time budget of {seconds:g} s"
             budget = self.budgets.get(run.run_id)
@@ -300,7 +318,7 @@ class AgentManager:
             context.cancelled.set()
             raise EngineStopped(self._reason(run, reason)) from None
 
-    async def _answer(self, run: ActiveRun, context: RunContext) -> str:
+    async def _answer(self, run: ActiveRun, context: RunContext, grounding: Grounding) -> str:
         """The engine's answer; on failure the next simpler engine's, said as a step."""
         name = run.engine
         while True:
@@ -321,8 +339,8 @@ class AgentManager:
                 step = {"kind": "fallback", "from": name, "to": following, "reason": reason}
                 await self._emit(run, "step", step)
                 name = following
-                if name in GROUNDED_UP_FRONT and not context.sources and self.knowledge:
-                    context.sources = await self._ground(run, context.prompt)
+                if name in GROUNDED_UP_FRONT and not context.sources and grounding.searches:
+                    context.sources = await self._ground(run, context, grounding)
 
     def _reason(self, run: ActiveRun, default: str) -> str:
         budget = self.budgets.get(run.run_id)
@@ -332,18 +350,28 @@ class AgentManager:
     def _partial(run: ActiveRun) -> str:
         return "".join(str(e.data.get("text", "")) for e in run.events if e.type == "token")
 
-    async def _ground(self, run: ActiveRun, prompt: str) -> list[Any]:
-        """Passages from the knowledge base for this prompt, announced as a step."""
+    async def _ground(self, run: ActiveRun, context: RunContext, grounding: Grounding) -> list[Any]:
+        """The passages that help with this prompt (a follow-up searched as a standalone
+        question), announced as a step with the query and how many were left out."""
         try:
-            hits = await retrieve(self.knowledge, prompt, self.settings.rag_top_k)
+            if self.knowledge is None:
+                return []
+            query = await standalone_query(context.client, context.history, context.prompt)
+            hits = await retrieve(self.knowledge, query, self.settings.rag_top_k)
         except Exception as error:
             log.exception("knowledge search failed for run %s", run.run_id)
             await self._emit(run, "step", {"kind": "retrieval", "error": str(error), "sources": []})
             return []
+        kept = relevant(hits, grounding)
         if hits:
-            sources = [source_json(hit) for hit in hits]
-            await self._emit(run, "step", {"kind": "retrieval", "sources": sources})
-        return hits
+            step = {
+                "kind": "retrieval",
+                "query": query,
+                "sources": sources_json(kept),
+                "below_threshold": len(hits) - len(kept),
+            }
+            await self._emit(run, "step", step)
+        return kept
 
     def _finish(self, run: ActiveRun, status: str, answer: str, error: str) -> None:
         with self.db.session() as session:

@@ -1,11 +1,13 @@
-"""Which engine answers: the user's choice, or simple rules that say why (mode ``auto``)."""
+"""Which engine answers: the user's choice, or (mode ``auto``) the intent a person would see
+in the prompt, with the rule that decided (agents/intents.py)."""
 
 from __future__ import annotations
 
 import importlib.util
-import re
 from dataclasses import dataclass
 from functools import cache
+
+from agents.intents import UNSURE_CUES, Knowledge, intent_of, knowledge_for
 
 MODES = ("auto", "chat", "single", "code", "team")
 # module:class of each engine; an engine whose module is missing is simply not offered.
@@ -17,24 +19,6 @@ ENGINES = {
 }
 # When an engine fails (not stopped, not out of budget) the next simpler one answers.
 FALLBACK = {"team": "single", "single": "chat", "code": "chat"}
-
-_CALCULATION = re.compile(r"\d\s*[-+*/^%]\s*\(?\s*\d|\b(sqrt|square root|percent of)\b", re.I)
-_CODE = re.compile(
-    r"\b(python|code|script|program|algorithm|regex|prime|primes|fibonacci|factorial|"
-    r"simulate|sort (these|the|this)|json|csv|parse|reverse (the|this) (string|word|text))\b",
-    re.I,
-)
-_PLAN = re.compile(
-    r"\b(step by step|plan|first\b.*\bthen|and then|compare|research|investigate|"
-    r"pros and cons|summari[sz]e .* and)\b",
-    re.I | re.S,
-)
-_TOOLS = re.compile(
-    r"\b(files?|folders?|workspace|write|save|read|list|remember|recall|note|notes|"
-    r"time|date|today|document|documents|search)\b",
-    re.I,
-)
-LONG_TASK_CHARS = 400
 
 
 class ModeUnavailable(ValueError):
@@ -48,6 +32,10 @@ class Route:
     mode: str
     engine: str
     reason: str
+    # Whether the user's documents can help (see agents.intents.Knowledge).
+    knowledge: Knowledge = "maybe"
+    # False when no rule was sure: a short model call may decide (agents/route_model.py).
+    sure: bool = True
 
 
 @cache
@@ -62,22 +50,21 @@ def available_modes() -> tuple[str, ...]:
 
 
 def auto_route(prompt: str) -> Route:
-    """The engine for ``prompt`` by simple rules, with the rule that decided."""
-    text = prompt.strip()
-    rules: list[tuple[str, bool, str]] = [
-        ("code", bool(_CODE.search(text)), "it asks for code or a computation over data"),
-        (
-            "team",
-            bool(_PLAN.search(text)) or len(text) > LONG_TASK_CHARS or text.count("?") > 1,
-            "it is a task with several steps",
-        ),
-        ("single", bool(_CALCULATION.search(text)), "it needs a calculation"),
-        ("single", bool(_TOOLS.search(text)), "it needs files, notes, the time or a search"),
-    ]
-    for mode, matched, why in rules:
-        if matched and installed(mode):
-            return Route(mode, mode, f"auto: {why} → {mode}")
-    return Route("chat", "chat", "auto: a plain question → chat")
+    """The engine for ``prompt`` by its intent, with the rule that decided.
+
+    No intent and no cue of one: a general question, for chat. No intent but a cue (a number,
+    a file, a search...): chat, marked unsure, so a model call may choose instead.
+    """
+    intent = intent_of(prompt)
+    if intent is not None:
+        engine = intent.engine
+        while not installed(engine):
+            engine = FALLBACK.get(engine, "chat")
+        why = f"auto: {intent.reason} ({intent.name}) → {engine}"
+        return Route(engine, engine, why, knowledge_for(prompt))
+    if UNSURE_CUES.search(prompt):
+        return Route("chat", "chat", "auto: no rule is sure → chat", sure=False)
+    return Route("chat", "chat", "auto: a general question → chat")
 
 
 def route(mode: str, prompt: str) -> Route:
@@ -88,4 +75,4 @@ def route(mode: str, prompt: str) -> Route:
         )
     if mode == "auto":
         return auto_route(prompt)
-    return Route(mode, mode, "chosen by the user")
+    return Route(mode, mode, "chosen by the user", knowledge_for(prompt))

@@ -219,12 +219,16 @@ async def stream_events(
 
 
 async def stream_query(
-    prompt: str, conversation_id: str | None, use_knowledge: bool = True, mode: str = "auto"
+    prompt: str,
+    conversation_id: str | None,
+    use_knowledge: bool | str = "auto",
+    mode: str = "auto",
 ) -> AsyncIterator[StreamEvent]:
     """Ask an agent and yield its run events as they arrive.
 
-    ``mode`` picks the engine (auto, chat, single, code, team). With ``use_knowledge`` the
-    answer may draw on the knowledge base; its sources arrive in a ``step`` event of kind
+    ``mode`` picks the engine (auto, chat, single, code, team). ``use_knowledge`` is the "use
+    my documents" switch: "auto" (passages only when relevant), "on" or "off" (true and false
+    mean auto and off). Its sources arrive in a ``step`` event of kind
     ``retrieval`` and in the ``completed`` event. Raises :class:`ApiError` with the server's
     explanation when the request is refused (empty or too long prompt, mode not available,
     model unreachable) or the server cannot be reached.

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from agents.engines.base import EngineStopped, RunContext
+from agents.intents import pure_computation
 from agents.knowledge import grounded_prompt
 from agents.prompts import PROMPTS_DIR
 from backend.llm.errors import ModelError, ModelUnavailable
@@ -45,11 +46,22 @@ def prompt_templates() -> dict[str, Any]:
     return templates
 
 
+# Appended to a task that is a pure computation, where small models like to search first.
+COMPUTE_ONLY = "(This is a computation: compute it in Python, call no tool, then final_answer.)"
+
+
 def task_text(context: RunContext) -> str:
-    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt."""
-    question = (
-        grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
-    )
+    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt.
+
+    A pure computation gets no passages and a line saying no tool is needed; it goes at the
+    end of the task, so the system prompt (and llama.cpp's cached prefix) stays the same.
+    """
+    if pure_computation(context.prompt):
+        question = f"{context.prompt}\n{COMPUTE_ONLY}"
+    elif context.sources:
+        question = grounded_prompt(context.prompt, context.sources)
+    else:
+        question = context.prompt
     if not context.history:
         return question
     said = "\n".join(f"{turn['role']}: {turn['content']}" for turn in context.history)

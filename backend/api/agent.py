@@ -27,7 +27,13 @@ class Query(BaseModel):
     prompt: str = Field(description="What to ask")
     conversation_id: str | None = Field(default=None, description="Continue this conversation")
     mode: Literal["auto", "chat", "single", "code", "team"] = "auto"
-    use_knowledge: bool = True
+    use_knowledge: bool | Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "Use my documents: auto (passages only when relevant), on (always), off (never); "
+            "true means auto and false off"
+        ),
+    )
     stream: bool = False
 
 

@@ -39,6 +39,8 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "source": hit.source,
         "name": Path(hit.source).name,
         "score": round(hit.score, 6),
+        # Cosine similarity to the query (None in bm25 mode): what the answer cut-off reads.
+        "similarity": None if hit.similarity is None else round(hit.similarity, 4),
         "chunk_id": hit.chunk_id,
         "document_id": hit.document_id,
         "page": hit.page,

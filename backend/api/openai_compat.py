@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -102,7 +102,13 @@ class ChatMessage(BaseModel):
 class AgentDeskOptions(BaseModel):
     """AgentDesk's extension to the request body (``extra_body={"agentdesk": {...}}``)."""
 
-    use_knowledge: bool = True
+    use_knowledge: bool | Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "Use my documents: auto (passages only when relevant), on (always), off (never); "
+            "true means auto and false off"
+        ),
+    )
     conversation_id: str | None = None
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy
 
@@ -61,6 +61,9 @@ class SearchHit:
     page: int | None
     start: int
     end: int
+    # Cosine similarity of the query and this chunk (MiniLM vectors), whatever the mode:
+    # RRF and BM25 scores are ranks and counts, so only this says how relevant a hit is.
+    similarity: float | None = None
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -102,7 +105,8 @@ class HybridRetriever:
     ) -> list[SearchHit]:
         """The ``k`` best chunks for ``query``, best first, identical texts collapsed.
 
-        Scores: cosine similarity (dense), negated BM25 (bm25) or the fused RRF score.
+        Scores: cosine similarity (dense), negated BM25 (bm25) or the fused RRF score. Every
+        hit also carries its cosine ``similarity`` (except in bm25 mode, which embeds nothing).
         """
         if mode not in ("dense", "bm25", "hybrid"):
             raise ValueError(f"unknown search mode: {mode!r}")
@@ -114,8 +118,10 @@ class HybridRetriever:
         depth = k * CANDIDATES_PER_HIT
         dense: list[tuple[int, float]] = []
         keyword: list[tuple[int, float]] = []
+        vector = None
         if mode != "bm25":
-            dense = self.vectors.search(self.embedder.encode_query(query), depth, allowed)
+            vector = self.embedder.encode_query(query)
+            dense = self.vectors.search(vector, depth, allowed)
         if mode != "dense":
             with self.db.engine.connect() as connection:
                 keyword = bm25_search(connection, query, depth, allowed)
@@ -125,7 +131,19 @@ class HybridRetriever:
             ranked = keyword
         else:
             ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in keyword]])
-        return self._hydrate(ranked, k)
+        hits = self._hydrate(ranked, k)
+        if vector is None:
+            return hits
+        return self._with_similarity(hits, vector, dict(dense))
+
+    def _with_similarity(
+        self, hits: list[SearchHit], vector: Any, known: dict[int, float]
+    ) -> list[SearchHit]:
+        """``hits`` with their cosine similarity; keyword-only hits get theirs from FAISS."""
+        missing = [hit.chunk_id for hit in hits if hit.chunk_id not in known]
+        if missing:
+            known.update(self.vectors.search(vector, len(missing), missing))
+        return [replace(hit, similarity=known.get(hit.chunk_id)) for hit in hits]
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         """Ids of the chunks of indexed documents that pass ``filters``."""

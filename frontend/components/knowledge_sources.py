@@ -58,6 +58,16 @@ def source_chip(source: ChatSource) -> rx.Component:
                         source.page != "",
                         rx.text(source.page, size="1", color_scheme="gray", white_space="nowrap"),
                     ),
+                    rx.cond(
+                        source.passages != "",
+                        rx.text(
+                            source.passages,
+                            size="1",
+                            color_scheme="gray",
+                            white_space="nowrap",
+                            data_testid="source-passages",
+                        ),
+                    ),
                     align="center",
                     spacing="1",
                 ),

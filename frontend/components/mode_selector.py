@@ -1,4 +1,5 @@
-"""The agent mode selector beside the message input, with a one-line hint of the chosen mode."""
+"""The agent mode selector and the "use my documents" switch beside the message input, with a
+one-line hint of the chosen mode."""
 
 from __future__ import annotations
 
@@ -10,6 +11,28 @@ from frontend.state.chat_models import ModeChoice
 
 def _option(choice: ModeChoice) -> rx.Component:
     return rx.select.item(choice.label, value=choice.value, data_testid="mode-option")
+
+
+def documents_switch() -> rx.Component:
+    """Whether the next questions use the user's documents: Auto (when relevant), On, Off."""
+    return rx.hstack(
+        rx.text("Documents", size="1", color_scheme="gray", white_space="nowrap"),
+        rx.segmented_control.root(
+            rx.segmented_control.item("Auto", value="auto", data_testid="documents-auto"),
+            rx.segmented_control.item("On", value="on", data_testid="documents-on"),
+            rx.segmented_control.item("Off", value="off", data_testid="documents-off"),
+            value=ChatState.use_knowledge,
+            on_change=ChatState.set_use_knowledge,
+            disabled=ChatState.streaming,
+            size="1",
+            aria_label="Use my documents",
+            data_testid="documents-switch",
+        ),
+        title=ChatState.documents_hint,
+        align="center",
+        spacing="2",
+        flex_shrink="0",
+    )
 
 
 def mode_selector() -> rx.Component:
@@ -38,6 +61,8 @@ def mode_selector() -> rx.Component:
             min_width="0",
             data_testid="mode-hint",
         ),
+        rx.spacer(),
+        documents_switch(),
         align="center",
         spacing="2",
         width="100%",

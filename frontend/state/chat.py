@@ -10,7 +10,9 @@ import reflex as rx
 
 from frontend import api_agents, api_client
 from frontend.state.chat_models import (
+    DEFAULT_DOCUMENTS,
     DEFAULT_MODE,
+    DOCUMENT_CHOICES,
     MODE_CHOICES,
     ChatMessage,
     ConversationItem,
@@ -57,6 +59,8 @@ class ChatState(rx.State):
     messages: list[ChatMessage] = []
     mode: str = DEFAULT_MODE
     modes: list[ModeChoice] = MODE_CHOICES
+    # "Use my documents": auto (only relevant passages), on (always) or off (never).
+    use_knowledge: str = DEFAULT_DOCUMENTS
     partial_answer: str = ""
     # Passages the answer in progress draws on; they move to its bubble when it is done.
     partial_sources: list[ChatSource] = []
@@ -78,6 +82,11 @@ class ChatState(rx.State):
         """What the chosen mode does, in one line."""
         return mode_hint(self.mode)
 
+    @rx.var
+    def documents_hint(self) -> str:
+        """What the "use my documents" switch does now, in one line."""
+        return DOCUMENT_CHOICES.get(self.use_knowledge, "")
+
     @rx.event
     async def load_page(self) -> None:
         """Fill the sidebar and the mode selector when the page opens."""
@@ -94,6 +103,12 @@ class ChatState(rx.State):
         """Choose the agent mode for the next questions."""
         if mode in {choice.value for choice in self.modes}:
             self.mode = mode
+
+    @rx.event
+    def set_use_knowledge(self, value: str | list[str]) -> None:
+        """Choose whether the next questions use the user's documents."""
+        if isinstance(value, str) and value in DOCUMENT_CHOICES:
+            self.use_knowledge = value
 
     @rx.event
     def new_chat(self) -> None:
@@ -149,7 +164,7 @@ class ChatState(rx.State):
         self.partial_sources = []
         self.partial_timeline = RunTimeline()
         self.streaming, self.stopping = True, False
-        return ChatState.stream_answer(prompt, self.mode)
+        return ChatState.stream_answer(prompt, self.mode, self.use_knowledge)
 
     @rx.event(background=True)
     async def stop(self) -> None:
@@ -171,7 +186,9 @@ class ChatState(rx.State):
                 self.error, self.stopping = error.message, False
 
     @rx.event(background=True)
-    async def stream_answer(self, prompt: str, mode: str = DEFAULT_MODE) -> None:
+    async def stream_answer(
+        self, prompt: str, mode: str = DEFAULT_MODE, use_knowledge: str = DEFAULT_DOCUMENTS
+    ) -> None:
         """Read the run's event stream: the answer token by token, the steps as they happen."""
         async with self:
             generation, conversation_id = self._generation, self.conversation_id
@@ -179,7 +196,9 @@ class ChatState(rx.State):
         sources: list[ChatSource] = []
         timeline = RunTimeline()
         try:
-            async for event in api_client.stream_query(prompt, conversation_id, mode=mode):
+            async for event in api_client.stream_query(
+                prompt, conversation_id, use_knowledge, mode=mode
+            ):
                 timeline = apply_event(timeline, event)
                 if event.type == "started":
                     is_new = not conversation_id

@@ -55,6 +55,14 @@ MODE_CHOICES = [
 ]
 DEFAULT_MODE = "auto"
 
+# The "use my documents" switch: its values as the API takes them, and what each does.
+DOCUMENT_CHOICES = {
+    "auto": "Documents are used when they are relevant to the question.",
+    "on": "Documents are always used.",
+    "off": "Documents are not used.",
+}
+DEFAULT_DOCUMENTS = "auto"
+
 
 def mode_choices(available: list[str]) -> list[ModeChoice]:
     """The selector's entries for the modes the server offers (auto is always there)."""

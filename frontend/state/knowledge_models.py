@@ -87,6 +87,8 @@ class ChatSource:
     score: str
     snippet: str
     href: str
+    # The numbers the answer cites this document's passages by, e.g. "[1, 3]".
+    passages: str = ""
 
 
 def _int(value: Any) -> int:
@@ -173,7 +175,16 @@ def to_chat_source(raw: dict[str, Any]) -> ChatSource:
         score=format_score(raw.get("score")),
         snippet=" ".join(str(raw.get("snippet") or raw.get("text") or "").split()),
         href=document_href(raw.get("document_id")),
+        passages=passage_label(raw.get("passages")),
     )
+
+
+def passage_label(raw: Any) -> str:
+    """``[1, 3]`` for the passage numbers an answer cites, or "" when there are none."""
+    if not isinstance(raw, list):
+        return ""
+    numbers = [str(n) for n in raw if isinstance(n, int) and not isinstance(n, bool)]
+    return f"[{', '.join(numbers)}]" if numbers else ""
 
 
 def sources_of(data: dict[str, Any]) -> list[ChatSource] | None:

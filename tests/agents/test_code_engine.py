@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 
 from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
-from agents.engines.code import CodeEngine, task_text, thought_text
+from agents.engines.code import COMPUTE_ONLY, CodeEngine, task_text, thought_text
 from agents.tools.for_smolagents import smolagents_inputs, smolagents_tools
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
 from backend.llm.client import ChatClient
@@ -432,3 +432,27 @@ def test_registry_tools_become_smolagents_tools() -> None:
     with pytest.raises(ToolError, match="got two values for 'query'"):
         tool("cats", query="dogs")
     assert [r.error for r in records] == [None, "search: missing argument(s): query, when"]
+
+
+async def test_a_pure_computation_is_told_to_compute_and_gets_no_passages(
+    fake: FakeOpenAIServer,
+) -> None:
+    """A small model searched the documents for a sum and looped; it is told not to, at the
+    end of the task, so the system prompt stays the same for the prompt cache."""
+    fake.set_rules([finish_when("New task", "961.4")])
+    computing = make_run(fake, "What is 23% of 4,180?")
+    computing.context.sources = [Passage()]
+    assert await CodeEngine().run(computing.context) == "961.4"
+    task = observation(fake.requests[-1])
+    assert task.endswith("What is 23% of 4,180?\n" + COMPUTE_ONLY)
+    assert "office opens" not in task
+
+    looking_up = make_run(fake, "When does the office open?")
+    looking_up.context.sources = [Passage()]
+    await CodeEngine().run(looking_up.context)
+    assert COMPUTE_ONLY not in observation(fake.requests[-1])
+    systems = [r["messages"][0]["content"] for r in fake.requests]
+    assert systems[0] == systems[-1]
+    system_text = systems[0] if isinstance(systems[0], str) else systems[0][0]["text"]
+    assert "a computation needs no tool" in system_text
+    assert "a fact from the user's documents needs a tool" in system_text

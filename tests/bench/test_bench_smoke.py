@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CASES = {
     "allocator.py": ["ratio tuned/untuned RSS growth"],
+    "relevance.py": ["ratio answer kept/others given passages"],
     "retrieval.py": ["ratio hybrid/dense answer R@5", "ratio hybrid/bm25 answer R@5"],
     "ingest.py": ["pipeline / raw throughput ratio"],
     "search.py": [

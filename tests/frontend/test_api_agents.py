@@ -37,6 +37,21 @@ async def test_the_default_mode_is_auto(monkeypatch: pytest.MonkeyPatch) -> None
     assert json.loads(seen[0].content)["mode"] == "auto"
 
 
+@pytest.mark.parametrize("switch", ["auto", "on", "off"])
+async def test_stream_query_sends_the_documents_switch(
+    monkeypatch: pytest.MonkeyPatch, switch: str
+) -> None:
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, text=""))
+    assert [e async for e in api_client.stream_query("hi", None, switch)] == []
+    assert json.loads(seen[0].content)["use_knowledge"] == switch
+
+
+async def test_the_documents_switch_defaults_to_auto(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, text=""))
+    assert [e async for e in api_client.stream_query("hi", None)] == []
+    assert json.loads(seen[0].content)["use_knowledge"] == "auto"
+
+
 async def test_available_modes_come_from_the_model_list(monkeypatch: pytest.MonkeyPatch) -> None:
     models = {"data": [{"id": "agentdesk-auto"}, {"id": "agentdesk-team"}, {"id": "other"}]}
     seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(200, json=models))

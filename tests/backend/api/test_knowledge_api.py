@@ -154,7 +154,6 @@ async def test_folders_that_must_not_be_watched_are_400_with_why(
         ("/proc/self", "belongs to the operating system"),
         (str(Path.home()), "home folder"),
         ("/", "whole drive"),
-        ("/tmp/\ud800", "lone UTF-16 surrogate"),
         ("/tmp/a\x00b", "NUL character"),
     ]:
         # As JSON escapes: a lone surrogate cannot be encoded as UTF-8 any other way.
@@ -163,6 +162,11 @@ async def test_folders_that_must_not_be_watched_are_400_with_why(
         response = await http.post("/api/knowledge/folders", content=body, headers=headers)
         assert response.status_code == 400, (path, response.text)
         assert why in response.json()["detail"], (path, response.text)
+    # A lone surrogate never reaches the route: every JSON body with one is a 422.
+    body = json.dumps({"path": "/tmp/\ud800"}).encode()
+    headers = {"Content-Type": "application/json"}
+    response = await http.post("/api/knowledge/folders", content=body, headers=headers)
+    assert response.status_code == 422 and "lone surrogate" in response.json()["detail"]
     folders = (await http.get("/api/knowledge/folders")).json()["folders"]
     assert [f["path"] for f in folders] == [str(settings.inbox_dir.resolve())]
 
@@ -198,15 +202,16 @@ async def test_answers_are_grounded_and_cite_their_sources(
     await upload(http, "other.txt", b"Tomatoes need six hours of sun.")
     await idle(http)
     fake.set_rules([{"match": "heron", "reply": "On basalt cliffs [1]."}])
-    body = (
-        await http.post("/api/agent/query", json={"prompt": "Where does the heron nest?"})
-    ).json()
+    question = "Where does the Vantablack heron nest?"
+    body = (await http.post("/api/agent/query", json={"prompt": question})).json()
     assert body["answer"] == "On basalt cliffs [1]."
-    assert body["sources"][0]["name"] == "herons.txt"
+    # Only the relevant document: the tomato passage scores below the cut-off.
+    assert [s["name"] for s in body["sources"]] == ["herons.txt"]
     assert FACT in body["sources"][0]["snippet"]
+    assert body["sources"][0]["passages"] == [1]
     sent = fake.requests[-1]["messages"][-1]["content"]
     assert "[1] (herons.txt)" in sent and FACT in sent
-    assert "Where does the heron nest?" in sent
+    assert question in sent and "Tomatoes" not in sent
 
     plain = (
         await http.post(
@@ -224,7 +229,9 @@ async def test_streamed_answer_announces_its_sources_first(
     http, _ = kb_client
     await upload(http, "herons.txt", FACT.encode())
     await idle(http)
-    response = await http.post("/api/agent/query", json={"prompt": "heron nesting", "stream": True})
+    response = await http.post(
+        "/api/agent/query", json={"prompt": "Vantablack heron nesting", "stream": True}
+    )
     events = [
         json.loads(line[5:]) for line in response.text.splitlines() if line.startswith("data:")
     ]

@@ -228,3 +228,37 @@ def test_hybrid_finds_what_either_method_alone_misses(
     assert found("dense") == 1
     assert found("bm25") == 1
     assert found("hybrid") == 2
+
+
+def test_every_hit_carries_its_cosine_similarity_even_when_found_by_keywords_alone(
+    retriever: HybridRetriever,
+    library: dict[str, list[int]],
+    vectors: VectorIndex,
+    fake_embedder: Any,
+) -> None:
+    """RRF scores are ranks; the relevance cut-off needs the hit's own similarity."""
+    query = "garden pump filter manual"
+    vector = fake_embedder.encode_query(query)
+    exact = dict(vectors.search(vector, 10))
+    for mode in ("dense", "hybrid"):
+        hits = retriever.search(query, k=5, mode=mode)
+        assert hits and all(h.similarity == pytest.approx(exact[h.chunk_id]) for h in hits)
+    assert retriever.search(query, k=1, mode="dense")[0].similarity == pytest.approx(
+        retriever.search(query, k=1, mode="dense")[0].score
+    )
+    assert all(h.similarity is None for h in retriever.search(query, k=3, mode="bm25"))
+
+
+def test_a_keyword_only_hybrid_hit_gets_its_similarity_from_the_index(
+    knowledge_db: Database, tmp_path: Path, add_document: AddDocument, embedder: Embedder
+) -> None:
+    vectors = VectorIndex(tmp_path / "minilm", embedder.dimension)
+    chunk_ids = add_document("/kb/faults.txt", FAULTS, embedder=embedder, vectors=vectors)
+    retriever = HybridRetriever(knowledge_db, vectors, embedder)
+    # k=1 proposes only 4 dense candidates out of 7: the BM25 match on the exact code may not
+    # be among them, and must still come back with a similarity.
+    hits = retriever.search("zq7791", k=2, mode="hybrid")
+    assert chunk_ids[0] in ids(hits)
+    vector = embedder.encode_query("zq7791")
+    exact = dict(vectors.search(vector, len(FAULTS)))
+    assert all(h.similarity == pytest.approx(exact[h.chunk_id], abs=1e-5) for h in hits)

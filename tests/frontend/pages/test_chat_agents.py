@@ -173,6 +173,34 @@ def test_mode_selector_sends_the_chosen_mode(
     expect(reopened.get_by_test_id("run-engine")).to_have_text("chat")
 
 
+def _documents_setting(app: RunningApp, prompt: str) -> str:
+    transcript = app.api(f"/api/agent/runs/{_run_for(app, prompt)['run_id']}/export")
+    started = next(e for e in transcript["events"] if e["type"] == "started")
+    return str(started["data"]["documents"])
+
+
+def test_documents_switch_sends_the_choice_with_each_question(
+    app_server: RunningApp, tab: BrowserTab, fake_model: Any
+) -> None:
+    page = tab.page
+    _open_chat(page, app_server)
+    switch = page.get_by_test_id("documents-switch")
+    expect(switch).to_be_visible()
+    first = f"How tall is the tower {uuid.uuid4().hex[:6]}?"
+    ask(page, first)
+    answer_with(page, f"Echo: {first}")
+    assert _documents_setting(app_server, first) == "auto"
+
+    page.get_by_test_id("documents-off").click()
+    expect(page.get_by_test_id("documents-off")).to_have_attribute("data-state", "on")
+    second = f"How wide is the tower {uuid.uuid4().hex[:6]}?"
+    ask(page, second)
+    answer_with(page, f"Echo: {second}")
+    assert _documents_setting(app_server, second) == "off"
+    # The choice stays for the next question.
+    expect(page.get_by_test_id("documents-off")).to_have_attribute("data-state", "on")
+
+
 def test_rename_export_clear_and_delete_a_conversation(
     app_server: RunningApp, tab: BrowserTab, tmp_path: Path
 ) -> None:

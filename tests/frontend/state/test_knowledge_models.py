@@ -73,6 +73,13 @@ def test_chat_source_links_to_its_document() -> None:
     assert km.to_chat_source({"path": "/d/plain.txt", "page": None}).page == ""
 
 
+def test_a_chip_shows_the_numbers_of_its_passages() -> None:
+    grouped = km.to_chat_source({"path": "/d/report.pdf", "passages": [1, 3]})
+    assert grouped.passages == "[1, 3]"
+    assert km.to_chat_source({"path": "/d/old.txt"}).passages == ""
+    assert km.to_chat_source({"path": "/d/x.txt", "passages": ["1", True]}).passages == ""
+
+
 def test_sources_of_an_event() -> None:
     assert km.sources_of({"kind": "retrieval"}) is None
     assert km.sources_of({"sources": []}) == []

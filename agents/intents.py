@@ -1,0 +1,234 @@
+"""What a prompt asks for, in classes a person would recognise: a sum, the time, a file in the
+workspace, the user's own documents, a small program, a piece of writing.
+
+Each intent is a named rule with the engine that suits it and whether the user's documents can
+help. They are sure signals only: a prompt none of them claims goes to chat when it shows no
+cue at all, and to one short model call (agents/route_model.py) when it does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+# Whether passages from the knowledge base belong in the answer: asked for ("wanted"), only
+# when they are relevant ("maybe"), or of no use ("unwanted": a computation, the clock, files).
+Knowledge = Literal["wanted", "maybe", "unwanted"]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A class of request: its name, the engine that answers it, and why, in the user's words."""
+
+    name: str
+    engine: str
+    reason: str
+    pattern: re.Pattern[str]
+    knowledge: Knowledge = "maybe"
+
+    def matches(self, text: str) -> bool:
+        return bool(self.pattern.search(text))
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
+
+
+_NUMBER = r"\d[\d,.]*"
+# Verbs that ask for a new piece of text, at the start of the request.
+_WRITE = (
+    r"^\s*(?:please\s+|can you\s+|could you\s+)?"
+    r"(?:write|draft|compose|rewrite|rephrase|paraphrase|proofread|summari[sz]e|translate|"
+    r"outline)\b"
+)
+
+PROGRAM = Intent(
+    "program",
+    "code",
+    "it asks for code",
+    re.compile(
+        r"\b(?:write|implement|create|generate|fix|debug|refactor|run)\b[^.?!]*"
+        r"\b(?:code|script|program|function|regex|algorithm|snippet|class)\b|"
+        r"\b(?:in|using|with) python\b|\bpython (?:code|script|function|program)\b|```",
+        re.I,
+    ),
+    "unwanted",
+)
+WRITING = Intent(
+    "writing",
+    "chat",
+    "it asks for a piece of writing",
+    re.compile(
+        _WRITE + r"|\b(?:essay|poem|haiku|limerick|story|cover letter|speech|"
+        r"email|e-mail|tweet|slogan|toast)\b(?!\s+(?:file|folder))|\ba letter (?:to|for)\b",
+        re.I,
+    ),
+)
+WORKSPACE = Intent(
+    "workspace files",
+    "single",
+    "it works with files in the workspace",
+    re.compile(
+        r"\b(?:workspace|folder|directory)\b|"
+        r"\b(?:save|write|store|append|create|delete|list|read|open)\b[^.?!]*"
+        r"\b(?:file|files|folder)\b",
+        re.I,
+    ),
+    "unwanted",
+)
+NAMED_FILE = Intent(
+    "a named file",
+    "single",
+    "it names a file in the workspace",
+    re.compile(r"\b[\w-]+\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I),
+    "unwanted",
+)
+NOTES = Intent(
+    "memory",
+    "single",
+    "it asks to remember or recall something",
+    re.compile(r"\b(?:remember|recall|memori[sz]e)\b|\b(?:save|take|make|add) a note\b", re.I),
+    "unwanted",
+)
+_PAPERS = (
+    r"(?:documents?|docs|notes|files|papers|reports?|manuals?|contracts?|handbook|minutes|"
+    r"invoices?|statements?|policy|policies|pdfs?|uploads?|library|knowledge base|sources)"
+)
+DOCUMENTS = Intent(
+    "my documents",
+    "chat",
+    "it asks about the user's documents",
+    re.compile(
+        rf"\b(?:my|our)\s+(?:\w+\s+)?{_PAPERS}\b|\b(?:uploaded|attached)\b|"
+        rf"\b(?:according to|in|from)\s+(?:the|my)\s+{_PAPERS}\b|\bknowledge base\b",
+        re.I,
+    ),
+    "wanted",
+)
+# Text given in quotes: what string work works on.
+_QUOTED = r"""['"\u201c\u2018][^'"\u201d\u2019]+['"\u201d\u2019]"""
+_TEXT_GIVEN = rf"(?:{_QUOTED}|:|\b(?:this|these|the following|the word|the letter|the string))"
+COMPUTING = Intent(
+    "computing",
+    "code",
+    "it is counting, primes or work on a string",
+    re.compile(
+        r"\bprime numbers?\b|\bprimes\b|\bprime factors?\b|\d[^.?!]*\bprime\b|"
+        r"\b(?:fibonacci|factorial|gcd|lcm|divisors?|digits?|permutations?|combinations?)\b"
+        r"[^.?!]*\d|\d[^.?!]*\b(?:fibonacci|factorial|gcd|lcm|divisors?|digits)\b|"
+        rf"\b(?:palindromes?|anagrams?)\b[^.?!]*{_QUOTED}|"
+        rf"{_QUOTED}[^.?!]*\b(?:palindromes?|anagrams?)\b|"
+        r"\bhow many (?:times|letters?|characters?|vowels?|consonants?|words?)\b"
+        rf"[^?!]*{_TEXT_GIVEN}|"
+        r"\bhow many \w'?s (?:are )?in\b|"
+        r"\bcount (?:the )?(?:letters?|characters?|vowels?|words?|occurrences?)\b|"
+        rf"\b(?:reverse|uppercase|lowercase|capitali[sz]e|spell)\b[^?!]*{_QUOTED}|"
+        r"\breverse (?:the |this |each |every )?(?:string|words?|text|list|sentence|letters)\b|"
+        r"\b(?:reads?|spelled|spelt|written) (?:the same )?backwards?\b|"
+        r"\bparse (?:this|the) (?:json|csv)\b|"
+        r"\b(?:longest|shortest) (?:word|line|name|sentence)\b|"
+        r"\bsort\b[^.?!]*\d|\bsort (?:these|this|the following)\b|"
+        r"\bin (?:ascending|descending|alphabetical|reverse) order\b|"
+        r"\d[^.?!]*\b(?:odd|even)\s*[?.!]*\s*$|\b(?:odd|even) numbers?\b",
+        re.I,
+    ),
+    "unwanted",
+)
+_EXPRESSION = r"[\d\s.,+\-*/^()%=\u00d7\u00f7x]*\d[\d\s.,+\-*/^()%=\u00d7\u00f7x]*"
+ARITHMETIC = Intent(
+    "arithmetic",
+    "single",
+    "it needs a calculation",
+    re.compile(
+        # "-", "/" and "x" between numbers are also dates, ranges and sizes: only with spaces,
+        # or in a prompt that is an expression and nothing else.
+        rf"{_NUMBER}\s*(?:[+*^\u00d7\u00f7]|\*\*)\s*\(?\s*{_NUMBER}|{_NUMBER}\s+[-/x]\s+{_NUMBER}|"
+        rf"^\s*(?:what(?:'s| is)|calculate|compute|evaluate|solve)?\s*{_EXPRESSION}\s*\??\s*$|"
+        rf"{_NUMBER}\s*(?:%|percent|per cent)\s+of\b|"
+        rf"\b(?:percent|percentage|per cent)\b[^.?!]*{_NUMBER}|"
+        rf"{_NUMBER}[^.?!]*\b(?:times|plus|minus|divided by|multiplied by|squared|cubed|"
+        rf"to the power)\b[^.?!]*{_NUMBER}|"
+        rf"\b(?:square root|sqrt|cube root|log|sin|cos|tan)\b[^.?!]*{_NUMBER}|"
+        rf"{_NUMBER}\s*(?:squared|cubed)\b|"
+        rf"\b(?:sum|product|average|mean|total) of\b[^.?!]*{_NUMBER}|"
+        rf"\b\d{{1,3}}(?:,\d{{3}})+\b[^.?!]*\b(?:tax|discount|tip|interest|split|share)\b|"
+        rf"\bhow much is\b[^.?!]*{_NUMBER}|\bconvert\b[^.?!]*{_NUMBER}|"
+        rf"^\s*(?:please\s+)?(?:add|subtract|multiply|divide)\b[^.?!]*{_NUMBER}|"
+        rf"{_NUMBER}\s*%[^.?!]*{_NUMBER}|{_NUMBER}[^.?!]*{_NUMBER}\s*%",
+        re.I,
+    ),
+    "unwanted",
+)
+CLOCK = Intent(
+    "date and time",
+    "single",
+    "it asks for the date or the time",
+    re.compile(
+        r"^\s*what(?:'s| is)?(?: the)? (?:time|date|day)(?: (?:is it|today|now|right now|"
+        r"in [\w ]+|of the week(?: is it)?))?\s*[?.!]*\s*$|"
+        r"\bwhat time is it\b|\btime is it\b|\bwhat(?:'s| is) (?:today's|the current) date\b|"
+        r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|"
+        r"\bwhat day (?:of the week )?(?:is it|is today|is tomorrow|was yesterday|will it be)\b|"
+        r"\b(?:current|local) (?:time|date)\b|"
+        r"\bhow many days (?:until|till|since|ago|left)\b|\bwhat year is it\b",
+        re.I,
+    ),
+    "unwanted",
+)
+STEPS = Intent(
+    "several steps",
+    "team",
+    "it is a task with several steps",
+    re.compile(
+        r"\bstep by step\b.*\bthen\b|\bfirst\b.*\bthen\b|\band then\b|"
+        r"\bresearch\b.*\b(?:and|then)\b.*\b(?:write|report|compare)\b",
+        re.I | re.S,
+    ),
+)
+
+# In order: the first that matches decides. Code asked for by name beats everything, then a
+# file named by its name ("Write hello to greeting.txt"); writing beats the verbs it shares
+# with files ("write") and plans, files and documents beat the numbers in
+# them, and several steps come before the single-step classes they may contain.
+INTENTS: tuple[Intent, ...] = (
+    PROGRAM,
+    NAMED_FILE,
+    WRITING,
+    STEPS,
+    NOTES,
+    WORKSPACE,
+    DOCUMENTS,
+    COMPUTING,
+    ARITHMETIC,
+    CLOCK,
+)
+
+# Cues that something beyond chat might be wanted, though no intent is sure of it.
+UNSURE_CUES = re.compile(
+    r"\b(?!(?:1[5-9]|20)\d\d\b)\d|\b(?:file|files|folder|notes?|documents?|search|look up|"
+    r"find|calculate|compute|count|schedule|save|compare)\b",
+    re.I,
+)
+
+
+def intent_of(prompt: str) -> Intent | None:
+    """The first intent ``prompt`` matches, or None."""
+    text = prompt.strip()
+    return next((intent for intent in INTENTS if intent.matches(text)), None)
+
+
+def knowledge_for(prompt: str) -> Knowledge:
+    """Whether documents can help with ``prompt``, by its intent ("maybe" when unsure); a
+    mention of the user's documents counts even when another intent decided the engine
+    ("Summarize my notes" is writing, from the notes)."""
+    intent = intent_of(prompt)
+    need = intent.knowledge if intent is not None else "maybe"
+    return "wanted" if need == "maybe" and DOCUMENTS.matches(prompt) else need
+
+
+def pure_computation(prompt: str) -> bool:
+    """A sum, a count or a small program over what the prompt itself gives: no tool, no
+    document can add anything, so none is searched (the code engine is told so)."""
+    intent = intent_of(prompt)
+    return intent in (ARITHMETIC, COMPUTING, PROGRAM) and knowledge_for(prompt) == "unwanted"

@@ -1,0 +1,156 @@
+"""Auto routing by intent: a table of everyday prompts and where a person would send them."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.intents import INTENTS, intent_of, knowledge_for
+from agents.routing import auto_route, installed, route
+
+NEEDS_CODE = pytest.mark.skipif(not installed("code"), reason="the code engine is not installed")
+NEEDS_TEAM = pytest.mark.skipif(not installed("team"), reason="the team engine is not installed")
+
+
+def code(prompt: str) -> object:
+    return pytest.param(prompt, "code", marks=NEEDS_CODE)
+
+
+# (prompt, engine): each class of intent in several wordings, and near misses of each.
+TABLE = [
+    # arithmetic → the calculator (single)
+    ("What is 23% of 4,180?", "single"),
+    ("what's 15 percent of 80", "single"),
+    ("How much is 6 times 7?", "single"),
+    ("What is 17 * 23?", "single"),
+    ("12/4", "single"),
+    ("12,500 divided by 4", "single"),
+    ("Calculate 3.5 + 2.25 - 1", "single"),
+    ("What is the square root of 1,764?", "single"),
+    ("If a bill is 1,240 and I add a 15% tip, what do I pay?", "single"),
+    ("What's 2 to the power of 10?", "single"),
+    ("Add 45 and 78", "single"),
+    ("Calculate the compound interest on 1,000 at 5% for 3 years", "single"),
+    ("What is the average of 4, 8 and 15?", "single"),
+    # date and time → current_time (single)
+    ("What time is it?", "single"),
+    ("What's the date today?", "single"),
+    ("What day is it tomorrow?", "single"),
+    ("How many days until Christmas?", "single"),
+    # workspace files and notes → the file tools (single)
+    ("List the files in my workspace", "single"),
+    ("Save this list to groceries.txt", "single"),
+    ("Write hello world to greeting.txt", "single"),
+    ("Read todo.md and tell me what is left", "single"),
+    ("Remember that my dentist is on Friday", "single"),
+    # the user's documents → the knowledge base (chat, grounded)
+    ("What does my contract say about notice periods?", "chat"),
+    ("Summarize the report I uploaded", "chat"),
+    ("According to my notes, when is the launch?", "chat"),
+    ("What do my documents say about the budget?", "chat"),
+    ("What does the handbook say about holidays?", "chat"),
+    # counting, primes, strings → code
+    code("List the prime numbers below 30"),
+    code("How many times does the letter r appear in strawberry?"),
+    code("Reverse the string 'AgentDesk'"),
+    code("Write a Python function that checks for palindromes"),
+    code("What is the 20th Fibonacci number?"),
+    code("Count the vowels in 'programming is fun'"),
+    code("Sort these names alphabetically: Zoe, Adam, Maya"),
+    code("Find the longest word in 'the quick brown fox jumps'"),
+    code("Which of 17, 21 and 29 are odd?"),
+    code("Check whether 'level' reads the same backwards"),
+    code("Sort 5, 3, 9, 1 in ascending order"),
+    # writing → chat
+    ("Write a detailed essay on the causes of the First World War", "chat"),
+    ("Write a poem about the sea", "chat"),
+    ("Draft an email to my landlord about the broken heater", "chat"),
+    ("Summarize this text: The meeting covered budgets and hiring.", "chat"),
+    ("Translate 'good morning' into French", "chat"),
+    ("Compose a haiku about autumn", "chat"),
+    ("Rewrite this sentence to sound friendlier: Send it now.", "chat"),
+    # general questions → chat
+    ("What is the capital of Australia?", "chat"),
+    ("Who wrote Pride and Prejudice?", "chat"),
+    ("Explain how vaccines work", "chat"),
+    ("Why is the sky blue?", "chat"),
+    ("Who founded that company?", "chat"),
+    ("Tell me a joke about cats", "chat"),
+    ("What is the function of the liver?", "chat"),
+    ("When did the Second World War end in 1945 or 1946?", "chat"),
+    ("What was the population of France in 2020?", "chat"),
+    # near misses: words of an intent in a general question
+    ("Who is the prime minister of Canada?", "chat"),
+    ("What is the time complexity of quicksort?", "chat"),
+    ("What is reverse osmosis?", "chat"),
+    ("Who won the 2020-2021 Premier League?", "chat"),
+    ("What day did the Berlin Wall fall?", "chat"),
+    ("How many words does the English language have?", "chat"),
+    ("What is a palindrome?", "chat"),
+    ("Even in 1990, were phones common?", "chat"),
+    # several steps → team
+    pytest.param(
+        "First find the sales figures, then compare them with last year's", "team", marks=NEEDS_TEAM
+    ),
+    pytest.param(
+        "Look up the rainfall data and then write a short report", "team", marks=NEEDS_TEAM
+    ),
+]
+
+
+@pytest.mark.parametrize(("prompt", "engine"), TABLE)
+def test_auto_sends_each_prompt_where_a_person_would(prompt: str, engine: str) -> None:
+    chosen = auto_route(prompt)
+    assert chosen.engine == engine, chosen.reason
+    assert chosen.reason.startswith("auto: ") and chosen.reason.endswith(f"→ {engine}")
+
+
+def test_the_table_covers_every_intent_and_has_forty_prompts() -> None:
+    assert len(TABLE) >= 40
+    prompts = [case[0] if isinstance(case, tuple) else case.values[0] for case in TABLE]
+    seen = {intent.name for p in prompts if (intent := intent_of(str(p))) is not None}
+    assert seen == {intent.name for intent in INTENTS}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "need"),
+    [
+        ("What is 23% of 4,180?", "unwanted"),
+        ("What time is it?", "unwanted"),
+        ("List the prime numbers below 30", "unwanted"),
+        ("What does my contract say about notice periods?", "wanted"),
+        ("What is the capital of Australia?", "maybe"),
+        ("Write a poem about the sea", "maybe"),
+    ],
+)
+def test_intent_says_whether_documents_can_help(prompt: str, need: str) -> None:
+    assert knowledge_for(prompt) == need
+    # The user's own choice of engine keeps the intent's view of documents.
+    assert route("chat", prompt).knowledge == need
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Find the invoice from March",
+        "Compare the two plans and list the differences",
+        "Look up the meeting room booking",
+    ],
+)
+def test_a_prompt_with_cues_but_no_sure_rule_is_left_to_the_model(prompt: str) -> None:
+    chosen = auto_route(prompt)
+    assert not chosen.sure and chosen.engine == "chat"
+
+
+def test_a_plain_question_is_sure_and_needs_no_model_call() -> None:
+    assert auto_route("Who painted the Mona Lisa?").sure
+
+
+def test_a_document_named_without_my_is_used_only_when_relevant() -> None:
+    """'the paper' may be anyone's: passages go in only above the cut-off, never forced."""
+    assert auto_route("Who wrote the paper on special relativity?").knowledge == "maybe"
+    assert auto_route("What does the handbook say about holidays?").knowledge == "maybe"
+
+
+def test_writing_from_the_users_documents_still_wants_them() -> None:
+    chosen = auto_route("Summarize the report I uploaded")
+    assert chosen.engine == "chat" and chosen.knowledge == "wanted"
