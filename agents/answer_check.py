@@ -10,41 +10,40 @@ passes, else the reason in words a user can read.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# "[1]", "[1][2]", "[1, 3]", "[2-4]", and the full-width brackets some models write
-_MARKER = re.compile(r"\[\s*\d+(?:\s*[-,\u2013]\s*\d+)*\s*\]|\u3010\d+\u3011")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
-# A number as written: 4,180 / 1,234,567.5 / -3 / 0.25 / 961.40
-_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")
-_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
-_NUMBER_WORDS = _word_set(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand million billion half none"
+from agents.answer_values import (
+    DATE,
+    carries,
+    has_number,
+    is_value,
+    key_values,
+    numbers,
+    own_values,
+    single_number,
+    word_set,
 )
-_DATE_WORDS = _word_set(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december"
-)
-# An answer whose last word is one of these stops where its content should be.
-_DANGLING = _word_set("is are was were be equals equal of the a an to by")
+
+# Citation markers: "[1]", "[12]", "[2-4]", and the full-width brackets some models write.
+# A list of several numbers ("[2, 3, 5, 7]") is data, not a citation, and stays.
+_MARKER = re.compile(r"\[\s*\d{1,2}\s*(?:[-\u2013]\s*\d{1,2}\s*)?\]|\u3010[^\u3011]{0,40}\u3011")
+# Content words, case kept: "Hello World" is no restatement of "capitalize hello world".
+_CONTENT = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019")
 # Words that carry no content of their own when judging whether the question was said back.
-_FILLER = _word_set(
+_FILLER = word_set(
     "the a an is are was were be been of to in on at for by with and or it its this that "
     "what which who whom how when where why do does did can could would will shall should "
     "please tell me you your i we us our let lets here there so as answer result question "
     "asked asking value following calculate calculating compute computing find finding "
     "determine need needs use using get give"
 )
+# "… is" stops where its content should be, unless a pronoun is what is ("as it is").
+_LINKING = word_set("is are was were equals")
+_PRONOUNS = word_set("it that this what there here which who so")
+_ARTICLES = word_set("the a an")
 _METHOD = re.compile(
     r"\b(you can use|you could use|can be calculated|can be found|use the following|"
     r"the following (expression|formula|calculation|command|tool)|"
@@ -53,16 +52,16 @@ _METHOD = re.compile(
 )
 _ASKS_NUMBER = re.compile(
     r"\b(how (many|much|long|old|far|big)|what percent(age)?|calculate|compute|"
-    r"sum|total|average|number of|square root|sqrt)\b|\d\s*(%|percent)\s*of\b|"
-    r"\d\s*[-+*/x\u00d7\u00f7^]\s*\(?\s*\d|\bwhat(?:'s| is) -?\d"
+    r"(sum|total|average|product|difference) of|number of|square root|sqrt)\b|"
+    r"\d\s*(%|percent)\s*of\b|\d\s*[-+*/x\u00d7\u00f7^]\s*\(?\s*\d|\bwhat(?:'s| is) -?\d"
 )
 # A question that asks yes or no may be answered in its own words ("It is raining.").
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|am)\b"
 )
 _FORMULA = re.compile(r"[\d.,]+(?:\s*[-+*/\u00d7\u00f7^]+\s*\(?[\d.,]+\)?)+")
-# A tool result of at most this many characters, mostly numbers and dates, is "a value".
-VALUE_RESULT_CHARS = 300
+# Share of the question's content words an answer must repeat, in order, to restate it.
+RESTATED_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -78,75 +77,29 @@ def without_markers(text: str) -> str:
     return _MARKER.sub(" ", text)
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+def _content(text: str) -> list[str]:
+    """Content words, case kept except a sentence's capital on the first one."""
+    found = [w for w in _CONTENT.findall(text) if w.lower() not in _FILLER]
+    return [found[0].lower(), *found[1:]] if found and found[0].istitle() else found
 
 
-def _numbers(text: str) -> list[float]:
-    found = []
-    for raw in _NUMBER.findall(text):
-        try:
-            found.append(float(raw.replace(",", "")))
-        except ValueError:
-            continue
-    return found
-
-
-def _decimals(raw: str) -> int:
-    return len(raw.split(".", 1)[1]) if "." in raw else 0
-
-
-def _has_number(text: str) -> bool:
-    return bool(_NUMBER.search(text)) or any(w in _NUMBER_WORDS for w in _words(text))
-
-
-def is_value(result: str) -> bool:
-    """Whether a tool result is a value (a number, a date, a time) rather than text or a list:
-    short, and mostly numbers or date words."""
-    if not result.strip() or len(result) > VALUE_RESULT_CHARS:
-        return False
-    tokens = result.split()
-    valued = [t for t in tokens if re.search(r"\d", t) or t.strip(",.;:()").lower() in _DATE_WORDS]
-    return len(valued) * 2 >= len(tokens)
-
-
-def key_values(result: str) -> list[str]:
-    """The values of a tool result an answer should carry: its numbers, times and date words."""
-    values = [f"{int(h)}:{m}" for h, m in _TIME.findall(result)]
-    values += [w for w in _words(result) if w in _DATE_WORDS]
-    values += _NUMBER.findall(result)
-    return values
-
-
-def _carries(answer: str, value: str) -> bool:
-    """Whether ``answer`` states ``value``: the same number (as written or rounded the way the
-    answer writes it), the same time of day or the same date word."""
-    text = answer.lower()
-    time = _TIME.fullmatch(value)
-    if time:
-        return any(int(h) == int(time[1]) and m == time[2] for h, m in _TIME.findall(text))
-    if not re.search(r"\d", value):
-        return value in _words(text)
-    try:
-        wanted = float(value.replace(",", ""))
-    except ValueError:
-        return False
-    for raw in _NUMBER.findall(text):
-        shown = float(raw.replace(",", ""))
-        places = _decimals(raw.replace(",", ""))
-        if shown == wanted or (places < 15 and math.isclose(round(wanted, places), shown)):
-            return True
-    return False
+def _in_order(part: list[str], whole: list[str]) -> bool:
+    remaining = iter(whole)
+    return all(word in remaining for word in part)
 
 
 def _restates(question: str, answer: str) -> bool:
-    """The answer says the question back: every content word is the question's own, and it
-    covers most of the question's."""
-    asked = {w for w in _words(question) if w not in _FILLER}
-    said = {w for w in _words(answer) if w not in _FILLER}
-    if not said or not asked or _YES_NO.match(question.lower()):
+    """The answer says the question back: its content words are the question's own, in the
+    question's order, and cover most of them. Quoted text in the question is the material of
+    a text task ("trim '  hi  '"), so an answer may repeat it."""
+    if _YES_NO.match(question.lower()):
         return False
-    return said <= asked and len(said) * 2 >= len(asked)
+    asked, said = _content(_QUOTED.sub(" ", question)), _content(answer)
+    # One content word is too little to tell ("How should I take it?" "Take it as it is."),
+    # unless the answer is itself the question.
+    if not said or not asked or (len(asked) < 2 and not answer.rstrip().endswith("?")):
+        return False
+    return _in_order(said, asked) and len(said) >= RESTATED_SHARE * len(asked)
 
 
 def _dangles(text: str) -> bool:
@@ -154,8 +107,43 @@ def _dangles(text: str) -> bool:
     stripped = text.rstrip(" \t\n.!;,)*_`\"'")
     if stripped.endswith(":"):
         return True
-    words = _words(stripped)
-    return bool(words) and words[-1] in _DANGLING
+    tail = [w.lower() for w in _CONTENT.findall(stripped)[-2:]]
+    if not tail or tail[-1] in _ARTICLES:
+        return bool(tail)
+    return tail[-1] in _LINKING and (len(tail) < 2 or tail[0] not in _PRONOUNS)
+
+
+def _describes_method(question: str, text: str) -> bool:
+    """How to get the result ("you can use the calculator with 23/100*4180"), with no result:
+    numbers in a formula are how, a number after "=" or in a sentence is what."""
+    if not _METHOD.search(text.lower()):
+        return False
+    asked = set(numbers(question))
+    return all(n in asked for n in numbers(_FORMULA.sub(" ", text)))
+
+
+def _asks_number(question: str) -> bool:
+    return bool(_ASKS_NUMBER.search(DATE.sub(" ", question.lower())))
+
+
+def _dropped_value(question: str, text: str, tools: Sequence[ToolOutput]) -> str | None:
+    """Why the answer does not carry what a tool returned, or None.
+
+    Any value of any tool will do; an answer with values of its own passes too (the clock was a
+    step towards "Thursday"), unless a number was asked for and the last value was a single
+    number, like the calculator's: then that number must be there.
+    """
+    values = [(o.tool, o.result, key_values(o.result)) for o in tools if is_value(o.result)]
+    values = [value for value in values if value[2]]
+    if not values or any(carries(text, v) for _, _, vals in values for v in vals):
+        return None
+    tool, result, vals = values[-1]
+    shown = ", ".join(dict.fromkeys(vals[:4]))
+    if not own_values(question, text):
+        return f"the answer leaves out the result {tool} returned ({shown})"
+    if _asks_number(question) and single_number(result):
+        return f"the answer does not give the number {tool} returned ({result.strip()})"
+    return None
 
 
 def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -> str | None:
@@ -167,24 +155,10 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return f"the answer is only a citation marker ({answer.strip()[:40]}) with no content"
     if _dangles(text):
         return "the answer stops where its result should be ('… is [1]' or '… :')"
-    values = [(o.tool, key_values(o.result)) for o in tools if is_value(o.result)]
-    values = [(tool, vals) for tool, vals in values if vals]
-    carried = any(_carries(text, v) for _, vals in values for v in vals)
     if _restates(question, text):
         return "the answer only restates the question"
-    if _METHOD.search(text.lower()) and not carried and not _has_new_number(question, text):
+    if _describes_method(question, text):
         return "the answer describes how to get the result instead of giving it"
-    if _ASKS_NUMBER.search(question.lower()) and not _has_number(text):
+    if _asks_number(question) and not has_number(text):
         return "the question asks for a number and the answer has none"
-    if values and not carried:
-        tool, vals = values[-1]
-        shown = ", ".join(dict.fromkeys(vals[:4]))
-        return f"the answer leaves out the result {tool} returned ({shown})"
-    return None
-
-
-def _has_new_number(question: str, text: str) -> bool:
-    """A number in ``text`` that the question does not hold and that is not part of a formula
-    ("23/100*4180" is how, "= 961.4" is what)."""
-    asked = set(_numbers(question))
-    return any(n not in asked for n in _numbers(_FORMULA.sub(" ", text)))
+    return _dropped_value(question, text, tools)

@@ -17,9 +17,10 @@ from agents.engines.base import RunContext
 from agents.events import RunEvent
 from agents.knowledge import grounded_prompt
 
-# Tool results handed to the repair turn: the newest few, each cut to this many characters.
-REPAIR_TOOL_RESULTS = 6
-REPAIR_RESULT_CHARS = 1500
+# Tool results handed to the repair turn: the newest few, each cut to this many characters
+# (a small model on 2 cores reads about 60 tokens a second).
+REPAIR_TOOL_RESULTS = 4
+REPAIR_RESULT_CHARS = 800
 # The rejected answer shown in the timeline, cut to this many characters.
 SHOWN_ANSWER_CHARS = 500
 

@@ -35,6 +35,17 @@ PASSES = [
     ("Summarize the plan", "The plan is to ship in March and hire two people.", []),
     ("ponder", "Echo: ponder", []),
     ("Write a haiku about rain", "Soft rain on the roof / ...", []),
+    ("List the primes below 10", "[2, 3, 5, 7]", []),
+    ("List the primes below 10", "The primes below 10 are [2, 3, 5, 7].", []),
+    ("Capitalize hello world", "Hello World", []),
+    ("Trim '  hello world '", "hello world", []),
+    ("Sort: banana apple cherry", "apple banana cherry", []),
+    ("Anything else on the agenda?", "That's all I can think of.", []),
+    ("How should I take it?", "Take it as it is.", []),
+    ("What day will it be in 3 days?", "Thursday.", [CLOCK]),
+    ("How many days until Christmas?", "18 days.", [CLOCK]),
+    ("What happened on 2024-01-05?", "Nothing of note happened.", []),
+    ("What is 17 * 23?", "Echo: What is 17 * 23?", []),
 ]
 
 FAILS = [
@@ -88,6 +99,10 @@ FAILS = [
         [PERCENT],
         "leaves out",
     ),
+    ("What is 23% of 4,180?", "The answer is 96.14.", [PERCENT], "not give the number"),
+    ("What time is it?", "The time is.", [CLOCK], "stops"),
+    ("Who is the author?", "The author is the", [], "stops"),
+    ("What is 2+2?", "2 + 2", [], "restates the question"),
 ]
 
 
