@@ -202,7 +202,10 @@ def _parse(text: str) -> ast.expr:
         reason = error.msg if isinstance(error, SyntaxError) else "nested too deeply"
         typed = text.strip()
         shown = typed if expression == typed else f"{typed}' read as '{expression}"
-        raise CalculatorError(f"'{shown}' is not a valid expression ({reason})") from None
+        raise CalculatorError(
+            f"'{shown}' is not a valid expression ({reason}); write arithmetic, "
+            "like '23% of 4,180', '(3+4)*2' or 'sqrt(2)'"
+        ) from None
     if depth(tree.body) > MAX_DEPTH:
         raise CalculatorError(f"the expression is nested too deeply (over {MAX_DEPTH} levels)")
     return tree.body

@@ -77,6 +77,11 @@ _WORDS: list[tuple[re.Pattern[str], str]] = [
         (r"\bminus\b", "-"),
         (r"\bmod(?:ulo)?\b", " mod "),
         (r"\bhalf\s+of\b", "0.5 *"),
+        (r"\b(?:a|one)\s+third\s+of\b", "1/3 *"),
+        (r"\b(?:a|one)\s+quarter\s+of\b", "0.25 *"),
+        (r"\bthree\s+quarters\s+of\b", "0.75 *"),
+        # "3/4 of 100", "0.2 of 50": a fraction of something is a product.
+        (r"(\d\s*/\s*\d+|\d*\.\d+)\s+of\b", r"\1 *"),
         (r"\btwice\b", "2 *"),
         (r"\bthe\b", " "),
     ]
