@@ -45,9 +45,9 @@ def engine_card(card: EngineCard) -> rx.Component:
             rx.grid(
                 _stat("Runs", card.runs, "engine-runs"),
                 _stat("Success", card.success, "engine-success"),
-                _stat("No answer", card.no_answer, "engine-no-answer"),
                 _stat("p50", card.p50, "engine-p50"),
                 _stat("p95", card.p95, "engine-p95"),
+                _stat("No answer", card.no_answer, "engine-no-answer"),
                 columns="2",
                 spacing_x="3",
                 spacing_y="1",
