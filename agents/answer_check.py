@@ -45,7 +45,7 @@ _LINKING = word_set("is are was were equals")
 _PRONOUNS = word_set("it that this what there here which who so")
 _ARTICLES = word_set("the a an")
 _METHOD = re.compile(
-    r"\b(you can use|you could use|can be calculated|can be found|use the following|"
+    r"\b(you can use|you could use|we can use|can be calculated|use the following|"
     r"the following (expression|formula|calculation|command|tool)|"
     r"(i will|i'll|let me|i am going to|i'm going to) (use|call|check|calculate|look)|"
     r"(by )?(calling|using) the \w+ (tool|function))\b"
@@ -58,6 +58,10 @@ _ASKS_NUMBER = re.compile(
 # A question that asks yes or no may be answered in its own words ("It is raining.").
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|am)\b"
+)
+# A tool call written out as text ({"name": ..., "arguments": ...} or <tool_call>) is no answer.
+_TOOL_CALL_TEXT = re.compile(
+    r"^\s*(?:```\w*\s*)?(?:\{\s*\"(?:name|tool)\"\s*:|<tool_call>)", re.IGNORECASE
 )
 _FORMULA = re.compile(r"[\d.,]+(?:\s*[-+*/\u00d7\u00f7^]+\s*\(?[\d.,]+\)?)+")
 # Share of the question's content words an answer must repeat, in order, to restate it.
@@ -114,9 +118,10 @@ def _dangles(text: str) -> bool:
 
 
 def _describes_method(question: str, text: str) -> bool:
-    """How to get the result ("you can use the calculator with 23/100*4180"), with no result:
-    numbers in a formula are how, a number after "=" or in a sentence is what."""
-    if not _METHOD.search(text.lower()):
+    """How to get a number that was asked for ("you can use the calculator with 23/100*4180"),
+    with no result: numbers in a formula are how, a number after "=" or in a sentence is what.
+    Only for numbers: in prose ("this is found in passage 2") the words say nothing."""
+    if not _asks_number(question) or not _METHOD.search(text.lower()):
         return False
     asked = set(numbers(question))
     return all(n in asked for n in numbers(_FORMULA.sub(" ", text)))
@@ -155,6 +160,8 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return f"the answer is only a citation marker ({answer.strip()[:40]}) with no content"
     if _dangles(text):
         return "the answer stops where its result should be ('… is [1]' or '… :')"
+    if _TOOL_CALL_TEXT.match(answer):
+        return "the answer is a tool call written as text, not an answer"
     if _restates(question, text):
         return "the answer only restates the question"
     if _describes_method(question, text):

@@ -46,6 +46,13 @@ PASSES = [
     ("How many days until Christmas?", "18 days.", [CLOCK]),
     ("What happened on 2024-01-05?", "Nothing of note happened.", []),
     ("What is 17 * 23?", "Echo: What is 17 * 23?", []),
+    (
+        "Who is the project lead of the Larkspur project?",
+        "The project lead is Imogen Tarrant. This can be found in passage [2].",
+        [],
+    ),
+    ("How do I reverse a string?", "You can use slicing: s[::-1].", []),
+    ("Show the tool call format", 'Like this: {"name": "calculator", "arguments": {}}', []),
 ]
 
 FAILS = [
@@ -103,6 +110,13 @@ FAILS = [
     ("What time is it?", "The time is.", [CLOCK], "stops"),
     ("Who is the author?", "The author is the", [], "stops"),
     ("What is 2+2?", "2 + 2", [], "restates the question"),
+    (
+        "Sort these numbers: 42, 7, 19",
+        '```json\n{"name": "sort_numbers", "arguments": {"numbers": [42, 7, 19]}}\n```',
+        [],
+        "a tool call written as text",
+    ),
+    ("What time is it?", '<tool_call>{"name": "current_time"}</tool_call>', [], "tool call"),
 ]
 
 
