@@ -17,8 +17,10 @@ EventType = Literal[
     "completed",
     "error",
     "stopped",
+    "no_answer",
 ]
-TERMINAL: frozenset[str] = frozenset({"completed", "error", "stopped"})
+# "no_answer": the answer failed the answer check twice (agents/answer_gate.py).
+TERMINAL: frozenset[str] = frozenset({"completed", "error", "stopped", "no_answer"})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A run waits for a free slot (``AGENTDESK_AGENT_MAX_CONCURRENT``), is grounded in the knowledge
 base when asked, then answered by its engine through the model gateway, which holds the run's
 budget. An engine that fails hands over to a simpler one (team → single → chat) and says so;
-a run that is stopped, over budget or looping ends with a message saying which.
+a run that is stopped, over budget or looping ends with a message saying which. An answer is
+checked before the run may end *completed*; one that fails twice ends it *no answer*.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib
 import logging
 from typing import Any
 
+from agents.answer_gate import NoAnswer, checked_answer
 from agents.engines.base import Engine, EngineStopped, RunContext
 from agents.events import EventType
 from agents.followup import standalone_query
@@ -208,6 +210,9 @@ class AgentManager:
             status = "completed"
             sources = sources_json(context.sources)
             ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
+        except NoAnswer as exc:
+            status, error = "no_answer", exc.reason
+            ending = ("no_answer", self._no_answer(exc, context))
         except asyncio.CancelledError:
             status, error = "stopped", self._reason(run, "stopped by the user")
             answer = self._partial(run)
@@ -309,7 +314,8 @@ class AgentManager:
         seconds = context.limits.max_seconds
         try:
             async with asyncio.timeout(seconds):
-                return await self._answer(run, context, grounding)
+                answer = await self._answer(run, context, grounding)
+                return await checked_answer(context, answer, run.events)
         except TimeoutError:
             reason = f"the run used its time budget of {seconds:g} s"
             budget = self.budgets.get(run.run_id)
@@ -341,6 +347,19 @@ class AgentManager:
                 name = following
                 if name in GROUNDED_UP_FRONT and not context.sources and grounding.searches:
                     context.sources = await self._ground(run, context, grounding)
+
+    @staticmethod
+    def _no_answer(exc: NoAnswer, context: RunContext | None) -> dict[str, Any]:
+        """The ``no_answer`` event: the reason, and the rejected text kept apart from
+        ``answer`` so no client takes it for one."""
+        return {
+            "message": f"no answer: {exc.reason}",
+            "reason": exc.reason,
+            "answer": "",
+            "rejected": exc.answer,
+            "usage": context.usage if context else {},
+            "sources": sources_json(context.sources) if context else [],
+        }
 
     def _reason(self, run: ActiveRun, default: str) -> str:
         budget = self.budgets.get(run.run_id)

@@ -135,9 +135,12 @@ def default_registry(
             ),
             Tool(
                 "calculator",
-                "Calculate arithmetic exactly, e.g. '2*(3+4)**2' or 'sqrt(2)/3'. "
-                "Use ** for powers. Functions: sqrt, abs, round, min, max, log, sin, cos.",
-                _schema(["expression"], expression=("string", "The arithmetic to calculate.")),
+                "Calculate arithmetic exactly, written as a formula or in words: "
+                "'2*(3+4)^2', '23% of 4,180', 'sqrt of 2', 'increase 200 by 10%'.",
+                _schema(
+                    ["expression"],
+                    expression=("string", "The arithmetic to calculate, e.g. '17.5% of 3,260'."),
+                ),
                 calculate,
             ),
             Tool(

@@ -99,6 +99,8 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         "conversation_id": run.conversation_id,
         "answer": last.data.get("answer", ""),
         "status": last.type,
+        # Why a "no_answer" run has none; empty otherwise.
+        "reason": str(last.data.get("reason") or ""),
         "mode": run.mode,
         "engine": run.engine,
         "sources": last.data.get("sources", []),
@@ -129,7 +131,7 @@ def engines(services: ServicesDep) -> dict[str, Any]:
     """Each engine's state (idle or working) and its record: runs, success rate, p50/p95."""
     with services.db.session() as session:
         stats = runs.engine_stats(session)
-    empty = {"runs": 0, "completed": 0, "success_rate": None, "p50_seconds": None}
+    empty = {"runs": 0, "completed": 0, "no_answer": 0, "success_rate": None, "p50_seconds": None}
     return {
         "engines": [
             {"engine": name, "state": state, **(stats.get(name) or {**empty, "p95_seconds": None})}

@@ -207,6 +207,9 @@ def run_info(run: ActiveRun, end: RunEvent) -> dict[str, Any]:
 
 
 def run_error(event: RunEvent) -> OpenAIError:
+    if event.type == "no_answer":
+        # The model's text failed the answer check twice: a client must not take it for one.
+        return OpenAIError(502, str(event.data.get("message", "no answer")), "no_answer")
     status = int(event.data.get("status", 500))
     return OpenAIError(status, str(event.data.get("message", "the run failed")), "run_failed")
 
@@ -258,7 +261,7 @@ async def chat_completions(body: ChatRequest, services: ServicesDep) -> Any:
         return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
     events = seen + [e async for e in run.follow(after=len(seen))]
     end = events[-1]
-    if end.type == "error":
+    if end.type in ("error", "no_answer"):
         raise run_error(end)
     return {
         "id": f"chatcmpl-{run.run_id}",
@@ -307,7 +310,7 @@ async def _chunks(
     async for event in events():
         if event.type == "token":
             yield _sse(chunk({"content": str(event.data.get("text", ""))}))
-        elif event.type == "error":
+        elif event.type in ("error", "no_answer"):
             yield _sse(run_error(event).body())
         elif event.terminal:
             final = chunk({}, "stop")

@@ -194,7 +194,9 @@ class TaskRunner:
             async for event in run.follow():
                 last = event
             data = last.data if last is not None else {}
-            status = {"completed": "completed", "stopped": "stopped"}.get(
+            # A run whose answer failed the answer check is "no_answer", never "completed", so
+            # the history counts only answers that passed.
+            status = {"completed": "completed", "stopped": "stopped", "no_answer": "no_answer"}.get(
                 last.type if last else "", "error"
             )
             output = str(data.get("answer") or "") or None

@@ -130,7 +130,11 @@ def _percentile(values: list[float], share: float) -> float | None:
 
 
 def engine_stats(session: Session, window: int = 500) -> dict[str, dict[str, Any]]:
-    """Per engine over its last ``window`` finished runs: count, success rate, p50/p95 s."""
+    """Per engine over its last ``window`` finished runs: count, success rate, p50/p95 s.
+
+    Only ``completed`` runs are successes: a run whose answer failed the answer check is
+    ``no_answer`` and counted as such.
+    """
     finished = session.execute(
         select(Run.engine, Run.status, Run.started_at, Run.finished_at)
         .where(Run.finished_at.is_not(None))
@@ -148,6 +152,7 @@ def engine_stats(session: Session, window: int = 500) -> dict[str, dict[str, Any
         stats[engine] = {
             "runs": len(rows),
             "completed": done,
+            "no_answer": sum(1 for status, _ in rows if status == "no_answer"),
             "success_rate": round(done / len(rows), 3),
             "p50_seconds": _percentile(seconds, 0.5),
             "p95_seconds": _percentile(seconds, 0.95),

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 from backend.storage.models import Task, TaskRun, utcnow
 
 # Statuses a run can end with; "running" is the only one that is not final.
-FINAL_STATUSES = ("completed", "error", "stopped", "skipped", "missed", "interrupted")
+FINAL_STATUSES = (
+    "completed",
+    "no_answer",
+    "error",
+    "stopped",
+    "skipped",
+    "missed",
+    "interrupted",
+)
 
 
 def create(session: Session, **fields: Any) -> Task:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from frontend.components.knowledge_layout import section_card
 from frontend.components.messages import assistant_markdown
-from frontend.components.timeline import run_timeline
+from frontend.components.timeline import no_answer_marker, run_timeline
 from frontend.components.transcript_dialog import run_transcript_dialog
 from frontend.state.agents import AgentsState
 from frontend.state.agents_models import EngineCard, RunRow
@@ -47,6 +47,7 @@ def engine_card(card: EngineCard) -> rx.Component:
                 _stat("Success", card.success, "engine-success"),
                 _stat("p50", card.p50, "engine-p50"),
                 _stat("p95", card.p95, "engine-p95"),
+                _stat("No answer", card.no_answer, "engine-no-answer"),
                 columns="2",
                 spacing_x="3",
                 spacing_y="1",
@@ -87,9 +88,11 @@ def engines_grid() -> rx.Component:
     )
 
 
-def _status_badge(status: rx.Var[str], color: rx.Var[str], testid: str) -> rx.Component:
+def _status_badge(
+    status: rx.Var[str], label: rx.Var[str], color: rx.Var[str], testid: str
+) -> rx.Component:
     return rx.badge(
-        status,
+        label,
         color_scheme=color,
         variant="soft",
         data_testid=testid,
@@ -103,7 +106,9 @@ def run_row(run: RunRow) -> rx.Component:
         rx.table.cell(rx.text(run.time, white_space="nowrap")),
         rx.table.cell(rx.code(run.engine, variant="ghost"), data_testid="run-engine-cell"),
         rx.table.cell(rx.text(run.mode, color_scheme="gray")),
-        rx.table.cell(_status_badge(run.status, run.status_color, "run-status-cell")),
+        rx.table.cell(
+            _status_badge(run.status, run.status_label, run.status_color, "run-status-cell")
+        ),
         rx.table.cell(rx.text(run.duration, white_space="nowrap")),
         rx.table.cell(
             rx.link(
@@ -171,7 +176,7 @@ def _transcript_body() -> rx.Component:
             rx.text(run.time, size="2", color_scheme="gray"),
             rx.code(run.engine, variant="soft"),
             rx.text("mode " + run.mode, size="2", color_scheme="gray"),
-            _status_badge(run.status, run.status_color, "transcript-status"),
+            _status_badge(run.status, run.status_label, run.status_color, "transcript-status"),
             rx.text(run.duration, size="2", color_scheme="gray"),
             rx.spacer(),
             _export_button("Markdown", "md"),
@@ -191,6 +196,7 @@ def _transcript_body() -> rx.Component:
             rx.center(rx.spinner(size="3"), padding="1.5rem", width="100%"),
             run_timeline(AgentsState.timeline, True, "transcript-timeline"),
         ),
+        no_answer_marker(AgentsState.timeline),
         rx.cond(
             AgentsState.timeline.answer != "",
             rx.box(

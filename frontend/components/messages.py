@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.knowledge_sources import source_chips
-from frontend.components.timeline import run_timeline, stopped_marker
+from frontend.components.timeline import no_answer_marker, run_timeline, stopped_marker
 from frontend.state.chat import ChatMessage, ChatState
 
 
@@ -67,6 +67,7 @@ def message_bubble(message: ChatMessage) -> rx.Component:
         _steps_column(
             rx.cond(message.sources.length() > 0, source_chips(message.sources)),
             stopped_marker(message.timeline),
+            no_answer_marker(message.timeline),
             rx.cond(message.timeline.status != "", run_timeline(message.timeline)),
         ),
     )

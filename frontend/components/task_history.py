@@ -17,7 +17,7 @@ from frontend.state.tasks_models import HistoryRow
 def _entry(entry: HistoryRow) -> rx.Component:
     return rx.box(
         rx.flex(
-            status_badge(entry.status, entry.status_color, "history-status"),
+            status_badge(entry.status, entry.status_color, "history-status", entry.status_label),
             rx.text(entry.started, size="2", weight="medium"),
             rx.text(entry.reason, size="1", color_scheme="gray"),
             rx.text(entry.duration, size="1", color_scheme="gray"),
@@ -50,7 +50,13 @@ def _entry(entry: HistoryRow) -> rx.Component:
         ),
         rx.cond(
             entry.error != "",
-            rx.text(entry.error, size="2", color_scheme="red", data_testid="history-error"),
+            rx.text(
+                entry.error,
+                size="2",
+                # An answer the check refused is not a failure of the app: orange, not red.
+                color_scheme=rx.cond(entry.status == "no_answer", "orange", "red"),
+                data_testid="history-error",
+            ),
         ),
         padding="0.6rem 0.75rem",
         border_radius="8px",

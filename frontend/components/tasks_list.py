@@ -10,10 +10,13 @@ from frontend.state.tasks import TasksState
 from frontend.state.tasks_models import TaskRow
 
 
-def status_badge(text: rx.Var[str], color: rx.Var[str], testid: str) -> rx.Component:
-    """A soft badge whose ``data-status`` carries the raw value for tests and styles."""
+def status_badge(
+    text: rx.Var[str], color: rx.Var[str], testid: str, label: rx.Var[str] | None = None
+) -> rx.Component:
+    """A soft badge showing ``label`` (default ``text``) whose ``data-status`` carries the raw
+    value for tests and styles."""
     return rx.badge(
-        text,
+        text if label is None else label,
         color_scheme=color,
         variant="soft",
         data_testid=testid,
@@ -66,7 +69,12 @@ def task_row(task: TaskRow) -> rx.Component:
         rx.table.cell(rx.text(task.next_run, white_space="nowrap", data_testid="task-next-run")),
         rx.table.cell(
             rx.vstack(
-                status_badge(task.last_status, task.last_status_color, "task-last-status"),
+                status_badge(
+                    task.last_status,
+                    task.last_status_color,
+                    "task-last-status",
+                    task.last_status_label,
+                ),
                 rx.text(task.last_time, size="1", color_scheme="gray"),
                 spacing="1",
             )

@@ -30,6 +30,8 @@ def _kind_icon(kind: rx.Var[str]) -> rx.Component:
         ("fallback", icon("undo-2", "orange")),
         ("queue", icon("hourglass")),
         ("stopped", icon("circle-stop", "amber")),
+        ("answer_check", icon("list-checks", "orange")),
+        ("no_answer", icon("circle-help", "orange")),
         ("error", icon("circle-alert", "red")),
         icon("dot"),
     )
@@ -217,7 +219,7 @@ def _summary(timeline: RunTimeline) -> rx.Component:
             ),
             rx.badge(
                 rx.cond(timeline.status == "running", rx.spinner(size="1")),
-                timeline.status,
+                timeline.status_label,
                 color_scheme=timeline.status_color,
                 variant="soft",
                 size="1",
@@ -275,5 +277,23 @@ def stopped_marker(timeline: RunTimeline) -> rx.Component:
             align="center",
             spacing="2",
             data_testid="stopped-marker",
+        ),
+    )
+
+
+def no_answer_marker(timeline: RunTimeline) -> rx.Component:
+    """Where an answer would be: that there is none, and why (the check that refused it)."""
+    return rx.cond(
+        timeline.status == "no_answer",
+        rx.hstack(
+            rx.badge(
+                rx.icon("circle-help", size=12), "No answer", color_scheme="orange", variant="soft"
+            ),
+            rx.text(timeline.message, size="2", color_scheme="orange"),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+            data_testid="no-answer-marker",
+            role="status",
         ),
     )

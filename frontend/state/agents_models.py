@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontend.state.chat_models import MODE_CHOICES
-from frontend.state.run_timeline import STATUS_COLORS, format_seconds
+from frontend.state.run_timeline import STATUS_COLORS, format_seconds, status_label
 
 ENGINE_LABELS = {choice.value: choice.label for choice in MODE_CHOICES}
 ENGINE_HINTS = {choice.value: choice.hint for choice in MODE_CHOICES}
@@ -27,7 +27,9 @@ class EngineCard:
     state: str
     state_color: str
     runs: int
+    # Success counts only answers that passed the answer check; these are the ones that did not.
     success: str
+    no_answer: int
     p50: str
     p95: str
 
@@ -42,6 +44,7 @@ class RunRow:
     engine: str = ""
     mode: str = ""
     status: str = ""
+    status_label: str = ""
     status_color: str = "gray"
     duration: str = ""
     prompt: str = ""
@@ -77,6 +80,7 @@ def to_engine_card(raw: dict[str, Any]) -> EngineCard:
         state_color="green" if state == "working" else "gray",
         runs=_int(raw.get("runs")),
         success=percent(raw.get("success_rate")),
+        no_answer=_int(raw.get("no_answer")),
         p50=format_seconds(raw.get("p50_seconds")),
         p95=format_seconds(raw.get("p95_seconds")),
     )
@@ -133,6 +137,7 @@ def to_run_row(raw: dict[str, Any], now: datetime | None = None) -> RunRow:
         engine=str(raw.get("engine") or ""),
         mode=str(raw.get("mode") or ""),
         status=status,
+        status_label=status_label(status),
         status_color=STATUS_COLORS.get(status, "gray"),
         duration=run_duration(raw.get("started_at"), raw.get("finished_at")),
         prompt=prompt,

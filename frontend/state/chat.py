@@ -206,7 +206,7 @@ class ChatState(rx.State):
                     await self._show_started(generation, conversation_id, timeline, is_new)
                 elif event.type == "token":
                     pending += str(event.data.get("text", ""))
-                elif event.type in ("completed", "stopped"):
+                elif event.type in ("completed", "stopped", "no_answer"):
                     answer = str(event.data.get("answer") or "")
                     sources = sources_of(event.data) or sources
                     conversation_id = str(event.data.get("conversation_id") or conversation_id)
@@ -234,9 +234,9 @@ class ChatState(rx.State):
         async with self:
             if self._generation != generation:
                 return
-            self._finish_stream(
-                conversation_id, answer or self.partial_answer + pending, sources, timeline
-            )
+            # Text streamed before the check refused it is no answer, so it is not kept.
+            partial = "" if timeline.status == "no_answer" else self.partial_answer + pending
+            self._finish_stream(conversation_id, answer or partial, sources, timeline)
             self.error = failure or list_error
             if conversations is not None:
                 self.conversations = conversations
@@ -276,8 +276,9 @@ class ChatState(rx.State):
         timeline: RunTimeline,
     ) -> None:
         self.conversation_id = conversation_id
-        # A stopped run keeps its bubble even without text: it shows what was done and why.
-        if answer or timeline.status == "stopped":
+        # A stopped or unanswered run keeps its bubble without text: it shows what was done
+        # and why.
+        if answer or timeline.status in ("stopped", "no_answer"):
             self.messages.append(
                 ChatMessage(
                     id=f"answer-{time.time_ns()}",

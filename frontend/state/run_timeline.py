@@ -17,7 +17,15 @@ from frontend.state.knowledge_models import file_name
 
 # Team agents get a coloured badge each, so a glance tells who said what.
 AGENT_COLORS = {"Planner": "violet", "Executor": "teal"}
-STATUS_COLORS = {"running": "blue", "completed": "green", "stopped": "amber", "error": "red"}
+STATUS_COLORS = {
+    "running": "blue",
+    "completed": "green",
+    "no_answer": "orange",
+    "stopped": "amber",
+    "error": "red",
+}
+# How a status reads where it is shown; the raw value stays in data-status.
+STATUS_LABELS = {"no_answer": "no answer"}
 # Tool results and code output can be long; the export has them whole.
 _MAX_TEXT = 4_000
 
@@ -51,8 +59,9 @@ class RunTimeline:
     mode: str = ""
     engine: str = ""
     reason: str = ""
-    # "" before the run starts, then running, completed, stopped or error.
+    # "" before the run starts, then running, completed, no_answer, stopped or error.
     status: str = ""
+    status_label: str = ""
     status_color: str = "gray"
     message: str = ""
     answer: str = ""
@@ -174,6 +183,11 @@ def _step_item(event: StreamEvent, engine: str) -> TimelineItem:
         item.code = str(data.get("code") or "")
         item.output = clip(str(data.get("output") or ""))
         item.error = clip(str(data.get("error") or ""))
+    elif kind == "answer_check":
+        passed = bool(data.get("passed"))
+        item.title = "Answer accepted" if passed else "Answer sent back"
+        item.text = "" if passed else str(data.get("reason") or "")
+        item.output = "" if passed else clip(str(data.get("answer") or ""))
     elif kind == "fallback":
         item.title = f"{data.get('from', '?')} failed; {data.get('to', '?')} answers instead"
         item.text = str(data.get("reason") or "")
@@ -241,6 +255,7 @@ def apply_event(timeline: RunTimeline, event: StreamEvent) -> RunTimeline:
         new.engine = str(data.get("engine") or "")
         new.reason = str(data.get("reason") or "")
         new.status, new.status_color = "running", STATUS_COLORS["running"]
+        new.status_label = status_label(new.status)
         new.started_ts = event.ts
         if new.reason:
             new.steps.append(TimelineItem(kind="route", title=route_title(new.mode, new.reason)))
@@ -258,17 +273,31 @@ def apply_event(timeline: RunTimeline, event: StreamEvent) -> RunTimeline:
         return new
     elif event.type in ("completed", "stopped", "error"):
         new.status, new.status_color = event.type, STATUS_COLORS[event.type]
+        new.status_label = status_label(event.type)
         new.answer = str(data.get("answer") or new.answer)
         new.message = str(data.get("message") or "")
         if event.type != "completed":
             title = "Stopped" if event.type == "stopped" else "Failed"
             new.steps.append(TimelineItem(kind=event.type, title=title, text=new.message))
+    elif event.type == "no_answer":
+        # The rejected text is not the answer: it shows as the step's output, never as one.
+        new.status, new.status_color = "no_answer", STATUS_COLORS["no_answer"]
+        new.status_label = status_label("no_answer")
+        new.answer, new.message = "", str(data.get("reason") or data.get("message") or "")
+        rejected = clip(str(data.get("rejected") or ""))
+        item = TimelineItem(kind="no_answer", title="No answer", text=new.message, output=rejected)
+        new.steps.append(item)
     else:
         return new
     if event.type != "started" and len(new.steps) > len(timeline.steps):
         # Only the item this event added: the others may be shared with ``timeline``.
         new.steps[-1].at = elapsed(new.started_ts, event.ts)
     return new
+
+
+def status_label(status: str) -> str:
+    """A run status as people read it: ``no_answer`` → ``no answer``."""
+    return STATUS_LABELS.get(status, status)
 
 
 def timeline_of(events: Iterable[StreamEvent]) -> RunTimeline:

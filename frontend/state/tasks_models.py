@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from frontend.state.agents_models import excerpt, moment_of
-from frontend.state.run_timeline import STATUS_COLORS, format_seconds
+from frontend.state.run_timeline import STATUS_COLORS, format_seconds, status_label
 
 TASK_STATE_COLORS = {"scheduled": "green", "running": "blue", "paused": "amber", "finished": "gray"}
 RUN_STATUS_COLORS = {**STATUS_COLORS, "skipped": "gray", "missed": "amber"}
@@ -52,6 +52,7 @@ class TaskRow:
     enabled: bool = True
     next_run: str = ""
     last_status: str = ""
+    last_status_label: str = ""
     last_status_color: str = "gray"
     last_time: str = ""
 
@@ -63,6 +64,7 @@ class HistoryRow:
     id: int = 0
     reason: str = ""
     status: str = ""
+    status_label: str = ""
     status_color: str = "gray"
     started: str = ""
     duration: str = ""
@@ -107,6 +109,7 @@ def to_task_row(raw: dict[str, Any], now: datetime | None = None) -> TaskRow:
         enabled=bool(raw.get("enabled", True)),
         next_run=when(raw.get("next_run_at"), now) or "—",
         last_status=last_status or "never run",
+        last_status_label=status_label(last_status) or "never run",
         last_status_color=RUN_STATUS_COLORS.get(last_status, "gray"),
         last_time=when(last.get("started_at"), now),
     )
@@ -122,6 +125,7 @@ def to_history_row(raw: dict[str, Any], now: datetime | None = None) -> HistoryR
             str(raw.get("reason") or ""), str(raw.get("reason") or "")
         ),
         status=status,
+        status_label=status_label(status),
         status_color=RUN_STATUS_COLORS.get(status, "gray"),
         started=when(raw.get("started_at") or raw.get("scheduled_for"), now),
         duration="running" if status == "running" else format_seconds(duration),

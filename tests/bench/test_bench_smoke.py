@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = {
     "allocator.py": ["ratio tuned/untuned RSS growth"],
     "relevance.py": ["ratio answer kept/others given passages"],
+    "calculator.py": ["ratio slowest calculator call/process start"],
     "retrieval.py": ["ratio hybrid/dense answer R@5", "ratio hybrid/bm25 answer R@5"],
     "ingest.py": ["pipeline / raw throughput ratio"],
     "search.py": [

@@ -97,6 +97,21 @@ async def test_calls_are_answered_refused_and_audited(live: LiveServer) -> None:
     assert all(row["run_id"] is None for row in rows)
 
 
+async def test_the_calculator_reads_everyday_phrasing_and_refuses_costly_steps(
+    live: LiveServer,
+) -> None:
+    """round(5, -10**8) through /mcp once built a 100-million-digit number holding the GIL."""
+
+    async def calls(session: ClientSession) -> tuple[CallToolResult, CallToolResult]:
+        costly = await session.call_tool("calculator", {"expression": "round(5, -10**8)"})
+        everyday = await session.call_tool("calculator", {"expression": "23% of 4,180"})
+        return costly, everyday
+
+    costly, everyday = await with_session(f"{live.url}/mcp", calls)
+    assert costly.is_error and "round: the number of digits must be between" in text_of(costly)
+    assert not everyday.is_error and text_of(everyday) == "961.4"
+
+
 async def test_an_unknown_tool_is_a_tool_error_naming_the_tools(live: LiveServer) -> None:
     async def call(session: ClientSession) -> CallToolResult:
         return await session.call_tool("no_such_tool", {})

@@ -1,0 +1,96 @@
+"""The gate between an engine's answer and a *completed* run.
+
+The answer is checked (``agents.answer_check``). One that fails is sent back once: one more
+model turn gets the question, the reason, the previous answer and every tool result of the run
+verbatim, so a result the answer dropped ("… is [1]") is right there to copy. If that answer
+fails too, the run ends *no answer* with the reason, never *completed*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from agents import prompts
+from agents.answer_check import ToolOutput, check_answer
+from agents.engines.base import RunContext
+from agents.events import RunEvent
+from agents.knowledge import grounded_prompt
+
+# Tool results handed to the repair turn: the newest few, each cut to this many characters
+# (a small model on 2 cores reads about 60 tokens a second).
+REPAIR_TOOL_RESULTS = 4
+REPAIR_RESULT_CHARS = 800
+# The rejected answer shown in the timeline, cut to this many characters.
+SHOWN_ANSWER_CHARS = 500
+
+
+class NoAnswer(Exception):
+    """The run's answer failed the check twice; ``reason`` says why, ``answer`` is the last
+    rejected text."""
+
+    def __init__(self, reason: str, answer: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.answer = answer
+
+
+def tool_outputs(events: Sequence[RunEvent]) -> list[ToolOutput]:
+    """What the run's tools returned, in order; refused and failed calls are left out."""
+    return [
+        ToolOutput(str(e.data.get("tool", "")), str(e.data["result"]))
+        for e in events
+        if e.type == "tool_result" and not e.data.get("error") and "result" in e.data
+    ]
+
+
+def repair_messages(
+    context: RunContext, answer: str, reason: str, tools: Sequence[ToolOutput]
+) -> list[dict[str, Any]]:
+    """The one extra model turn: the question, why the answer was refused, the tool results."""
+    recent = tools[-REPAIR_TOOL_RESULTS:]
+    listed = "\n".join(f"- {o.tool}: {o.result[:REPAIR_RESULT_CHARS]}" for o in recent)
+    question = (
+        grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
+    )
+    text = prompts.load("answer_repair").format(
+        reason=reason,
+        question=question,
+        tool_results=listed or "(no tools were used)",
+        answer=answer.strip() or "(empty)",
+    )
+    return [*context.history, {"role": "user", "content": text}]
+
+
+async def _repair(context: RunContext, messages: list[dict[str, Any]]) -> str:
+    """The repair turn, streamed like any answer after a blank line."""
+    usage: dict[str, Any] = {}
+    parts: list[str] = []
+    await context.emit("token", {"text": "\n\n"})
+    async for text in context.client.stream(
+        messages, usage=usage, max_tokens=context.max_tokens, temperature=context.temperature
+    ):
+        parts.append(text)
+        await context.emit("token", {"text": text})
+    for key, value in usage.items():
+        if isinstance(value, int):
+            context.usage[key] = int(context.usage.get(key, 0)) + value
+    return "".join(parts).strip()
+
+
+async def checked_answer(context: RunContext, answer: str, events: Sequence[RunEvent]) -> str:
+    """``answer`` if it passes; else the repaired answer if that passes; else NoAnswer."""
+    tools = tool_outputs(events)
+    reason = check_answer(context.prompt, answer, tools)
+    if reason is None:
+        return answer
+    shown = answer.strip()[:SHOWN_ANSWER_CHARS]
+    await context.emit(
+        "step", {"kind": "answer_check", "passed": False, "reason": reason, "answer": shown}
+    )
+    repaired = await _repair(context, repair_messages(context, answer, reason, tools))
+    again = check_answer(context.prompt, repaired, tools)
+    if again is not None:
+        raise NoAnswer(again, repaired or answer)
+    await context.emit("step", {"kind": "answer_check", "passed": True, "reason": ""})
+    return repaired

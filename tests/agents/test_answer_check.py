@@ -1,0 +1,141 @@
+"""The answer check: what passes as an answer and what is sent back, with the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.answer_check import ToolOutput, check_answer, is_value, key_values
+
+CLOCK = ToolOutput(
+    "current_time",
+    "Monday, 07 December 2026, 09:51:20 UTC (UTC+00:00); ISO 8601: 2026-12-07T09:51:20+00:00",
+)
+PERCENT = ToolOutput("calculator", "961.4")
+ROOT = ToolOutput("calculator", "1.4142135623731")
+FILES = ToolOutput("list_files", "notes.txt  120 B\nreport.pdf  3.4 KB\nplans/")
+
+PASSES = [
+    ("What is 23% of 4,180?", "23% of 4,180 is 961.4.", [PERCENT]),
+    ("What is 23% of 4,180?", "It comes to **961.40**.", [PERCENT]),
+    ("What is 23% of 4,180?", "About 961.", [PERCENT]),
+    ("What is the square root of 2?", "√2 ≈ 1.414", [ROOT]),
+    ("What time is it?", "It is 09:51 on Monday, 7 December 2026.", [CLOCK]),
+    ("What time is it?", "It's 9:51 UTC.", [CLOCK]),
+    ("What day is it today?", "Today is Monday.", [CLOCK]),
+    ("What is the capital of France?", "Paris.", []),
+    ("What is the capital of France?", "The capital of France is Paris [1].", []),
+    ("Is it raining in the report?", "It is raining, the report says [2].", []),
+    (
+        "How many files are in my workspace?",
+        "There are two files: notes.txt and report.pdf.",
+        [FILES],
+    ),
+    ("Which files do I have?", "notes.txt and report.pdf, and a folder plans.", [FILES]),
+    ("How much is 6 times 7?", "Forty-two.", []),
+    ("Summarize the plan", "The plan is to ship in March and hire two people.", []),
+    ("ponder", "Echo: ponder", []),
+    ("Write a haiku about rain", "Soft rain on the roof / ...", []),
+    ("List the primes below 10", "[2, 3, 5, 7]", []),
+    ("List the primes below 10", "The primes below 10 are [2, 3, 5, 7].", []),
+    ("Capitalize hello world", "Hello World", []),
+    ("Trim '  hello world '", "hello world", []),
+    ("Sort: banana apple cherry", "apple banana cherry", []),
+    ("Anything else on the agenda?", "That's all I can think of.", []),
+    ("How should I take it?", "Take it as it is.", []),
+    ("What day will it be in 3 days?", "Thursday.", [CLOCK]),
+    ("How many days until Christmas?", "18 days.", [CLOCK]),
+    ("What happened on 2024-01-05?", "Nothing of note happened.", []),
+    ("What is 17 * 23?", "Echo: What is 17 * 23?", []),
+    (
+        "Who is the project lead of the Larkspur project?",
+        "The project lead is Imogen Tarrant. This can be found in passage [2].",
+        [],
+    ),
+    ("How do I reverse a string?", "You can use slicing: s[::-1].", []),
+    ("Show the tool call format", 'Like this: {"name": "calculator", "arguments": {}}', []),
+]
+
+FAILS = [
+    ("What is 23% of 4,180?", "", [], "empty"),
+    ("What is 23% of 4,180?", "   \n", [], "empty"),
+    ("What is 23% of 4,180?", "[1]", [PERCENT], "only a citation marker"),
+    ("Who wrote it?", "[1][2].", [], "only a citation marker"),
+    ("Who wrote it?", "【1】", [], "only a citation marker"),
+    (
+        "What is 23% of 4,180?",
+        "To calculate 23% of 4,180, you can use the following expression: [1]",
+        [],
+        "stops where its result should be",
+    ),
+    (
+        "What time is it?",
+        "The current local date, time, weekday, and timezone is [1].",
+        [CLOCK],
+        "stops",
+    ),
+    ("Who wrote the report?", "The author of the report is", [], "stops"),
+    ("What is 23% of 4,180?", "23% of 4,180", [PERCENT], "restates the question"),
+    ("What time is it?", "What time is it?", [CLOCK], "restates the question"),
+    (
+        "What is 23% of 4,180?",
+        "You can use the calculator tool with the expression 23/100*4180.",
+        [],
+        "describes how to get the result",
+    ),
+    (
+        "How many files are there?",
+        "I listed the files in your workspace for you.",
+        [],
+        "asks for a number",
+    ),
+    (
+        "What is 17.5% of 3,260?",
+        "That is a simple percentage of the amount.",
+        [],
+        "asks for a number",
+    ),
+    (
+        "What time is it?",
+        "I checked the clock for you.",
+        [CLOCK],
+        "leaves out the result current_time",
+    ),
+    (
+        "What is 23% of 4,180?",
+        "It is 23 percent of 4180, roughly a quarter.",
+        [PERCENT],
+        "leaves out",
+    ),
+    ("What is 23% of 4,180?", "The answer is 96.14.", [PERCENT], "not give the number"),
+    ("What time is it?", "The time is.", [CLOCK], "stops"),
+    ("Who is the author?", "The author is the", [], "stops"),
+    ("What is 2+2?", "2 + 2", [], "restates the question"),
+    (
+        "Sort these numbers: 42, 7, 19",
+        '```json\n{"name": "sort_numbers", "arguments": {"numbers": [42, 7, 19]}}\n```',
+        [],
+        "a tool call written as text",
+    ),
+    ("What time is it?", '<tool_call>{"name": "current_time"}</tool_call>', [], "tool call"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "tools"), PASSES)
+def test_answers_that_pass(question: str, answer: str, tools: list[ToolOutput]) -> None:
+    assert check_answer(question, answer, tools) is None
+
+
+@pytest.mark.parametrize(("question", "answer", "tools", "reason"), FAILS)
+def test_answers_sent_back_with_the_reason(
+    question: str, answer: str, tools: list[ToolOutput], reason: str
+) -> None:
+    found = check_answer(question, answer, tools)
+    assert found is not None and reason in found, found
+
+
+def test_values_are_short_and_mostly_numbers_or_dates() -> None:
+    assert is_value(PERCENT.result) and is_value(CLOCK.result)
+    assert not is_value(FILES.result)
+    assert not is_value("The meeting is on Friday, says the note saved on 2026-12-01.")
+    assert not is_value("9" * 400)
+    assert "9:51" in key_values(CLOCK.result) and "monday" in key_values(CLOCK.result)

@@ -1,0 +1,156 @@
+"""An answer must pass the answer check before a run ends *completed*: the real engines, the
+manager and the task runner against the scripted fake model over real HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from backend.llm.fake_server import FakeOpenAIServer
+from tests.backend.api.test_tasks_api import make_task, wait_for_entry
+
+PERCENT_CALL = {"name": "calculator", "arguments": {"expression": "23% of 4,180"}}
+CLOCK_CALL = {"name": "current_time", "arguments": {}}
+BARE = "To calculate 23% of 4,180, you can use the following expression: [1]"
+TOOL_DESCRIBED = "The current local date, time, weekday, and timezone is [1]."
+# The repair turn's prompt says this; the fake model answers it with its own rule.
+REPAIR = "was not accepted"
+
+
+async def ask(client: httpx.AsyncClient, prompt: str, mode: str) -> dict[str, Any]:
+    response = await client.post(
+        "/api/agent/query", json={"prompt": prompt, "mode": mode, "use_knowledge": False}
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def checks(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        s["data"]
+        for s in body["steps"]
+        if s["type"] == "step" and s["data"].get("kind") == "answer_check"
+    ]
+
+
+async def test_a_bare_citation_is_sent_back_once_and_the_repair_carries_the_tool_result(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "23% of 4,180", "tool_calls": [PERCENT_CALL], "times": 1},
+            {"match": REPAIR, "reply": "23% of 4,180 is 961.4."},
+            {"match": "23% of 4,180", "reply": BARE},
+        ]
+    )
+    body = await ask(client, "What is 23% of 4,180?", "single")
+    assert body["status"] == "completed", body
+    assert body["answer"] == "23% of 4,180 is 961.4."
+    first, second = checks(body)
+    assert not first["passed"] and "stops where its result should be" in first["reason"]
+    assert first["answer"] == BARE and second["passed"]
+    # The repair turn was given the calculator's result verbatim, and the reason.
+    repair = fake.requests[-1]["messages"][-1]["content"]
+    assert "- calculator: 961.4" in repair and "stops where its result should be" in repair
+    record = (await client.get(f"/api/agent/runs/{body['run_id']}")).json()
+    assert record["status"] == "completed" and record["answer"] == "23% of 4,180 is 961.4."
+
+
+async def test_an_answer_that_fails_twice_ends_no_answer_with_the_reason(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "What time is it", "tool_calls": [CLOCK_CALL], "times": 1},
+            {"reply": TOOL_DESCRIBED},
+        ]
+    )
+    body = await ask(client, "What time is it?", "single")
+    assert body["status"] == "no_answer", body
+    assert body["answer"] == ""
+    assert "stops where its result should be" in body["reason"]
+    end = body["steps"][-1]
+    assert end["type"] == "no_answer"
+    assert end["data"]["rejected"] == TOOL_DESCRIBED
+    assert end["data"]["message"] == f"no answer: {body['reason']}"
+    (check,) = checks(body)
+    assert not check["passed"]
+    # One answer and one repair turn: sent back once, not again.
+    assert len([r for r in fake.requests if REPAIR in str(r["messages"][-1]["content"])]) == 1
+
+    record = (await client.get(f"/api/agent/runs/{body['run_id']}")).json()
+    assert record["status"] == "no_answer" and record["answer"] is None
+    assert record["error"] == body["reason"]
+    engines = {e["engine"]: e for e in (await client.get("/api/agent/engines")).json()["engines"]}
+    assert engines["single"]["runs"] == 1 and engines["single"]["completed"] == 0
+    assert engines["single"]["no_answer"] == 1 and engines["single"]["success_rate"] == 0
+    markdown = (await client.get(f"/api/agent/runs/{body['run_id']}/export?format=md")).text
+    assert "status: no_answer" in markdown and body["reason"] in markdown
+
+
+async def test_chat_gets_one_retry(client: httpx.AsyncClient, fake: FakeOpenAIServer) -> None:
+    fake.set_rules(
+        [{"match": REPAIR, "reply": "Paris is the capital of France."}, {"reply": "[1]"}]
+    )
+    body = await ask(client, "What is the capital of France?", "chat")
+    assert body["status"] == "completed", body
+    assert body["answer"] == "Paris is the capital of France."
+    assert "only a citation marker" in checks(body)[0]["reason"]
+
+
+async def test_a_team_answer_that_drops_the_tool_result_is_repaired(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": REPAIR, "reply": "6 times 7 is 42."},
+            {"match": "How much is 6 times 7", "reply": "1. Use the calculator.", "times": 1},
+            {
+                "match": "calculator",
+                "tool_calls": [{"name": "calculator", "arguments": {"expression": "6*7"}}],
+                "times": 1,
+            },
+            {"match": "calculator", "reply": "The calculator gave the result.", "times": 1},
+            {"match": "gave the result", "reply": "FINAL ANSWER: The calculator gave the result."},
+        ]
+    )
+    body = await ask(client, "How much is 6 times 7?", "team")
+    assert body["status"] == "completed", body
+    assert body["answer"] == "6 times 7 is 42."
+    assert "asks for a number" in checks(body)[0]["reason"]
+
+
+async def test_openai_clients_get_an_error_not_the_rejected_text(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "[1]"}])
+    response = await client.post(
+        "/v1/chat/completions",
+        json={
+            "model": "agentdesk-chat",
+            "messages": [{"role": "user", "content": "Who wrote it?"}],
+        },
+    )
+    assert response.status_code == 502, response.text
+    error = response.json()["error"]
+    assert error["code"] == "no_answer" and "only a citation marker" in error["message"]
+
+
+async def test_task_history_records_no_answer_with_the_reason(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "What time is it", "tool_calls": [CLOCK_CALL], "times": 1},
+            {"reply": TOOL_DESCRIBED},
+        ]
+    )
+    task = await make_task(client, name="Clock", prompt="What time is it?", mode="single")
+    await client.post(f"/api/tasks/{task['id']}/run")
+    entry = await wait_for_entry(client, task["id"])
+    assert entry["status"] == "no_answer", entry
+    assert entry["output"] is None
+    assert entry["error"].startswith("no answer: the answer stops where its result should be")
+    again = (await client.get(f"/api/tasks/{task['id']}")).json()
+    assert again["last_run"]["status"] == "no_answer"
