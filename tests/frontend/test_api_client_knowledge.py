@@ -101,11 +101,14 @@ async def test_removing_what_is_already_gone_is_not_an_error(
     ]
 
 
-async def test_streamed_questions_ask_for_knowledge(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_streamed_questions_use_documents_when_relevant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     done = 'event: completed\ndata: {"type": "completed", "data": {"answer": "ok"}}\n\n'
     seen = _serve(
         monkeypatch,
         lambda _: httpx.Response(200, text=done, headers={"content-type": "text/event-stream"}),
     )
     [event async for event in api_client.stream_query("hi", None)]
-    assert b'"use_knowledge":true' in seen[0].content
+    # The Documents switch's default: passages only when they are relevant.
+    assert b'"use_knowledge":"auto"' in seen[0].content
