@@ -63,6 +63,13 @@ _YES_NO = re.compile(
 _TOOL_CALL_TEXT = re.compile(
     r"^\s*(?:```\w*\s*)?(?:\{\s*\"(?:name|tool)\"\s*:|<tool_call>)", re.IGNORECASE
 )
+# A blank left to fill in ("[insert current date]", "<your name>", "{result}") is no answer;
+# a markdown link's text ("[the report](...)") is not a blank.
+_BLANK = re.compile(
+    r"[\[<{]\s*(?:insert|enter|fill in|add|your|current|today'?s|the current|the actual|"
+    r"placeholder|date|time|number|result|answer|value|name)\b[^\]>}\n]{0,40}[\]>}](?!\()",
+    re.IGNORECASE,
+)
 _FORMULA = re.compile(r"[\d.,]+(?:\s*[-+*/\u00d7\u00f7^]+\s*\(?[\d.,]+\)?)+")
 # Share of the question's content words an answer must repeat, in order, to restate it.
 RESTATED_SHARE = 0.6
@@ -160,6 +167,8 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return f"the answer is only a citation marker ({answer.strip()[:40]}) with no content"
     if _dangles(text):
         return "the answer stops where its result should be ('… is [1]' or '… :')"
+    if blank := _BLANK.search(text):
+        return f"the answer leaves a blank to fill in ({blank.group(0)}) instead of the value"
     if _TOOL_CALL_TEXT.match(answer):
         return "the answer is a tool call written as text, not an answer"
     if _restates(question, text):

@@ -15,6 +15,9 @@ ROOT = ToolOutput("calculator", "1.4142135623731")
 FILES = ToolOutput("list_files", "notes.txt  120 B\nreport.pdf  3.4 KB\nplans/")
 
 PASSES = [
+    # Brackets that are not blanks: a link's text, a list, a note in brackets.
+    ("Where is the lease?", "See [the lease](lease.md): it was signed on 3 May.", []),
+    ("Which days?", "Monday and Friday [both mornings].", []),
     ("What is 23% of 4,180?", "23% of 4,180 is 961.4.", [PERCENT]),
     ("What is 23% of 4,180?", "It comes to **961.40**.", [PERCENT]),
     ("What is 23% of 4,180?", "About 961.", [PERCENT]),
@@ -117,6 +120,10 @@ FAILS = [
         "a tool call written as text",
     ),
     ("What time is it?", '<tool_call>{"name": "current_time"}</tool_call>', [], "tool call"),
+    ("What is today's date?", "Today's date is [insert current date].", [], "a blank"),
+    ("Who signed the lease?", "It was signed by [Your Name] on [Date].", [], "a blank"),
+    ("What is 23% of 4,180?", "23% of 4,180 is {result}.", [], "a blank"),
+    ("What time is it?", "The time is <current time>.", [], "a blank"),
 ]
 
 
