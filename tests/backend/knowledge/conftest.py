@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -18,6 +18,9 @@ from backend.knowledge.vectors import VectorIndex
 from backend.storage import migrate
 from backend.storage.db import Database
 from backend.storage.models import Chunk, Document
+
+if TYPE_CHECKING:
+    from backend.knowledge.service import KnowledgeService
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -82,6 +85,28 @@ def db(kb_settings: Settings) -> Iterator[Database]:
     database = Database(kb_settings.database_path)
     yield database
     database.dispose()
+
+
+ServiceFactory = Callable[[], "KnowledgeService"]
+
+
+@pytest.fixture
+def services(kb_settings: Settings, db: Database) -> Iterator[ServiceFactory]:
+    """Starts knowledge services on ``kb_settings`` with the hashing embedder (no scan at
+    start); each is stopped after the test, last started first."""
+    from backend.knowledge.service import KnowledgeService
+
+    started: list[KnowledgeService] = []
+
+    def start() -> KnowledgeService:
+        service = KnowledgeService(kb_settings, db, embedder=HashEmbedder())  # type: ignore[arg-type]
+        service.start(scan=False)
+        started.append(service)
+        return service
+
+    yield start
+    for service in reversed(started):
+        service.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,32 +17,16 @@ from backend.knowledge.service import KnowledgeService
 from backend.knowledge.watched_folders import FolderError
 from backend.storage.db import Database
 from backend.storage.models import Document, WatchedFolder
-from tests.backend.knowledge.conftest import HashEmbedder
+from tests.backend.knowledge.conftest import ServiceFactory
 from tests.conftest import SettingsFactory
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX symlinks")
 SECRET = "zanzibar quokka passphrase"
-ServiceFactory = Callable[[], KnowledgeService]
 
 
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(watch_debounce_seconds=0.2, chunk_size=300, chunk_overlap=0)
-
-
-@pytest.fixture
-def services(kb_settings: Settings, db: Database) -> Iterator[ServiceFactory]:
-    started: list[KnowledgeService] = []
-
-    def start() -> KnowledgeService:
-        service = KnowledgeService(kb_settings, db, embedder=HashEmbedder())  # type: ignore[arg-type]
-        service.start(scan=False)
-        started.append(service)
-        return service
-
-    yield start
-    for service in reversed(started):
-        service.stop()
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,30 +18,13 @@ from backend.knowledge.service import KnowledgeService
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document
-from tests.backend.knowledge.conftest import HashEmbedder
+from tests.backend.knowledge.conftest import HashEmbedder, ServiceFactory
 from tests.conftest import SettingsFactory
-
-ServiceFactory = Callable[[], KnowledgeService]
 
 
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(watch_debounce_seconds=0.3, chunk_size=300, chunk_overlap=0)
-
-
-@pytest.fixture
-def services(kb_settings: Settings, db: Database) -> Iterator[ServiceFactory]:
-    started: list[KnowledgeService] = []
-
-    def start() -> KnowledgeService:
-        service = KnowledgeService(kb_settings, db, embedder=HashEmbedder())  # type: ignore[arg-type]
-        service.start(scan=False)
-        started.append(service)
-        return service
-
-    yield start
-    for service in reversed(started):
-        service.stop()
 
 
 def wait_for(
