@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -51,15 +52,20 @@ class HostGuard:
         )
 
 
+async def send_json(
+    send: Send,
+    status: int,
+    body: dict[str, Any],
+    headers: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
+    """A JSON answer sent by a middleware itself, before the app sees the request."""
+    start = [(b"content-type", b"application/json"), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+
+
 async def _refuse(send: Send, status: int, detail: str) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    await send({"type": "http.response.body", "body": json.dumps({"detail": detail}).encode()})
+    await send_json(send, status, {"detail": detail})
 
 
 # Methods that only read: a page of another site may send them (CORS keeps the answer from it).

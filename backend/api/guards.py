@@ -8,7 +8,6 @@ per-endpoint decorators: which routes are expensive is listed here, in one place
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import re
 import time
@@ -21,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.openai_compat import OpenAIError
 from backend.guesses import GuessThrottle, TooManyGuesses, client_key
-from backend.security import TOKEN_HINT, is_api_path, token_matches
+from backend.security import TOKEN_HINT, is_api_path, send_json, token_matches
 
 # (method, path pattern): asking a model, uploading, running a task.
 EXPENSIVE = (
@@ -47,10 +46,7 @@ async def _reply(
     headers: list[tuple[bytes, bytes]],
     body: dict[str, object] | None = None,
 ) -> None:
-    body = body or {"detail": detail}
-    start = [(b"content-type", b"application/json"), *headers]
-    await send({"type": "http.response.start", "status": status, "headers": start})
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    await send_json(send, status, body or {"detail": detail}, headers)
 
 
 class TokenGate:

@@ -8,7 +8,6 @@ origins other than AgentDesk's own. ``mcp`` is imported when the app starts, not
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, cast
@@ -20,7 +19,7 @@ from agents.tools.audit import AuditLog
 from agents.tools.registry import ToolContext, ToolError, ToolRegistry
 from backend import __version__
 from backend.config import Settings
-from backend.security import TOKEN_HINT, token_matches
+from backend.security import TOKEN_HINT, send_json, token_matches
 
 if TYPE_CHECKING:
     from mcp.server import Server
@@ -74,15 +73,7 @@ def build_server(tools: ToolRegistry, audit: AuditLog) -> Server[Any]:
 
 
 async def _answer(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), *headers],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, status, {"detail": detail}, headers)
 
 
 def _refusal(method: str, content_type: str) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:

@@ -9,9 +9,7 @@ over its cap, and nothing past the cap is ever read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
@@ -19,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.knowledge.upload_names import safe_name
 from backend.knowledge.uploads import too_large_message
+from backend.security import send_json
 
 # The API's upload route, and the one the dashboard's drop zone sends to (Reflex's).
 API_UPLOAD = "/api/knowledge/upload"
@@ -159,7 +158,4 @@ class UploadLimit:
 
 
 async def _refuse(send: Send, detail: str) -> None:
-    body: dict[str, Any] = {"detail": detail}
-    headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    await send_json(send, 413, {"detail": detail}, [(b"connection", b"close")])
