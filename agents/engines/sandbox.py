@@ -162,8 +162,9 @@ class SandboxExecutor(PythonExecutor):  # type: ignore[misc]
         self.tools = dict(tools)
 
     def send_variables(self, variables: dict[str, Any]) -> None:
-        """Variables for the code (only plain data goes in)."""
-        plain = {k: v for k, v in variables.items() if isinstance(v, _PLAIN) and k.isidentifier()}
+        """Variables for the code (only plain data goes in, by the rule tools' arguments
+        follow)."""
+        plain = {k: v for k, v in variables.items() if _is_plain(v) and k.isidentifier()}
         self.variables.update(plain)
         self._new_variables.update(plain)
 

@@ -127,9 +127,12 @@ def test_final_answer_ends_the_step_there() -> None:
 
 def test_variables_from_the_agent_are_passed_in_when_plain() -> None:
     sandbox = executor()
-    sandbox.send_variables({"numbers": [1, 2, 3], "odd": object(), "bad name": 1})
+    sandbox.send_variables(
+        {"numbers": [1, 2, 3], "odd": object(), "nested": [object()], "bad name": 1}
+    )
     assert sandbox("sum(numbers)").output == 6
     assert "NameError" in refusal("odd", sandbox)
+    assert "NameError" in refusal("nested", sandbox)
 
 
 def test_an_endless_loop_ends_at_the_time_limit_and_the_next_step_runs() -> None:
