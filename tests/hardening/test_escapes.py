@@ -56,20 +56,6 @@ def params(cases: list[Case]) -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    built = World(tmp_path_factory.mktemp("escapes"))
-    yield built
-    built.close()
-
-
-@pytest.fixture
-def secrets_in_env(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app's secrets, where code that reached the app's environment would find them."""
-    monkeypatch.setenv("AGENTDESK_API_TOKEN", world.secret)
-    monkeypatch.setenv("AGENTDESK_LLM_API_KEY", world.secret)
-
-
-@pytest.fixture(scope="module")
 def table(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Table]:

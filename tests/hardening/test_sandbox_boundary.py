@@ -17,7 +17,6 @@ import importlib
 import json
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,19 +77,7 @@ ESCAPE_NAMES = [
     "modules",
 ]
 STEP_SECONDS = 10.0
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    built = World(tmp_path_factory.mktemp("boundary"))
-    yield built
-    built.close()
-
-
-@pytest.fixture(autouse=True)
-def secrets_in_env(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AGENTDESK_API_TOKEN", world.secret)
-    monkeypatch.setenv("AGENTDESK_LLM_API_KEY", world.secret)
+pytestmark = pytest.mark.usefixtures("secrets_in_env")
 
 
 def run(world: World, code: str, tools: dict[str, Any] | None = None) -> str:
