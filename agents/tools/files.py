@@ -9,6 +9,7 @@ from pathlib import Path
 
 from agents.tools.quota import check_room, human_size, reserve_for_run
 from agents.tools.registry import RunWrites, ToolError
+from agents.tools.tables import summary as table_summary
 from agents.tools.workspace import FileRoots
 
 __all__ = ["human_size", "list_files", "read_file", "write_file"]
@@ -81,9 +82,10 @@ def read_file(roots: FileRoots, path: str) -> str:
     if not data:
         return f"'{shown}' is empty."
     text = data.decode("utf-8-sig", errors="replace")
+    figures = table_summary(shown, text) if size <= len(data) else None
     if size > len(data):
         text += f"\n[... the file is {human_size(size)}; only the first part is shown]"
-    return text
+    return f"{text.rstrip()}\n\n{figures}" if figures else text
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
