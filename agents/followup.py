@@ -11,7 +11,8 @@ import logging
 import re
 
 from agents import prompts
-from backend.llm.client import ChatClient
+from agents.charged import Completer
+from agents.engines.base import EngineStopped
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def conversation_text(history: list[dict[str, str]], prompt: str) -> str:
     return f"Conversation:\n{said}\n\nQuestion: {prompt}"
 
 
-async def standalone_query(client: ChatClient, history: list[dict[str, str]], prompt: str) -> str:
+async def standalone_query(client: Completer, history: list[dict[str, str]], prompt: str) -> str:
     """``prompt`` rewritten to stand alone when it refers back; otherwise ``prompt``."""
     if not refers_back(prompt, history):
         return prompt
@@ -52,6 +53,8 @@ async def standalone_query(client: ChatClient, history: list[dict[str, str]], pr
     ]
     try:
         reply = await client.complete(messages, max_tokens=80, temperature=0.0)
+    except EngineStopped:
+        raise
     except Exception as error:
         log.warning("follow-up rewrite failed, searching as typed: %s", error)
         return prompt

@@ -16,19 +16,19 @@ import logging
 from typing import Any
 
 from agents.answer_gate import NoAnswer, checked_answer
+from agents.charged import ChargedClient
 from agents.engines.base import Engine, EngineStopped, RunContext
 from agents.events import EventType
 from agents.followup import standalone_query
 from agents.knowledge import Searcher, retrieve, sources_json
-from agents.relevance import Grounding, knowledge_use, relevant
-from agents.route_model import choose
+from agents.relevance import Grounding, KnowledgeUse, knowledge_use, relevant
+from agents.route_model import ask_model
 from agents.routing import ENGINES, FALLBACK, MODES, ModeUnavailable, Route, available_modes, route
 from agents.runs import ActiveRun
 from agents.tools.registry import AuditFn, ToolRegistry
 from agents.wiring import history_with_summary, limits_from, open_endpoint, thread_emitter
 from agents.wiring import tool_context as make_tool_context
 from backend.config import Settings
-from backend.llm.client import ChatClient
 from backend.llm.errors import ModelError, ModelUnavailable
 from backend.llm.gateway import ModelGateway, RunBudget
 from backend.llm.service import ModelService
@@ -106,8 +106,7 @@ class AgentManager:
         conversation's earlier messages when given.
         """
         use = knowledge_use(use_knowledge)
-        chosen = await choose(mode, prompt, self._routing_client(mode))
-        grounding = Grounding(use, chosen.knowledge)
+        chosen = route(mode, prompt)
         run_id = new_id()
         opened, stored = await asyncio.to_thread(
             self._open_conversation, prompt, conversation_id, run_id, chosen
@@ -118,18 +117,9 @@ class AgentManager:
         await self._emit(run, "started", {**started, "reason": chosen.reason, "documents": use})
         earlier = history if history is not None else stored
         run.task = asyncio.create_task(
-            self._execute(run, prompt, earlier, grounding), name=f"run-{run_id}"
+            self._execute(run, prompt, earlier, use, chosen), name=f"run-{run_id}"
         )
         return run
-
-    def _routing_client(self, mode: str) -> ChatClient | None:
-        """The model for an unsure auto route; None when it cannot serve (the rules decide)."""
-        if mode != "auto":
-            return None
-        try:
-            return self.models.client()
-        except (ModelError, ModelUnavailable):
-            return None
 
     def _open_conversation(
         self, prompt: str, conversation_id: str | None, run_id: str, chosen: Route
@@ -191,7 +181,12 @@ class AgentManager:
             self._waiting.remove(run.run_id)
 
     async def _execute(
-        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], grounding: Grounding
+        self,
+        run: ActiveRun,
+        prompt: str,
+        history: list[dict[str, str]],
+        use: KnowledgeUse,
+        chosen: Route,
     ) -> None:
         async def emit(type_: EventType, data: dict[str, Any], agent: str | None = None) -> None:
             await self._emit(run, type_, data, agent)
@@ -204,6 +199,9 @@ class AgentManager:
             await self._take_slot(run)
             slot = True
             context = await self._context(run, prompt, history, emit)
+            if not chosen.sure:
+                chosen = await self._ask_route(run, context, chosen)
+            grounding = Grounding(use, chosen.knowledge)
             if grounding.searches and run.engine in GROUNDED_UP_FRONT:
                 context.sources = await self._ground(run, context, grounding)
             answer = await self._within_time_budget(run, context, grounding)
@@ -303,6 +301,17 @@ class AgentManager:
         self.contexts[run.run_id] = context
         return context
 
+    async def _ask_route(self, run: ActiveRun, context: RunContext, chosen: Route) -> Route:
+        """No rule was sure: one short model call, charged to the run, picks the engine; the
+        pick and its reason show as a step."""
+        charged = ChargedClient(context.client, self.budgets.get(run.run_id))
+        picked = await ask_model(chosen, context.prompt, charged)
+        run.mode = run.engine = picked.engine
+        await self._emit(
+            run, "step", {"kind": "route", "engine": picked.engine, "reason": picked.reason}
+        )
+        return picked
+
     async def _within_time_budget(
         self, run: ActiveRun, context: RunContext, grounding: Grounding
     ) -> str:
@@ -375,7 +384,8 @@ class AgentManager:
         try:
             if self.knowledge is None:
                 return []
-            query = await standalone_query(context.client, context.history, context.prompt)
+            charged = ChargedClient(context.client, self.budgets.get(run.run_id))
+            query = await standalone_query(charged, context.history, context.prompt)
             hits = await retrieve(self.knowledge, query, self.settings.rag_top_k)
         except Exception as error:
             log.exception("knowledge search failed for run %s", run.run_id)
@@ -400,7 +410,7 @@ class AgentManager:
                     conversations.add_message(
                         session, conversation, "assistant", answer, run.run_id
                     )
-            runs.finish(session, run.run_id, status, answer or None, error or None)
+            runs.finish(session, run.run_id, status, answer or None, error or None, run.engine)
 
     async def stop(self, run_id: str, reason: str = "stopped by the user") -> bool:
         """Stop a live run within about two seconds; False when it is not running."""

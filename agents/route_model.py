@@ -12,9 +12,10 @@ import logging
 from typing import Any
 
 from agents import prompts
+from agents.charged import Completer
+from agents.engines.base import EngineStopped
 from agents.intents import Knowledge
 from agents.routing import Route, available_modes, route
-from backend.llm.client import ChatClient
 
 log = logging.getLogger(__name__)
 REASON_CHARS = 60
@@ -53,11 +54,17 @@ def parse(content: str, engines: tuple[str, ...]) -> tuple[str, str] | None:
     return str(data["engine"]), reason or "no reason given"
 
 
-async def choose(mode: str, prompt: str, client: ChatClient | None) -> Route:
+async def choose(mode: str, prompt: str, client: Completer | None) -> Route:
     """The route for ``prompt``: the rules', or the model's when the rules are unsure."""
     chosen = route(mode, prompt)
     if chosen.sure or client is None:
         return chosen
+    return await ask_model(chosen, prompt, client)
+
+
+async def ask_model(chosen: Route, prompt: str, client: Completer) -> Route:
+    """The model's pick for a prompt no rule was sure of; ``chosen`` (the rules' guess) when
+    the call fails or its reply is unreadable. A run whose budget is spent stops here."""
     engines = available_modes()[1:]
     messages = [
         {"role": "system", "content": prompts.load("route_system")},
@@ -67,6 +74,8 @@ async def choose(mode: str, prompt: str, client: ChatClient | None) -> Route:
         reply = await client.complete(
             messages, response_format=schema(engines), max_tokens=50, temperature=0.0
         )
+    except EngineStopped:
+        raise
     except Exception as error:
         log.warning("routing call failed, keeping %s: %s", chosen.engine, error)
         return Route(chosen.mode, chosen.engine, f"{chosen.reason} (the model could not help)")

@@ -45,13 +45,24 @@ def add_event(
 
 
 def finish(
-    session: Session, run_id: str, status: str, answer: str | None, error: str | None
+    session: Session,
+    run_id: str,
+    status: str,
+    answer: str | None,
+    error: str | None,
+    engine: str | None = None,
 ) -> None:
-    session.execute(
-        update(Run)
-        .where(Run.id == run_id)
-        .values(status=status, answer=answer, error=error, finished_at=utcnow())
-    )
+    """Record how a run ended; ``engine`` when it is not the one the run started with (the
+    model chose another for an unsure auto route)."""
+    values: dict[str, Any] = {
+        "status": status,
+        "answer": answer,
+        "error": error,
+        "finished_at": utcnow(),
+    }
+    if engine is not None:
+        values["mode"] = values["engine"] = engine
+    session.execute(update(Run).where(Run.id == run_id).values(**values))
 
 
 def get(session: Session, run_id: str) -> Run | None:

@@ -260,6 +260,9 @@ def apply_event(timeline: RunTimeline, event: StreamEvent) -> RunTimeline:
         if new.reason:
             new.steps.append(TimelineItem(kind="route", title=route_title(new.mode, new.reason)))
     elif event.type == "step":
+        if data.get("kind") == "route" and data.get("engine"):
+            # The model picked the engine for an unsure auto route, once the run began.
+            new.engine = new.mode = str(data["engine"])
         new.steps.append(_step_item(event, new.engine))
     elif event.type == "tool_call":
         new.steps.append(_tool_call(event, new.engine))

@@ -82,4 +82,28 @@ async def test_the_models_reason_shows_in_the_run(
     assert body["engine"] == "single"
     started = body["steps"][0]
     assert started["type"] == "started"
-    assert started["data"]["reason"] == "auto (model): a file lookup → single"
+    assert started["data"]["reason"] == "auto: no rule is sure → chat"
+    (picked,) = [s for s in body["steps"] if s["data"].get("kind") == "route"]
+    assert picked["data"] == {
+        "kind": "route",
+        "engine": "single",
+        "reason": "auto (model): a file lookup → single",
+    }
+    # The routing call is the run's first model call, counted in its budget.
+    calls = [s["data"]["model_calls"] for s in body["steps"] if "model_calls" in s["data"]]
+    assert calls[0] == 1 and calls[-1] == len(fake.requests) == 2
+
+
+@pytest.mark.skipif(not installed("single"), reason="the single engine is not installed")
+async def test_the_routing_call_is_refused_once_the_runs_budget_is_spent(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agents.wiring
+
+    monkeypatch.setattr(agents.wiring.RunBudget, "admit", lambda self: "budget spent")
+    fake.set_rules([{"reply": '{"engine": "single", "reason": "a file lookup"}'}])
+    body = (
+        await client.post("/api/agent/query", json={"prompt": UNSURE, "use_knowledge": False})
+    ).json()
+    assert body["status"] == "stopped"
+    assert fake.requests == []

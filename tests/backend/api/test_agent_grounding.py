@@ -129,6 +129,11 @@ async def test_a_follow_up_is_searched_as_a_standalone_question(
     assert [s["name"] for s in follow["sources"]] == ["herons.txt"]  # type: ignore[union-attr]
     rewrite = next(r for r in fake.requests if "Question: Where does it nest?" in json.dumps(r))
     assert "Vantablack heron" in rewrite["messages"][-1]["content"]  # the earlier turn
+    # The rewrite is the run's work: charged to its budget like an engine's call.
+    steps = follow["steps"]
+    assert isinstance(steps, list)
+    charged = [s["data"] for s in steps if s["data"].get("state") == "model_call"]
+    assert charged and charged[0]["model_calls"] == 1 and charged[0]["tokens"] > 0
 
 
 async def test_a_question_that_stands_alone_is_searched_as_typed(

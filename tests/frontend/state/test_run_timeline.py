@@ -66,6 +66,28 @@ def test_auto_route_reason_is_shown_as_given() -> None:
     assert [s.title for s in timeline.steps] == ["auto: it asks for code → code"]
 
 
+def test_the_models_pick_for_an_unsure_route_is_a_step_and_sets_the_engine() -> None:
+    timeline = timeline_of(
+        [
+            started("chat", "auto: no rule is sure → chat"),
+            ev(
+                "step",
+                {"kind": "route", "engine": "single", "reason": "auto (model): a file → single"},
+                "chat",
+            ),
+            ev("step", {"kind": "thought", "text": "I will list the files."}, "single"),
+        ]
+    )
+    assert (timeline.mode, timeline.engine) == ("single", "single")
+    assert [s.title for s in timeline.steps] == [
+        "auto: no rule is sure → chat",
+        "auto (model): a file → single",
+        "Thought",
+    ]
+    # The engine's own events carry no agent badge once it is known.
+    assert timeline.steps[2].agent == ""
+
+
 def test_apply_event_leaves_the_earlier_timeline_alone() -> None:
     before = timeline_of(TEAM_RUN[:4])
     tool_before = before.steps[-1]
