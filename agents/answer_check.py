@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from agents.answer_arithmetic import arithmetic_error
 from agents.answer_values import (
     DATE,
     carries,
@@ -177,4 +178,4 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return "the answer describes how to get the result instead of giving it"
     if _asks_number(question) and not has_number(text):
         return "the question asks for a number and the answer has none"
-    return _dropped_value(question, text, tools)
+    return arithmetic_error(text) or _dropped_value(question, text, tools)
