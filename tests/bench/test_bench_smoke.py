@@ -4,6 +4,7 @@ with its baseline or its targets. Timings are never asserted: this machine is no
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,24 @@ def test_agent_tasks_quick_runs_with_the_fake_model_and_counts_the_wrong_answer(
     # Answers the checks accept, in one turn and in a follow-up conversation.
     for task in ("percent-1", "date-1", "lookup-1", "follow-up-1"):
         assert outcomes["chat", task] == "solved", records
+
+
+@pytest.mark.bench
+@pytest.mark.timeout(600)
+def test_first_token_compares_the_documents_switch_with_the_fake_model() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "first_token.py"), "--rounds", "1", "--fake"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=550,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    header = next(line for line in result.stdout.splitlines() if "auto/on" in line)
+    assert header.split()[:4] == ["questions", "off", "(floor)", "on"]
+    rows = [line for line in result.stdout.splitlines() if line.strip().startswith("about the")]
+    assert len(rows) == 2
+    # A general question gets no passages on auto: the cut-off keeps unrelated ones out.
+    cells = re.split(r"\s{2,}", next(line for line in rows if "world" in line).strip())
+    off, on, auto = cells[1:4]
+    assert off.endswith("/ 0.0") and auto.endswith("/ 0.0") and not on.endswith("/ 0.0")
