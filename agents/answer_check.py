@@ -72,6 +72,23 @@ _BLANK = re.compile(
     re.IGNORECASE,
 )
 _FORMULA = re.compile(r"[\d.,]+(?:\s*[-+*/\u00d7\u00f7^]+\s*\(?[\d.,]+\)?)+")
+# What a question asks for that a number alone does not give: a weekday, a time, a date.
+_ASKS_WEEKDAY = re.compile(
+    r"\bday of the week\b|\bweekday\b|\bwhat day (?:is|was|will)\b|"
+    r"\bwhich day (?:is|was|will|did|does)\b"
+)
+_ASKS_TIME = re.compile(r"\bwhat time\b|\btime is it\b|\b(?:current|local) time\b")
+_ASKS_DATE = re.compile(
+    r"\b(?:what|which)(?:'s| is| was| will be)? (?:the |today's |tomorrow's )?date\b|"
+    r"\bwhat date\b|\btoday's date\b|\bcurrent date\b"
+)
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2}|\s*(?:am|pm|a\.m\.|p\.m\.|o'clock))|\b(?:noon|midnight)\b")
+_A_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+)
 # Share of the question's content words an answer must repeat, in order, to restate it.
 RESTATED_SHARE = 0.6
 
@@ -159,6 +176,18 @@ def _dropped_value(question: str, text: str, tools: Sequence[ToolOutput]) -> str
     return None
 
 
+def _missing_kind(question: str, text: str) -> str | None:
+    """The question asks for a weekday, a time or a date and the answer holds none."""
+    asked, said = question.lower(), text.lower()
+    if _ASKS_WEEKDAY.search(asked) and not _WEEKDAY.search(said):
+        return "the question asks for a day of the week and the answer names none"
+    if _ASKS_TIME.search(asked) and not _CLOCK.search(said):
+        return "the question asks for a time and the answer gives none"
+    if _ASKS_DATE.search(asked) and not _A_DATE.search(said):
+        return "the question asks for a date and the answer gives none"
+    return None
+
+
 def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -> str | None:
     """None when ``answer`` answers ``question``; otherwise why it does not."""
     if not answer.strip():
@@ -178,4 +207,8 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return "the answer describes how to get the result instead of giving it"
     if _asks_number(question) and not has_number(text):
         return "the question asks for a number and the answer has none"
-    return arithmetic_error(text) or _dropped_value(question, text, tools)
+    return (
+        arithmetic_error(text)
+        or _dropped_value(question, text, tools)
+        or _missing_kind(question, text)
+    )

@@ -56,6 +56,15 @@ PASSES = [
     ),
     ("How do I reverse a string?", "You can use slicing: s[::-1].", []),
     ("Show the tool call format", 'Like this: {"name": "calculator", "arguments": {}}', []),
+    # The kind of value asked for is there: a weekday, a time, a date, in any usual form.
+    ("Which day of the week is it today?", "It is Monday.", [CLOCK]),
+    ("On which day of the week did 29 February 2024 fall?", "It was a Thursday.", []),
+    ("What weekday is 1 May 2027?", "Saturday.", []),
+    ("What time is it in Tokyo?", "It is 6 pm there.", []),
+    ("What is today's date?", "Today is 7 December 2026.", [CLOCK]),
+    ("What date will it be 45 days from today?", "It will be January 21, 2027.", []),
+    ("Which date is the deadline?", "The deadline is 2027-01-21.", []),
+    ("What's the date of the meeting?", "The meeting is on 3/4/2027.", []),
 ]
 
 FAILS = [
@@ -124,6 +133,25 @@ FAILS = [
     ("Who signed the lease?", "It was signed by [Your Name] on [Date].", [], "a blank"),
     ("What is 23% of 4,180?", "23% of 4,180 is {result}.", [], "a blank"),
     ("What time is it?", "The time is <current time>.", [], "a blank"),
+    (
+        "Which day of the week is it today?",
+        "Today is 2026-12-07.",
+        [CLOCK],
+        "asks for a day of the week and the answer names none",
+    ),
+    (
+        "What day was 4 July 1976?",
+        "It was the bicentennial.",
+        [],
+        "asks for a day of the week and the answer names none",
+    ),
+    ("What time is it?", "It is Monday.", [], "asks for a time and the answer gives none"),
+    (
+        "What date will it be 45 days from today?",
+        "It will be a Thursday.",
+        [],
+        "asks for a date and the answer gives none",
+    ),
 ]
 
 
