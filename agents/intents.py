@@ -4,6 +4,10 @@ workspace, the user's own documents, a small program, a piece of writing.
 Each intent is a named rule with the engine that suits it and whether the user's documents can
 help. They are sure signals only: a prompt none of them claims goes to chat when it shows no
 cue at all, and to one short model call (agents/route_model.py) when it does.
+
+The rules read numbers as digits: a prompt's numbers written in words count as numbers when
+they are numbers beyond doubt ("Divide nine thousand nine hundred by twelve" is a sum, "Tell me
+one fun fact" is not; see agents/number_words.py). The engines still get the prompt as typed.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from agents.number_words import prompt_with_digits
 
 # Whether passages from the knowledge base belong in the answer: asked for ("wanted"), only
 # when they are relevant ("maybe"), or of no use ("unwanted": a computation, the clock, files).
@@ -154,7 +160,16 @@ ARITHMETIC = Intent(
         rf"\b(?:sum|product|average|mean|total) of\b[^.?!]*{_NUMBER}|"
         rf"\b\d{{1,3}}(?:,\d{{3}})+\b[^.?!]*\b(?:tax|discount|tip|interest|split|share)\b|"
         rf"\bhow much is\b[^.?!]*{_NUMBER}|\bconvert\b[^.?!]*{_NUMBER}|"
+        # A share of a number as the whole prompt ("half of 240", "3/4 of 200"): in a sentence,
+        # "the first half of 2020" is a time.
+        r"^\s*(?:(?:what(?:'s| is)|how much is|calculate)\s+)?(?:half|(?:a|one|\d+)\s+"
+        rf"(?:third|quarter)s?|\d+\s*/\s*\d+)\s+of\s+{_NUMBER}\s*[?.!]*\s*$|"
+        rf"\bdifference between {_NUMBER} and {_NUMBER}\s*[?.!]*\s*$|"
         rf"^\s*(?:please\s+)?(?:add|subtract|multiply|divide)\b[^.?!]*{_NUMBER}|"
+        # The operation as a verb, then two numbers: "could you divide 1000 by 8", "take 70 away
+        # from 200" ("take 2 tablets from the box" is no sum).
+        rf"\b(?:add(?:\s+up|\s+together)?|sum\s+up|subtract|take(?:\s+away)?|multiply|divide)\s+"
+        rf"{_NUMBER}\s*(?:,\s*(?:and\s+)?|(?:and|to|from|by|with|away from)\s+){_NUMBER}|"
         rf"{_NUMBER}\s*%[^.?!]*{_NUMBER}|{_NUMBER}[^.?!]*{_NUMBER}\s*%",
         re.I,
     ),
@@ -214,8 +229,13 @@ UNSURE_CUES = re.compile(
 
 def intent_of(prompt: str) -> Intent | None:
     """The first intent ``prompt`` matches, or None."""
-    text = prompt.strip()
+    text = prompt_with_digits(prompt.strip())
     return next((intent for intent in INTENTS if intent.matches(text)), None)
+
+
+def has_cue(prompt: str) -> bool:
+    """Whether ``prompt`` shows a cue (UNSURE_CUES) that something beyond chat may be wanted."""
+    return bool(UNSURE_CUES.search(prompt_with_digits(prompt)))
 
 
 def knowledge_for(prompt: str) -> Knowledge:

@@ -7,7 +7,7 @@ import importlib.util
 from dataclasses import dataclass
 from functools import cache
 
-from agents.intents import UNSURE_CUES, Knowledge, intent_of, knowledge_for
+from agents.intents import Knowledge, has_cue, intent_of, knowledge_for
 
 MODES = ("auto", "chat", "single", "code", "team")
 # module:class of each engine; an engine whose module is missing is simply not offered.
@@ -62,7 +62,7 @@ def auto_route(prompt: str) -> Route:
             engine = FALLBACK.get(engine, "chat")
         why = f"auto: {intent.reason} ({intent.name}) → {engine}"
         return Route(engine, engine, why, knowledge_for(prompt))
-    if UNSURE_CUES.search(prompt):
+    if has_cue(prompt):
         return Route("chat", "chat", "auto: no rule is sure → chat", sure=False)
     return Route("chat", "chat", "auto: a general question → chat")
 

@@ -31,7 +31,10 @@ from tests.agents.tools.test_calculator_phrasing import EVERYDAY
 
 JUNK = [
     pattern * (1000 // len(pattern))
-    for pattern in ["1!", "(1)", ")%", "1,000", "increase 1 by ", "x", "max(", "? ", "1 "]
+    for pattern in [
+        *["1!", "(1)", ")%", "1,000", "increase 1 by ", "x", "max(", "? ", "1 "],
+        *["seven hundred and ", "twenty-one, ", "add up 1, "],
+    ]
 ]
 LARGEST = ["factorial(449)", "max(" + ",".join(["10**999"] * 40) + ")", "2**3321 // 7**1000"]
 

@@ -1,5 +1,6 @@
 """Everyday arithmetic as the calculator's expression: what people (and small models) type,
-like "What is 23% of 4,180?", "sqrt of 2", "6 times 7", "2^10" or "increase 200 by 10%".
+like "What is 23% of 4,180?", "sqrt of 2", "6 times 7", "2^10", "increase 200 by 10%",
+"seven hundred and twelve multiplied by thirty-eight" or "the sum of 365, 240 and 58".
 
 Only the text is rewritten here; nothing runs. A percentage becomes ``percent(x)``, which the
 calculator reads in context ("x% of y", "y + x%"). Parentheses are matched in one pass and
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from agents.number_words import to_digits
 
 # Functions whose commas always separate arguments ("max(100,200)" is two numbers).
 MANY_ARGUMENTS = frozenset({"min", "max"})
@@ -52,9 +55,9 @@ _CURRENCY = re.compile(r"[$€£¥₹]")
 _GROUPED_BY_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}\b)")
 
 _LEAD = re.compile(
-    r"^(?:(?:please|can you|could you|hey|so|now|then|ok|okay)\s*,?\s+)*"
-    r"(?:what(?:'s|\s+is|s|\s+does|\s+do)|how\s+much\s+is|calculate|compute|evaluate|work\s+out|"
-    r"figure\s+out|find|solve|tell\s+me|give\s+me)\b\s*:?\s*"
+    r"^(?:(?:please|can you|could you|would you|hey|so|now|then|ok|okay)\s*,?\s+)*"
+    r"(?:(?:what(?:'s|\s+is|s|\s+does|\s+do)|how\s+much\s+is|calculate|compute|evaluate|"
+    r"work\s+out|figure\s+out|find|solve|tell\s+me|give\s+me)\b\s*:?\s*)?"
 )
 # A "!" right after a number or ")" is a factorial, not the end of a sentence.
 _TRAIL = re.compile(r"(?:\s*(?:please|exactly|equals?|=|\?|(?<![\d)])!|\.(?!\d)))+\s*$")
@@ -87,12 +90,19 @@ _WORDS: list[tuple[re.Pattern[str], str]] = [
         (r"\bthe\b", " "),
     ]
 ]
+# A list of numbers to add, multiply or average: "add up 365, 240 and 58", "the mean of 4, 8 and
+# 15". Its items are apart by ", " or " and " ("4,180" is one number).
+_LIST = re.compile(
+    r"^(?P<verb>add(?:\s+up|\s+together)?|sum(?:\s+up)?(?:\s+of)?|total(?:\s+of)?|product\s+of|multiply|"
+    r"average\s+of|mean\s+of)\s+(?P<items>.+)$"
+)
+_ITEM_SEPARATOR = re.compile(r",\s+(?:and\s+)?|,?\s+and\s+")
 # Instructions with the operation as a verb: "divide 10 by 4", "subtract 3 from 10".
 _VERBS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
         (r"^(?:add|sum(?:\s+of)?)\s+(.+?)\s+(?:and|to)\s+(.+)$", r"(\1) + (\2)"),
-        (r"^subtract\s+(.+?)\s+from\s+(.+)$", r"(\2) - (\1)"),
+        (r"^(?:subtract|take(?:\s+away)?)\s+(.+?)\s+(?:away\s+)?from\s+(.+)$", r"(\2) - (\1)"),
         (r"^(?:difference\s+between)\s+(.+?)\s+and\s+(.+)$", r"(\1) - (\2)"),
         (r"^multiply\s+(.+?)\s+(?:by|and|with)\s+(.+)$", r"(\1) * (\2)"),
         (r"^product\s+of\s+(.+?)\s+and\s+(.+)$", r"(\1) * (\2)"),
@@ -184,6 +194,30 @@ def _wrap_groups(text: str, after_group: re.Pattern[str], function: str) -> str:
     return "".join(out)
 
 
+def _lists(text: str) -> str:
+    """A list of numbers after "add", "sum of", "product of", "average of"... as one sum or
+    product ("add 2 to 3", with no list, is left to the verbs below). Separators inside
+    parentheses ("max(1, 2)") belong to a function, not to the list."""
+    found = _LIST.match(text)
+    if found is None:
+        return text
+    items_text = re.sub(r"\s+together$", "", found["items"])
+    around, _ = _innermost_parens(items_text)
+    items, start = [], 0
+    for separator in _ITEM_SEPARATOR.finditer(items_text):
+        if around[separator.start()] == -1:
+            items.append(items_text[start : separator.start()])
+            start = separator.end()
+    items.append(items_text[start:])
+    if len(items) < 2:
+        return text
+    verb = found["verb"]
+    if verb.startswith(("product", "multiply")):
+        return " * ".join(f"({item})" for item in items)
+    total = " + ".join(f"({item})" for item in items)
+    return f"({total}) / {len(items)}" if verb.startswith(("average", "mean")) else total
+
+
 def _percent_of_number(match: re.Match[str]) -> str:
     return f"percent({match[1]})" + (" *" if match["of"] else "")
 
@@ -217,12 +251,13 @@ def to_expression(text: str) -> str:
     expression = text.strip().lower()
     for symbol, replacement in _SYMBOLS.items():
         expression = expression.replace(symbol, replacement)
+    expression = to_digits(expression)
     expression = _CURRENCY.sub("", _GROUPED_BY_SPACE.sub("", expression))
     expression = _ROOT_SIGN.sub(r"sqrt(\1)", expression.replace("√(", "sqrt("))
     expression = _LEAD.sub("", _TRAIL.sub("", expression)).strip()
     for pattern, replacement in _WORDS:
         expression = pattern.sub(replacement, expression)
-    expression = re.sub(r"\s+", " ", expression).strip()
+    expression = _lists(re.sub(r"\s+", " ", expression).strip())
     for pattern, replacement in _VERBS:
         expression = pattern.sub(replacement, expression)
     expression = _join_thousands(expression)

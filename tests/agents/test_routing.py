@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.intents import INTENTS, intent_of, knowledge_for
+from agents.intents import INTENTS, intent_of, knowledge_for, pure_computation
 from agents.routing import auto_route, installed, route
 
 NEEDS_CODE = pytest.mark.skipif(not installed("code"), reason="the code engine is not installed")
@@ -31,6 +31,29 @@ TABLE = [
     ("Add 45 and 78", "single"),
     ("Calculate the compound interest on 1,000 at 5% for 3 years", "single"),
     ("What is the average of 4, 8 and 15?", "single"),
+    # the same sums with the numbers in words
+    ("What is seven hundred and twelve multiplied by thirty-eight?", "single"),
+    ("Divide nine thousand nine hundred by twelve.", "single"),
+    ("Add up three hundred sixty-five, two hundred forty and fifty-eight.", "single"),
+    ("What's twelve squared?", "single"),
+    ("Subtract seventeen from forty-two", "single"),
+    ("How much is seven times eight?", "single"),
+    ("What is twenty-five percent of eight hundred?", "single"),
+    ("What is the sum of four, eight and fifteen?", "single"),
+    ("What is one plus one?", "single"),
+    ("Calculate two point five times four", "single"),
+    ("Multiply a thousand by sixty", "single"),
+    ("What is one hundred and forty-four divided by twelve?", "single"),
+    ("Could you divide one thousand by eight?", "single"),
+    ("What do you get if you multiply thirteen by seventeen?", "single"),
+    ("Take seventy away from two hundred", "single"),
+    ("Sum up four hundred, two hundred and fifty, and seventy.", "single"),
+    ("Can you subtract 389 from 1,000?", "single"),
+    ("How much is a third of ninety?", "single"),
+    ("What is half of 240?", "single"),
+    ("Three quarters of two hundred?", "single"),
+    ("What is the difference between nine hundred and four hundred and fifty?", "single"),
+    ("What's the difference between 72 and 38?", "single"),
     # date and time → current_time (single)
     ("What time is it?", "single"),
     ("What's the date today?", "single"),
@@ -60,6 +83,8 @@ TABLE = [
     code("Which of 17, 21 and 29 are odd?"),
     code("Check whether 'level' reads the same backwards"),
     code("Sort 5, 3, 9, 1 in ascending order"),
+    code("Which of seventeen, twenty-one and twenty-nine are odd?"),
+    code("Is one hundred and one a prime number?"),
     # writing → chat
     ("Write a detailed essay on the causes of the First World War", "chat"),
     ("Write a poem about the sea", "chat"),
@@ -87,6 +112,17 @@ TABLE = [
     ("How many words does the English language have?", "chat"),
     ("What is a palindrome?", "chat"),
     ("Even in 1990, were phones common?", "chat"),
+    # number words in prose are no sum
+    ("Who is the one who wrote Hamlet?", "chat"),
+    ("Tell me one fun fact", "chat"),
+    ("What is the capital of France?", "chat"),
+    ("Which one of the Beatles played the drums?", "chat"),
+    ("Name three countries in South America", "chat"),
+    ("Sum up the plot of Hamlet in two sentences", "chat"),
+    ("Take two tablets from the box with water", "chat"),
+    ("What happened in the first half of 2020?", "chat"),
+    ("What is the difference between 4G and 5G?", "chat"),
+    ("How many times has one team won the World Cup twice in a row?", "chat"),
     # several steps → team
     pytest.param(
         "First find the sales figures, then compare them with last year's", "team", marks=NEEDS_TEAM
@@ -141,8 +177,37 @@ def test_a_prompt_with_cues_but_no_sure_rule_is_left_to_the_model(prompt: str) -
     assert not chosen.sure and chosen.engine == "chat"
 
 
-def test_a_plain_question_is_sure_and_needs_no_model_call() -> None:
-    assert auto_route("Who painted the Mona Lisa?").sure
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Who painted the Mona Lisa?",
+        "Tell me one fun fact about owls",
+        "Who is the one who wrote Hamlet?",
+        "No one knows where the Seven Dwarfs live",
+        "Give me three reasons to learn French",
+    ],
+)
+def test_a_plain_question_is_sure_and_needs_no_model_call(prompt: str) -> None:
+    assert auto_route(prompt).sure
+
+
+def test_a_number_in_words_is_a_cue_like_one_in_digits() -> None:
+    """Several number words together are a number: the model may decide, as with digits."""
+    assert not auto_route("If I have 25 apples and eat 7, how many are left?").sure
+    assert not auto_route("If I have twenty-five apples and eat seven, how many are left?").sure
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "What is seven hundred and twelve multiplied by thirty-eight?",
+        "Divide nine thousand nine hundred by twelve.",
+        "Add up three hundred sixty-five, two hundred forty and fifty-eight.",
+    ],
+)
+def test_a_sum_in_words_is_pure_computation(prompt: str) -> None:
+    assert knowledge_for(prompt) == "unwanted"
+    assert pure_computation(prompt)
 
 
 def test_a_document_named_without_my_is_used_only_when_relevant() -> None:

@@ -43,6 +43,9 @@ def test_every_tool_is_described_for_a_small_model(registry: ToolRegistry) -> No
 
 def test_calculator_through_the_registry(registry: ToolRegistry, context: ToolContext) -> None:
     assert registry.call("calculator", {"expression": "2*(3+4)**2"}, context) == "98"
+    words = {"expression": "Seven hundred and twelve multiplied by thirty-eight"}
+    assert registry.call("calculator", words, context) == "27056"
+    assert registry.call("calculator", {"expression": "add up 365, 240 and 58"}, context) == "663"
     with pytest.raises(ToolError, match="only functions by name"):
         registry.call("calculator", {"expression": "__import__('os').system('ls')"}, context)
     with pytest.raises(ToolError, match="unknown function '__import__'"):

@@ -118,6 +118,12 @@ HOSTILE = [
     ("__import__('os').system('ls')", "only functions by name"),
     ("percent(10**999 * 10**999)", "more than 1000 digits"),
     ("(10**999)% of 10**999", "more than 1000 digits"),
+    # numbers in words and lists are held to the same bounds
+    ("a billion factorial", "1000000000! would have more than 1000 digits"),
+    ("nine to the power of ten to the power of nine", "exponent .* is too large"),
+    ("ten to the power of two thousand", "more than 1000 digits"),
+    ("add " + "1, " * 200 + "and 1", "too long"),
+    ("sum of " + "nine hundred and ninety-nine, " * 40 + "and one", "too long"),
 ]
 
 

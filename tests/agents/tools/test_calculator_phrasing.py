@@ -92,6 +92,59 @@ def test_the_table_covers_forty_inputs() -> None:
     assert len(EVERYDAY) >= 40
 
 
+# Numbers in words, lists of numbers, and the operator words around them.
+IN_WORDS = [
+    ("What is seven hundred and twelve multiplied by thirty-eight?", "27056"),
+    ("seven hundred twelve times thirty eight", "27056"),
+    ("Seven hundred and twelve x thirty-eight", "27056"),
+    ("Divide nine thousand nine hundred by twelve.", "825"),
+    ("nine thousand nine hundred divided by twelve", "825"),
+    ("Add up three hundred sixty-five, two hundred forty and fifty-eight.", "663"),
+    ("add three hundred and sixty-five and two hundred and forty", "605"),
+    ("the sum of 365, 240 and 58", "663"),
+    ("What is the sum of 365, 240, and 58?", "663"),
+    ("add 1, 2, 3 and 4", "10"),
+    ("total of 4,180, 20 and 5", "4205"),
+    ("sum of max(1, 2) and 3", "5"),
+    ("What is the average of 4, 8 and 15?", "9"),
+    ("the mean of two, four and nine", "5"),
+    ("product of 2, 3 and 4", "24"),
+    ("the average of 3 and 8", "5.5"),
+    ("sum of 365, 240", "605"),
+    ("multiply two, three and four", "24"),
+    ("Subtract seventeen from forty-two", "25"),
+    ("Take seventy away from two hundred", "130"),
+    ("take 70 from 200", "130"),
+    ("Please add fifty-five and sixty-six.", "121"),
+    ("Could you divide one thousand by eight?", "125"),
+    ("Add together forty-five, sixty and seventy-five", "180"),
+    ("add 45, 60 and 75 together", "180"),
+    ("What is the difference between nine hundred and four hundred and fifty?", "450"),
+    ("forty-two minus seventeen", "25"),
+    ("What's twelve squared?", "144"),
+    ("three cubed", "27"),
+    ("What is twenty-five percent of eight hundred?", "200"),
+    ("increase two hundred by ten percent", "220"),
+    ("two point five times four", "10"),
+    ("two and a half times four", "10"),
+    ("one plus one", "2"),
+    ("square root of one hundred and forty-four", "12"),
+    ("one third of ninety", "30"),
+    ("two thirds of ninety", "60"),
+    ("three quarters of two hundred", "150"),
+    ("a dozen times twelve", "144"),
+    ("1.5 million divided by 3", "500000"),
+    ("ten to the power of three", "1000"),
+    ("five factorial", "120"),
+    ("a thousand and one minus one", "1000"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), IN_WORDS)
+def test_numbers_in_words(text: str, expected: str) -> None:
+    assert calculate(text) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "expression"),
     [
