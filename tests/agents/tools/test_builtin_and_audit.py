@@ -24,6 +24,7 @@ NAMES = [
     "write_file",
     "calculator",
     "current_time",
+    "calendar",
     "remember",
     "recall",
 ]
