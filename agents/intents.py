@@ -160,18 +160,79 @@ ARITHMETIC = Intent(
     ),
     "unwanted",
 )
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# One particular day, written out: "3 March 2026", "March 3", "2026-03-03", "3/3/2026", a
+# holiday, "next Friday". A question about a day with none of these ("What day did the Berlin
+# Wall fall?") is general knowledge.
+_A_DATE = (
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])|"
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
+    r"\b(?:christmas|new year'?s?(?: day| eve)?|halloween|valentine'?s day)\b|"
+    rf"\b(?:next|last|this|coming)\s+{_WEEKDAY}\b)"
+)
+# A day to count to or from: a date, tomorrow, a weekday, the end of the year.
+_TARGET = (
+    rf"(?:{_A_DATE}|\btomorrow\b|\b{_WEEKDAY}\b|"
+    r"\bthe (?:end|start|beginning) of (?:the |this |next )?(?:year|month|week)\b)"
+)
+_FROM_DAY = rf"(?:{_TARGET}|\b(?:today|now|yesterday)\b)"
+_SPAN = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|sixty|hundred)\s+(?:days?|weeks?|fortnights?|months?|years?)"
+)
+_ASKS_DAY = r"\b(?:what|which)(?:'s| is| was| will be)?\s+(?:the\s+)?(?:date|day|weekday)\b"
 CLOCK = Intent(
     "date and time",
     "single",
     "it asks for the date or the time",
     re.compile(
-        r"^\s*what(?:'s| is)?(?: the)? (?:time|date|day)(?: (?:is it|today|now|right now|"
-        r"in [\w ]+|of the week(?: is it)?))?\s*[?.!]*\s*$|"
-        r"\bwhat time is it\b|\btime is it\b|\bwhat(?:'s| is) (?:today's|the current) date\b|"
-        r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|"
-        r"\bwhat day (?:of the week )?(?:is it|is today|is tomorrow|was yesterday|will it be)\b|"
-        r"\b(?:current|local) (?:time|date)\b|"
-        r"\bhow many days (?:until|till|since|ago|left)\b|\bwhat year is it\b",
+        # The clock: what time, day, date, week, month or year it is.
+        r"^\s*(?:(?:can|could) you (?:please )?tell me |(?:please )?tell me |do you know )?"
+        r"(?:what(?:'s| is)?\s+)?(?:the\s+)?(?:current\s+|local\s+|today'?s\s+)?"
+        r"(?:time|date|day|weekday|date and time|time and date|day and date)"
+        r"(?:\s+(?:is it|today|now|right now|please|in [\w ]+|of the week(?: is it)?))?"
+        r"\s*[?.!]*\s*$|"
+        r"\b(?:what|which)(?:'s| is| was| will be)?\s+(?:the\s+)?"
+        r"(?:(?:current|today'?s|tomorrow'?s|yesterday'?s)\s+)?"
+        r"(?:time|date|day|weekday|day of the week|week(?: number)?|week of the year|"
+        r"day of the (?:year|month)|month|year)\s+"
+        r"(?:is it|is today|is tomorrow|was (?:it )?yesterday|will it be|will tomorrow be|today|"
+        r"tomorrow|yesterday|now|right now|it is|are we in|is this)\b|"
+        r"\bwhat (?:day|date|time|month|year|week)(?: of the week)? it is\b|"
+        r"^\s*what(?:'s| is) today\s*[?.!]*\s*$|"
+        r"\bwhat time is it\b|\btime is it\b|\bwhat year is it\b|"
+        r"\bwhat(?:'s| is| was)\s+(?:today'?s|tomorrow'?s|yesterday'?s|the current|the local)\s+"
+        r"(?:date|day|weekday|time)\b|"
+        r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|\b(?:current|local) (?:time|date)\b|"
+        rf"\bis (?:it|today|tomorrow)\s+(?:a\s+)?(?:{_WEEKDAY}|the weekend|a weekday)\b|"
+        # The date some days, weeks or months from a day.
+        rf"{_ASKS_DAY}[^.?!]*(?:\bin\s+{_SPAN}\b|\b{_SPAN}\s+(?:from|after|before|ago|later)\b)|"
+        rf"^\s*(?:what|when)(?:'s| is| was| will be| will it be)\s+(?:it\s+)?(?:in\s+)?"
+        rf"{_SPAN}\s+(?:from|after|before|ago)\b|"
+        rf"^\s*{_SPAN}\s+(?:from|after|before)\s+{_FROM_DAY}\s*[?.!]*\s*$|"
+        rf"\b{_SPAN}\s+(?:from|after|before)\s+{_FROM_DAY}[^.?!]*{_ASKS_DAY}|"
+        rf"\b(?:add|subtract|take)\s+{_SPAN}\s+(?:to|from|off)\s+{_FROM_DAY}|"
+        # Days between two days, until or since one.
+        r"\bhow many days (?:until|till|since|ago|left)\b|"
+        r"\bhow (?:many|much)\s+(?:more\s+)?(?:days|weeks|months|nights)\b[^.?!]*"
+        rf"\b(?:until|till|til|since|before|between|from|to|left)\b[^.?!]*{_TARGET}|"
+        r"\b(?:days|weeks|number of days)\s+(?:are there\s+)?(?:between|from|until|till|since)\b"
+        rf"[^.?!]*{_TARGET}|"
+        r"\bhow long\s+(?:(?:is it\s+|is left\s+|do i have\s+)?"
+        rf"(?:until|till|til|before|since|from|to)|ago (?:was|is))\b[^.?!]*{_TARGET}|"
+        # The weekday of a day.
+        rf"\b(?:what|which)\s+(?:day(?:\s+of\s+the\s+week)?|weekday)\b[^.?!]*{_A_DATE}|"
+        rf"{_A_DATE}[^.?!]*\b(?:day of the week|weekday)\b|"
+        rf"\b(?:what|which)(?:'s| is| was)?\s+(?:the\s+)?date\b[^.?!]*"
+        rf"\b(?:next|last|this|coming)\s+{_WEEKDAY}\b|"
+        rf"\b(?:is|was|will)\s+(?:it\s+)?(?:be\s+)?{_A_DATE}[^.?!]{{0,12}}"
+        rf"\b(?:a|on a)\s+(?:{_WEEKDAY}|weekend|weekday)\b|"
+        rf"\b(?:does|did|will)\s+{_A_DATE}[^.?!]*\bfall on\b",
         re.I,
     ),
     "unwanted",
@@ -190,7 +251,8 @@ STEPS = Intent(
 # In order: the first that matches decides. Code asked for by name beats everything, then a
 # file named by its name ("Write hello to greeting.txt"); writing beats the verbs it shares
 # with files ("write") and plans, files and documents beat the numbers in
-# them, and several steps come before the single-step classes they may contain.
+# them, and several steps come before the single-step classes they may contain. Dates come
+# before sums: "3/3/2026 plus 30 days" is a date, not a division.
 INTENTS: tuple[Intent, ...] = (
     PROGRAM,
     NAMED_FILE,
@@ -199,9 +261,9 @@ INTENTS: tuple[Intent, ...] = (
     NOTES,
     WORKSPACE,
     DOCUMENTS,
+    CLOCK,
     COMPUTING,
     ARITHMETIC,
-    CLOCK,
 )
 
 # Cues that something beyond chat might be wanted, though no intent is sure of it.
