@@ -92,6 +92,8 @@ _UNITS |= {"year": "years"}
 _UNIT = r"(days?|weeks?|fortnights?|months?|years?)"
 _BACKWARDS = ("ago", "before", "earlier", "back", "since")
 
+# Longest date or amount read: "10 days before the day after tomorrow" fits many times over.
+MAX_TEXT = 100
 DATE_EXAMPLES = "'today', '3 March 2026', 'March 3, 2026' or '2026-03-03'"
 AMOUNT_EXAMPLES = "'45 days', '-2 weeks', '3 months' or '1 year'"
 
@@ -126,6 +128,10 @@ def _number(word: str) -> int | None:
 
 def read_amount(text: str) -> Amount:
     """'45 days' → Amount(45, 'days'); a bare number is days; ToolError saying how to write it."""
+    if len(text) > MAX_TEXT:
+        raise ToolError(
+            f"an amount of time is at most {MAX_TEXT} characters, like {AMOUNT_EXAMPLES}"
+        )
     found = re.fullmatch(
         rf"(?:in )?([+-])? ?(\d+|[a-z]+(?:-[a-z]+)?)(?: ?{_UNIT})?"
         r"(?: (ago|before|earlier|back|later|after|hence|from now|from today))?",
@@ -224,7 +230,11 @@ def _named(text: str, today: date) -> date | None:
 def read_date(text: str, today: date) -> date:
     """The date ``text`` names, reading relative words against ``today``; a ToolError saying
     what could not be read and how to write it."""
+    if len(text) > MAX_TEXT:
+        raise ToolError(f"a date is at most {MAX_TEXT} characters; write it like {DATE_EXAMPLES}")
     plain = _plain(text) or "today"
+    # A time of day after the date, as current_time gives it ("2026-12-07T12:01:59+00:00").
+    plain = re.sub(r"(?:(?<=\d)t|\s+)\d{1,2}:\d{2}.*$", "", plain)
     plain = re.sub(rf"^{_WEEKDAY} (?=.*\d)", "", plain)  # "Tuesday 3 March 2026"
     if (named := _named(plain, today)) is not None:
         return named

@@ -7,6 +7,8 @@ import functools
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agents.tools.date_reading import read_amount, read_date
 from agents.tools.dates import calendar, local_today
@@ -31,6 +33,9 @@ on_today = functools.partial(calendar, today=lambda: TODAY)
         ("04/30/2026", date(2026, 4, 30)),  # month/day/year when only that fits
         ("30/04/26", date(2026, 4, 30)),
         ("3.4.2026", date(2026, 4, 3)),
+        # the date as current_time gives it, time and all
+        ("Monday, 07 December 2026, 12:01:59 UTC (UTC+00:00)", TODAY),
+        ("2026-12-07T12:01:59+00:00", TODAY),
         ("today", TODAY),
         ("Today.", TODAY),
         ("now", TODAY),
@@ -166,3 +171,23 @@ def test_today_is_the_local_date_the_clock_reads(
     assert any(answer == on_today.func(today=lambda d=d: d) for d in {before, after})
     with pytest.raises(ToolError, match="could not read"):
         registry.call("calendar", {"date": "the 45th"}, context)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=120),
+    st.one_of(st.none(), st.text(max_size=40), st.from_regex(r"[+-]?\d{1,30} (days|months)")),
+    st.one_of(st.none(), st.text(max_size=40)),
+)
+def test_any_text_gives_a_sentence_or_a_tool_error(
+    text: str, add: str | None, until: str | None
+) -> None:
+    try:
+        assert on_today(date=text, add=add, until=until).endswith(".")
+    except ToolError as error:
+        assert str(error)
+
+
+def test_a_chain_of_relative_dates_is_cut_off_before_it_runs_deep() -> None:
+    with pytest.raises(ToolError, match="at most 100 characters"):
+        read_date("1 day after " * 2000 + "today", TODAY)
