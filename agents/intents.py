@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from agents.date_phrases import A_DATE, ASKS_DAY, FROM_DAY, SPAN, TARGET, WEEKDAY
+
 # Whether passages from the knowledge base belong in the answer: asked for ("wanted"), only
 # when they are relevant ("maybe"), or of no use ("unwanted": a computation, the clock, files).
 Knowledge = Literal["wanted", "maybe", "unwanted"]
@@ -26,6 +28,9 @@ class Intent:
     reason: str
     pattern: re.Pattern[str]
     knowledge: Knowledge = "maybe"
+    # The only tools the single engine is offered when Auto picks this intent (all when
+    # empty): a small model chooses better among two tools than among ten.
+    tools: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         return bool(self.pattern.search(text))
@@ -36,6 +41,7 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 
 _NUMBER = r"\d[\d,.]*"
+_FILE_TOOLS = ("list_files", "read_file", "write_file", "calculator")
 # Verbs that ask for a new piece of text, at the start of the request.
 _WRITE = (
     r"^\s*(?:please\s+|can you\s+|could you\s+)?"
@@ -76,6 +82,7 @@ WORKSPACE = Intent(
         re.I,
     ),
     "unwanted",
+    _FILE_TOOLS,
 )
 NAMED_FILE = Intent(
     "a named file",
@@ -83,6 +90,7 @@ NAMED_FILE = Intent(
     "it names a file in the workspace",
     re.compile(r"\b[\w-]+\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I),
     "unwanted",
+    _FILE_TOOLS,
 )
 NOTES = Intent(
     "memory",
@@ -159,33 +167,8 @@ ARITHMETIC = Intent(
         re.I,
     ),
     "unwanted",
+    ("calculator",),
 )
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-# One particular day, written out: "3 March 2026", "March 3", "2026-03-03", "3/3/2026", a
-# holiday, "next Friday". A question about a day with none of these ("What day did the Berlin
-# Wall fall?") is general knowledge.
-_A_DATE = (
-    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])|"
-    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
-    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
-    r"\b(?:christmas|new year'?s?(?: day| eve)?|halloween|valentine'?s day)\b|"
-    rf"\b(?:next|last|this|coming)\s+{_WEEKDAY}\b)"
-)
-# A day to count to or from: a date, tomorrow, a weekday, the end of the year.
-_TARGET = (
-    rf"(?:{_A_DATE}|\btomorrow\b|\b{_WEEKDAY}\b|"
-    r"\bthe (?:end|start|beginning) of (?:the |this |next )?(?:year|month|week)\b)"
-)
-_FROM_DAY = rf"(?:{_TARGET}|\b(?:today|now|yesterday)\b)"
-_SPAN = (
-    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|sixty|hundred)\s+(?:days?|weeks?|fortnights?|months?|years?)"
-)
-_ASKS_DAY = r"\b(?:what|which)(?:'s| is| was| will be)?\s+(?:the\s+)?(?:date|day|weekday)\b"
 CLOCK = Intent(
     "date and time",
     "single",
@@ -209,33 +192,34 @@ CLOCK = Intent(
         r"\bwhat(?:'s| is| was)\s+(?:today'?s|tomorrow'?s|yesterday'?s|the current|the local)\s+"
         r"(?:date|day|weekday|time)\b|"
         r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|\b(?:current|local) (?:time|date)\b|"
-        rf"\bis (?:it|today|tomorrow)\s+(?:a\s+)?(?:{_WEEKDAY}|the weekend|a weekday)\b|"
+        rf"\bis (?:it|today|tomorrow)\s+(?:a\s+)?(?:{WEEKDAY}|the weekend|a weekday)\b|"
         # The date some days, weeks or months from a day.
-        rf"{_ASKS_DAY}[^.?!]*(?:\bin\s+{_SPAN}\b|\b{_SPAN}\s+(?:from|after|before|ago|later)\b)|"
+        rf"{ASKS_DAY}[^.?!]*(?:\bin\s+{SPAN}\b|\b{SPAN}\s+(?:from|after|before|ago|later)\b)|"
         rf"^\s*(?:what|when)(?:'s| is| was| will be| will it be)\s+(?:it\s+)?(?:in\s+)?"
-        rf"{_SPAN}\s+(?:from|after|before|ago)\b|"
-        rf"^\s*{_SPAN}\s+(?:from|after|before)\s+{_FROM_DAY}\s*[?.!]*\s*$|"
-        rf"\b{_SPAN}\s+(?:from|after|before)\s+{_FROM_DAY}[^.?!]*{_ASKS_DAY}|"
-        rf"\b(?:add|subtract|take)\s+{_SPAN}\s+(?:to|from|off)\s+{_FROM_DAY}|"
+        rf"{SPAN}\s+(?:from|after|before|ago)\b|"
+        rf"^\s*{SPAN}\s+(?:from|after|before)\s+{FROM_DAY}\s*[?.!]*\s*$|"
+        rf"\b{SPAN}\s+(?:from|after|before)\s+{FROM_DAY}[^.?!]*{ASKS_DAY}|"
+        rf"\b(?:add|subtract|take)\s+{SPAN}\s+(?:to|from|off)\s+{FROM_DAY}|"
         # Days between two days, until or since one.
         r"\bhow many days (?:until|till|since|ago|left)\b|"
         r"\bhow (?:many|much)\s+(?:more\s+)?(?:days|weeks|months|nights)\b[^.?!]*"
-        rf"\b(?:until|till|til|since|before|between|from|to|left)\b[^.?!]*{_TARGET}|"
+        rf"\b(?:until|till|til|since|before|between|from|to|left)\b[^.?!]*{TARGET}|"
         r"\b(?:days|weeks|number of days)\s+(?:are there\s+)?(?:between|from|until|till|since)\b"
-        rf"[^.?!]*{_TARGET}|"
+        rf"[^.?!]*{TARGET}|"
         r"\bhow long\s+(?:(?:is it\s+|is left\s+|do i have\s+)?"
-        rf"(?:until|till|til|before|since|from|to)|ago (?:was|is))\b[^.?!]*{_TARGET}|"
+        rf"(?:until|till|til|before|since|from|to)|ago (?:was|is))\b[^.?!]*{TARGET}|"
         # The weekday of a day.
-        rf"\b(?:what|which)\s+(?:day(?:\s+of\s+the\s+week)?|weekday)\b[^.?!]*{_A_DATE}|"
-        rf"{_A_DATE}[^.?!]*\b(?:day of the week|weekday)\b|"
+        rf"\b(?:what|which)\s+(?:day(?:\s+of\s+the\s+week)?|weekday)\b[^.?!]*{A_DATE}|"
+        rf"{A_DATE}[^.?!]*\b(?:day of the week|weekday)\b|"
         rf"\b(?:what|which)(?:'s| is| was)?\s+(?:the\s+)?date\b[^.?!]*"
-        rf"\b(?:next|last|this|coming)\s+{_WEEKDAY}\b|"
-        rf"\b(?:is|was|will)\s+(?:it\s+)?(?:be\s+)?{_A_DATE}[^.?!]{{0,12}}"
-        rf"\b(?:a|on a)\s+(?:{_WEEKDAY}|weekend|weekday)\b|"
-        rf"\b(?:does|did|will)\s+{_A_DATE}[^.?!]*\bfall on\b",
+        rf"\b(?:next|last|this|coming)\s+{WEEKDAY}\b|"
+        rf"\b(?:is|was|will)\s+(?:it\s+)?(?:be\s+)?{A_DATE}[^.?!]{{0,12}}"
+        rf"\b(?:a|on a)\s+(?:{WEEKDAY}|weekend|weekday)\b|"
+        rf"\b(?:does|did|will)\s+{A_DATE}[^.?!]*\bfall on\b",
         re.I,
     ),
     "unwanted",
+    ("current_time", "calendar"),
 )
 STEPS = Intent(
     "several steps",

@@ -118,9 +118,15 @@ class AgentManager:
         await self._emit(run, "started", {**started, "reason": chosen.reason, "documents": use})
         earlier = history if history is not None else stored
         run.task = asyncio.create_task(
-            self._execute(run, prompt, earlier, grounding), name=f"run-{run_id}"
+            self._execute(run, prompt, earlier, grounding, self.offered(chosen)),
+            name=f"run-{run_id}",
         )
         return run
+
+    def offered(self, chosen: Route) -> ToolRegistry:
+        """The tools the run may use: those its intent names (Auto only), else all of them."""
+        subset = self.tools.subset(list(chosen.tools))
+        return subset if len(subset) else self.tools
 
     def _routing_client(self, mode: str) -> ChatClient | None:
         """The model for an unsure auto route; None when it cannot serve (the rules decide)."""
@@ -191,7 +197,12 @@ class AgentManager:
             self._waiting.remove(run.run_id)
 
     async def _execute(
-        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], grounding: Grounding
+        self,
+        run: ActiveRun,
+        prompt: str,
+        history: list[dict[str, str]],
+        grounding: Grounding,
+        tools: ToolRegistry,
     ) -> None:
         async def emit(type_: EventType, data: dict[str, Any], agent: str | None = None) -> None:
             await self._emit(run, type_, data, agent)
@@ -203,7 +214,7 @@ class AgentManager:
         try:
             await self._take_slot(run)
             slot = True
-            context = await self._context(run, prompt, history, emit)
+            context = await self._context(run, prompt, history, emit, tools)
             if grounding.searches and run.engine in GROUNDED_UP_FRONT:
                 context.sources = await self._ground(run, context, grounding)
             answer = await self._within_time_budget(run, context, grounding)
@@ -270,7 +281,12 @@ class AgentManager:
             return "error", data
 
     async def _context(
-        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], emit: Any
+        self,
+        run: ActiveRun,
+        prompt: str,
+        history: list[dict[str, str]],
+        emit: Any,
+        tools: ToolRegistry,
     ) -> RunContext:
         loop = asyncio.get_running_loop()
         limits = limits_from(self.settings)
@@ -282,7 +298,7 @@ class AgentManager:
             emit=emit,
             max_tokens=self.settings.max_tokens,
             temperature=self.settings.temperature,
-            tools=self.tools,
+            tools=tools,
             limits=limits,
             loop=loop,
         )

@@ -264,3 +264,23 @@ def test_days_and_dates_in_other_questions_are_not_the_clock(prompt: str, engine
 def test_a_date_question_about_the_users_documents_wants_them() -> None:
     chosen = auto_route("When was the contract in my documents signed?")
     assert chosen.knowledge == "wanted"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools"),
+    [
+        ("Which day of the week is it today?", ("current_time", "calendar")),
+        ("What is 23% of 4,180?", ("calculator",)),
+        (
+            "Save this list to groceries.txt",
+            ("list_files", "read_file", "write_file", "calculator"),
+        ),
+        ("What is the capital of Australia?", ()),
+        ("Remember that my dentist is on Friday", ()),
+    ],
+)
+def test_auto_names_the_tools_an_intent_needs_and_a_chosen_mode_all(
+    prompt: str, tools: tuple[str, ...]
+) -> None:
+    assert auto_route(prompt).tools == tools
+    assert route("single", prompt).tools == ()
