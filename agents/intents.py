@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from agents.date_phrases import A_DATE, ASKS_DAY, FROM_DAY, SPAN, TARGET, WEEKDAY
 from agents.number_words import prompt_with_digits
 
 # Whether passages from the knowledge base belong in the answer: asked for ("wanted"), only
@@ -32,6 +33,9 @@ class Intent:
     reason: str
     pattern: re.Pattern[str]
     knowledge: Knowledge = "maybe"
+    # The only tools the single engine is offered when Auto picks this intent (all when
+    # empty): a small model chooses better among two tools than among ten.
+    tools: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         return bool(self.pattern.search(text))
@@ -42,6 +46,7 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 
 _NUMBER = r"\d[\d,.]*"
+_FILE_TOOLS = ("list_files", "read_file", "write_file", "calculator")
 # Verbs that ask for a new piece of text, at the start of the request.
 _WRITE = (
     r"^\s*(?:please\s+|can you\s+|could you\s+)?"
@@ -82,6 +87,7 @@ WORKSPACE = Intent(
         re.I,
     ),
     "unwanted",
+    _FILE_TOOLS,
 )
 NAMED_FILE = Intent(
     "a named file",
@@ -89,6 +95,7 @@ NAMED_FILE = Intent(
     "it names a file in the workspace",
     re.compile(r"\b[\w-]+\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I),
     "unwanted",
+    _FILE_TOOLS,
 )
 NOTES = Intent(
     "memory",
@@ -174,22 +181,59 @@ ARITHMETIC = Intent(
         re.I,
     ),
     "unwanted",
+    ("calculator",),
 )
 CLOCK = Intent(
     "date and time",
     "single",
     "it asks for the date or the time",
     re.compile(
-        r"^\s*what(?:'s| is)?(?: the)? (?:time|date|day)(?: (?:is it|today|now|right now|"
-        r"in [\w ]+|of the week(?: is it)?))?\s*[?.!]*\s*$|"
-        r"\bwhat time is it\b|\btime is it\b|\bwhat(?:'s| is) (?:today's|the current) date\b|"
-        r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|"
-        r"\bwhat day (?:of the week )?(?:is it|is today|is tomorrow|was yesterday|will it be)\b|"
-        r"\b(?:current|local) (?:time|date)\b|"
-        r"\bhow many days (?:until|till|since|ago|left)\b|\bwhat year is it\b",
+        # The clock: what time, day, date, week, month or year it is.
+        r"^\s*(?:(?:can|could) you (?:please )?tell me |(?:please )?tell me |do you know )?"
+        r"(?:what(?:'s| is)?\s+)?(?:the\s+)?(?:current\s+|local\s+|today'?s\s+)?"
+        r"(?:time|date|day|weekday|date and time|time and date|day and date)"
+        r"(?:\s+(?:is it|today|now|right now|please|in [\w ]+|of the week(?: is it)?))?"
+        r"\s*[?.!]*\s*$|"
+        r"\b(?:what|which)(?:'s| is| was| will be)?\s+(?:the\s+)?"
+        r"(?:(?:current|today'?s|tomorrow'?s|yesterday'?s)\s+)?"
+        r"(?:time|date|day|weekday|day of the week|week(?: number)?|week of the year|"
+        r"day of the (?:year|month)|month|year)\s+"
+        r"(?:is it|is today|is tomorrow|was (?:it )?yesterday|will it be|will tomorrow be|today|"
+        r"tomorrow|yesterday|now|right now|it is|are we in|is this)\b|"
+        r"\bwhat (?:day|date|time|month|year|week)(?: of the week)? it is\b|"
+        r"^\s*what(?:'s| is) today\s*[?.!]*\s*$|"
+        r"\bwhat time is it\b|\btime is it\b|\bwhat year is it\b|"
+        r"\bwhat(?:'s| is| was)\s+(?:today'?s|tomorrow'?s|yesterday'?s|the current|the local)\s+"
+        r"(?:date|day|weekday|time)\b|"
+        r"\b(?:today|tomorrow|yesterday)(?:'s)? date\b|\b(?:current|local) (?:time|date)\b|"
+        rf"\bis (?:it|today|tomorrow)\s+(?:a\s+)?(?:{WEEKDAY}|the weekend|a weekday)\b|"
+        # The date some days, weeks or months from a day.
+        rf"{ASKS_DAY}[^.?!]*(?:\bin\s+{SPAN}\b|\b{SPAN}\s+(?:from|after|before|ago|later)\b)|"
+        rf"^\s*(?:what|when)(?:'s| is| was| will be| will it be)\s+(?:it\s+)?(?:in\s+)?"
+        rf"{SPAN}\s+(?:from|after|before|ago)\b|"
+        rf"^\s*{SPAN}\s+(?:from|after|before)\s+{FROM_DAY}\s*[?.!]*\s*$|"
+        rf"\b{SPAN}\s+(?:from|after|before)\s+{FROM_DAY}[^.?!]*{ASKS_DAY}|"
+        rf"\b(?:add|subtract|take)\s+{SPAN}\s+(?:to|from|off)\s+{FROM_DAY}|"
+        # Days between two days, until or since one.
+        r"\bhow many days (?:until|till|since|ago|left)\b|"
+        r"\bhow (?:many|much)\s+(?:more\s+)?(?:days|weeks|months|nights)\b[^.?!]*"
+        rf"\b(?:until|till|til|since|before|between|from|to|left)\b[^.?!]*{TARGET}|"
+        r"\b(?:days|weeks|number of days)\s+(?:are there\s+)?(?:between|from|until|till|since)\b"
+        rf"[^.?!]*{TARGET}|"
+        r"\bhow long\s+(?:(?:is it\s+|is left\s+|do i have\s+)?"
+        rf"(?:until|till|til|before|since|from|to)|ago (?:was|is))\b[^.?!]*{TARGET}|"
+        # The weekday of a day.
+        rf"\b(?:what|which)\s+(?:day(?:\s+of\s+the\s+week)?|weekday)\b[^.?!]*{A_DATE}|"
+        rf"{A_DATE}[^.?!]*\b(?:day of the week|weekday)\b|"
+        rf"\b(?:what|which)(?:'s| is| was)?\s+(?:the\s+)?date\b[^.?!]*"
+        rf"\b(?:next|last|this|coming)\s+{WEEKDAY}\b|"
+        rf"\b(?:is|was|will)\s+(?:it\s+)?(?:be\s+)?{A_DATE}[^.?!]{{0,12}}"
+        rf"\b(?:a|on a)\s+(?:{WEEKDAY}|weekend|weekday)\b|"
+        rf"\b(?:does|did|will)\s+{A_DATE}[^.?!]*\bfall on\b",
         re.I,
     ),
     "unwanted",
+    ("current_time", "calendar"),
 )
 STEPS = Intent(
     "several steps",
@@ -205,7 +249,8 @@ STEPS = Intent(
 # In order: the first that matches decides. Code asked for by name beats everything, then a
 # file named by its name ("Write hello to greeting.txt"); writing beats the verbs it shares
 # with files ("write") and plans, files and documents beat the numbers in
-# them, and several steps come before the single-step classes they may contain.
+# them, and several steps come before the single-step classes they may contain. Dates come
+# before sums: "3/3/2026 plus 30 days" is a date, not a division.
 INTENTS: tuple[Intent, ...] = (
     PROGRAM,
     NAMED_FILE,
@@ -214,9 +259,9 @@ INTENTS: tuple[Intent, ...] = (
     NOTES,
     WORKSPACE,
     DOCUMENTS,
+    CLOCK,
     COMPUTING,
     ARITHMETIC,
-    CLOCK,
 )
 
 # Cues that something beyond chat might be wanted, though no intent is sure of it.

@@ -121,6 +121,11 @@ class AgentManager:
         )
         return run
 
+    def offered(self, chosen: Route) -> ToolRegistry:
+        """The tools the run may use: those its intent names (Auto only), else all of them."""
+        subset = self.tools.subset(list(chosen.tools))
+        return subset if len(subset) else self.tools
+
     def _open_conversation(
         self, prompt: str, conversation_id: str | None, run_id: str, chosen: Route
     ) -> tuple[str, list[dict[str, str]]]:
@@ -198,7 +203,7 @@ class AgentManager:
         try:
             await self._take_slot(run)
             slot = True
-            context = await self._context(run, prompt, history, emit)
+            context = await self._context(run, prompt, history, emit, self.offered(chosen))
             if not chosen.sure:
                 chosen = await self._ask_route(run, context, chosen)
             grounding = Grounding(use, chosen.knowledge)
@@ -268,7 +273,12 @@ class AgentManager:
             return "error", data
 
     async def _context(
-        self, run: ActiveRun, prompt: str, history: list[dict[str, str]], emit: Any
+        self,
+        run: ActiveRun,
+        prompt: str,
+        history: list[dict[str, str]],
+        emit: Any,
+        tools: ToolRegistry,
     ) -> RunContext:
         loop = asyncio.get_running_loop()
         limits = limits_from(self.settings)
@@ -280,7 +290,7 @@ class AgentManager:
             emit=emit,
             max_tokens=self.settings.max_tokens,
             temperature=self.settings.temperature,
-            tools=self.tools,
+            tools=tools,
             limits=limits,
             loop=loop,
         )

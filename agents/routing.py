@@ -36,6 +36,8 @@ class Route:
     knowledge: Knowledge = "maybe"
     # False when no rule was sure: a short model call may decide (agents/route_model.py).
     sure: bool = True
+    # The tools the engine is offered, by name; empty means all of them.
+    tools: tuple[str, ...] = ()
 
 
 @cache
@@ -61,7 +63,8 @@ def auto_route(prompt: str) -> Route:
         while not installed(engine):
             engine = FALLBACK.get(engine, "chat")
         why = f"auto: {intent.reason} ({intent.name}) → {engine}"
-        return Route(engine, engine, why, knowledge_for(prompt))
+        tools = intent.tools if engine == intent.engine else ()
+        return Route(engine, engine, why, knowledge_for(prompt), tools=tools)
     if has_cue(prompt):
         return Route("chat", "chat", "auto: no rule is sure → chat", sure=False)
     return Route("chat", "chat", "auto: a general question → chat")

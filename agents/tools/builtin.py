@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.knowledge import Searcher
-from agents.tools import documents, files
+from agents.tools import dates, documents, files
 from agents.tools.calculator import calculate
 from agents.tools.memory import EmbedFn, MemoryNotes
 from agents.tools.quota import MB, WorkspaceLimits
@@ -148,6 +148,16 @@ def default_registry(
                 "Get the current local date, time, weekday and timezone.",
                 _schema(),
                 current_time,
+            ),
+            Tool(
+                "calendar",
+                dates.DESCRIPTION,
+                _schema(
+                    date=("string", dates.DATE_HELP),
+                    add=("string", dates.ADD_HELP),
+                    until=("string", dates.UNTIL_HELP),
+                ),
+                dates.calendar,
             ),
             Tool(
                 "remember",

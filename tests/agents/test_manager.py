@@ -4,6 +4,7 @@ calls, budgets, fallbacks, the run queue and stopping; the fake model over real 
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import httpx
@@ -218,3 +219,60 @@ async def test_single_run_writes_a_file_in_the_workspace_only(
         m["role"] == "tool" and "outside" in m["content"].lower()
         for m in fake.requests[-1]["messages"]
     )
+
+
+def offered(request: dict[str, Any]) -> list[str]:
+    """The tool names a model request offered."""
+    return [tool["function"]["name"] for tool in request.get("tools", [])]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "call", "tools"),
+    [
+        (
+            "What date will it be 45 days from today?",
+            {"name": "calendar", "arguments": {"date": "today", "add": "45 days"}},
+            ["current_time", "calendar"],
+        ),
+        (
+            "What is 17 * 23?",
+            {"name": "calculator", "arguments": {"expression": "17 * 23"}},
+            ["calculator"],
+        ),
+        (
+            "List the files in my workspace",
+            {"name": "list_files", "arguments": {}},
+            ["list_files", "read_file", "write_file", "calculator"],
+        ),
+    ],
+)
+async def test_auto_offers_the_agent_only_the_tools_its_intent_needs(
+    client: httpx.AsyncClient,
+    fake: FakeOpenAIServer,
+    prompt: str,
+    call: dict[str, Any],
+    tools: list[str],
+) -> None:
+    fake.set_rules(
+        [
+            {"match": re.escape(prompt), "tool_calls": [call], "times": 1},
+            {"match": re.escape(prompt), "reply": "Here is what the tool said."},
+        ]
+    )
+    body = (await client.post("/api/agent/query", json={"prompt": prompt})).json()
+    assert body["engine"] == "single", body
+    results = [s["data"] for s in body["steps"] if s["type"] == "tool_result"]
+    assert [r["tool"] for r in results] == [call["name"]] and "error" not in results[0]
+    agent_calls = [r for r in fake.requests if r.get("tools")]
+    assert agent_calls and all(offered(r) == tools for r in agent_calls)
+
+
+async def test_a_mode_chosen_by_the_user_offers_every_tool(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "It is Monday."}])
+    prompt = "Which day of the week is it today?"
+    await client.post("/api/agent/query", json={"prompt": prompt, "mode": "single"})
+    everything = [tool.name for tool in services_of(client).agents.tools.tools]
+    assert len(everything) > 2
+    assert [offered(r) for r in fake.requests] == [everything]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.intents import INTENTS, intent_of, knowledge_for, pure_computation
+from agents.intents import CLOCK, INTENTS, intent_of, knowledge_for, pure_computation
 from agents.routing import auto_route, installed, route
 
 NEEDS_CODE = pytest.mark.skipif(not installed("code"), reason="the code engine is not installed")
@@ -219,3 +219,133 @@ def test_a_document_named_without_my_is_used_only_when_relevant() -> None:
 def test_writing_from_the_users_documents_still_wants_them() -> None:
     chosen = auto_route("Summarize the report I uploaded")
     assert chosen.engine == "chat" and chosen.knowledge == "wanted"
+
+
+# Date and time questions in many wordings: the clock and the calendar tool (single), never
+# the user's documents.
+DATE_QUESTIONS = [
+    # what time, day, date, week, month or year it is
+    "Which day of the week is it today?",
+    "What day is it today?",
+    "what's today's date",
+    "Today's date?",
+    "What is the date today?",
+    "Can you tell me the date?",
+    "Do you know what day it is?",
+    "What month is it?",
+    "What year is it now?",
+    "Which week of the year is it?",
+    "What week number is it?",
+    "What's the time?",
+    "What time is it right now?",
+    "Is today Friday?",
+    "Is it the weekend?",
+    "Tell me the current date and time",
+    "What day will it be tomorrow?",
+    "What was yesterday's date?",
+    "What's today?",
+    "What day of the month is it?",
+    # a date some days, weeks or months from a day
+    "What date will it be 45 days from today?",
+    "What's the date in 3 weeks?",
+    "What day of the week will it be in 100 days?",
+    "Which date is 90 days after 1 March 2026?",
+    "What was the date 10 days ago?",
+    "What date is two weeks before Christmas?",
+    "Add 30 days to 15 January 2026",
+    "6 months from now, what date is it?",
+    "What's 45 days from today?",
+    "What's the date next Friday?",
+    "100 days after 3/3/2026?",
+    # days between two days, until or since one
+    "How many days are there from 3 March 2026 to 14 July 2026?",
+    "How many days between 1 January and 1 March 2026?",
+    "Count the days between 2026-01-01 and 2026-02-01",
+    "How many weeks until 1 June?",
+    "How long is it from 3 March 2026 to 14 July 2026?",
+    "Number of days from 1 May 2026 to 25 December 2026",
+    "How many days since 1 January 2026?",
+    "How many days left until New Year?",
+    "How long until Christmas?",
+    "How long until the end of the year?",
+    "How many days until Friday?",
+    "How long ago was 1 January 2000?",
+    # the weekday of a day
+    "On which day of the week did 29 February 2024 fall?",
+    "What day of the week was 1 January 2000?",
+    "What weekday is 2026-03-03?",
+    "Which day was 3/3/2026?",
+    "What day is Christmas this year?",
+    "Was 1 May 2026 a Friday?",
+    "Is 4 July 2027 on a weekend?",
+    "What day does 25 December 2026 fall on?",
+    "March 3, 2026: what day of the week is that?",
+]
+
+
+@pytest.mark.parametrize("prompt", DATE_QUESTIONS)
+def test_date_and_time_questions_go_to_the_clock_and_calendar(prompt: str) -> None:
+    chosen = auto_route(prompt)
+    assert intent_of(prompt) is CLOCK, chosen.reason
+    assert chosen.engine == "single" and chosen.knowledge == "unwanted"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "engine"),
+    [
+        # general knowledge about days and dates: the model knows, no clock can tell
+        ("What is the date of the French Revolution?", "chat"),
+        ("What day did the Berlin Wall fall?", "chat"),
+        ("When is Christmas?", "chat"),
+        ("What year did the Titanic sink?", "chat"),
+        ("How long ago did the dinosaurs die out?", "chat"),
+        ("What time does the sun set in summer?", "chat"),
+        ("What should I cook today?", "chat"),
+        ("What is the capital of France today?", "chat"),
+        ("How many days does it take to sail across the Atlantic?", "chat"),
+        ("What day of the week is best for a wedding?", "chat"),
+        ("What was the population of France 10 years ago?", "chat"),
+        ("How long until the pasta is done?", "chat"),
+        ("How long does it take to bake bread on a Friday?", "chat"),
+        ("Who was president in March 1990?", "chat"),
+        ("What happened on 4 July 1776?", "chat"),
+        # other intents that mention days
+        ("Write a to-do list for today", "chat"),
+        ("Write a poem about Monday 3 March 2026", "chat"),
+        ("When was the contract in my documents signed?", "chat"),
+        ("How many days until the deadline in my notes?", "chat"),
+        ("What date is the launch according to my notes?", "chat"),
+        code("Write a Python function that returns the weekday of a date"),
+        ("Remember that my dentist appointment is on 3 March 2026", "single"),
+        ("What is 17 * 23?", "single"),
+    ],
+)
+def test_days_and_dates_in_other_questions_are_not_the_clock(prompt: str, engine: str) -> None:
+    chosen = auto_route(prompt)
+    assert intent_of(prompt) is not CLOCK, chosen.reason
+    assert chosen.engine == engine, chosen.reason
+
+
+def test_a_date_question_about_the_users_documents_wants_them() -> None:
+    chosen = auto_route("When was the contract in my documents signed?")
+    assert chosen.knowledge == "wanted"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools"),
+    [
+        ("Which day of the week is it today?", ("current_time", "calendar")),
+        ("What is 23% of 4,180?", ("calculator",)),
+        (
+            "Save this list to groceries.txt",
+            ("list_files", "read_file", "write_file", "calculator"),
+        ),
+        ("What is the capital of Australia?", ()),
+        ("Remember that my dentist is on Friday", ()),
+    ],
+)
+def test_auto_names_the_tools_an_intent_needs_and_a_chosen_mode_all(
+    prompt: str, tools: tuple[str, ...]
+) -> None:
+    assert auto_route(prompt).tools == tools
+    assert route("single", prompt).tools == ()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, cast
 
 import pytest
@@ -13,6 +15,7 @@ from agents.engines import single
 from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
 from agents.engines.single import SingleEngine
 from agents.knowledge import grounded_prompt
+from agents.tools import dates
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
 from backend.llm.client import ChatClient
 from backend.llm.errors import ModelError, ModelUnavailable
@@ -182,6 +185,40 @@ async def test_tool_error_goes_back_to_the_model(fake: FakeOpenAIServer) -> None
     (message,) = tool_messages(fake.requests[1])
     assert "no entry named 'capital of peru'" in message["content"]
     assert run.audits[0].error == "no entry named 'capital of peru'"
+
+
+async def test_the_calendar_corrects_a_date_the_model_got_wrong(fake: FakeOpenAIServer) -> None:
+    """A date that does not exist comes back as an error saying why; the model's second call
+    gets the sentence it then answers with."""
+    calendar = Tool(
+        "calendar",
+        dates.DESCRIPTION,
+        {
+            "type": "object",
+            "properties": {"date": {"type": "string"}, "add": {"type": "string"}},
+            "required": [],
+        },
+        functools.partial(dates.calendar, today=lambda: date(2026, 12, 7)),
+    )
+    wrong = {"name": "calendar", "arguments": {"date": "29 February 2026", "add": "45 days"}}
+    right = {"name": "calendar", "arguments": {"date": "today", "add": "45 days"}}
+    fake.set_rules(
+        [
+            {"match": "45 days", "tool_calls": [wrong], "times": 1},
+            {"match": "45 days", "tool_calls": [right], "times": 1},
+            {"match": "45 days", "reply": "It will be Thursday 21 January 2027."},
+        ]
+    )
+    run = make_run(fake, "What date will it be 45 days from today?")
+    run.context.tools = ToolRegistry([calendar])
+
+    answer = await SingleEngine().run(run.context)
+
+    assert answer == "It will be Thursday 21 January 2027."
+    refused, moved = [m["content"] for m in tool_messages(fake.requests[2])]
+    assert "there is no 29 February 2026: February 2026 has 28 days" in refused
+    assert moved == "45 days after Monday 7 December 2026 is Thursday 21 January 2027."
+    assert [t["function"]["name"] for t in fake.requests[0]["tools"]] == ["calendar"]
 
 
 async def test_repeating_the_same_call_stops_the_run(fake: FakeOpenAIServer) -> None:

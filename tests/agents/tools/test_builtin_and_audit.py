@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from agents.intents import CLOCK, INTENTS
 from agents.tools.audit import AuditLog
 from agents.tools.registry import ToolCallRecord, ToolContext, ToolError, ToolRegistry
 from backend.storage import tool_calls
@@ -24,6 +25,7 @@ NAMES = [
     "write_file",
     "calculator",
     "current_time",
+    "calendar",
     "remember",
     "recall",
 ]
@@ -39,6 +41,15 @@ def test_every_tool_is_described_for_a_small_model(registry: ToolRegistry) -> No
             assert spec["type"] in {"string", "integer"} and spec["description"], name
         assert set(schema["required"]) <= set(schema["properties"])
     assert registry.get("current_time").parameters["properties"] == {}
+
+
+def test_the_tools_auto_offers_for_an_intent_are_built_in(registry: ToolRegistry) -> None:
+    for intent in INTENTS:
+        assert all(name in registry for name in intent.tools), intent.name
+    assert [tool.name for tool in registry.subset(list(CLOCK.tools)).tools] == [
+        "current_time",
+        "calendar",
+    ]
 
 
 def test_calculator_through_the_registry(registry: ToolRegistry, context: ToolContext) -> None:
