@@ -176,6 +176,35 @@ def _dropped_value(question: str, text: str, tools: Sequence[ToolOutput]) -> str
     return None
 
 
+_CALENDAR_DAYS = re.compile(r"\bis (\d+) days?\b")
+_CALENDAR_DAY = re.compile(
+    r"\b(?:is|was|will be)(?: a)? ((?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"(?: (\d{1,2}) [a-z]+ (\d{4}))?",
+    re.IGNORECASE,
+)
+
+
+def _against_calendar(text: str, tools: Sequence[ToolOutput]) -> str | None:
+    """The calendar worked the date out; an answer must agree with it: the count of days, or
+    the resulting day (its weekday, or its day and year)."""
+    result = next((o.result for o in reversed(tools) if o.tool == "calendar"), None)
+    if result is None:
+        return None
+    first = result.split(". ")[0].strip().rstrip(".")
+    count = _CALENDAR_DAYS.search(first)
+    if count:
+        agrees = carries(text, count.group(1))
+    else:
+        found = list(_CALENDAR_DAY.finditer(first))
+        if not found:
+            return None
+        weekday, day, year = found[-1].groups()
+        agrees = carries(text, weekday.lower()) or bool(
+            day and carries(text, day) and carries(text, year)
+        )
+    return None if agrees else f"the answer does not agree with the calendar ({first})"
+
+
 def _missing_kind(question: str, text: str) -> str | None:
     """The question asks for a weekday, a time or a date and the answer holds none."""
     asked, said = question.lower(), text.lower()
@@ -209,6 +238,7 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return "the question asks for a number and the answer has none"
     return (
         arithmetic_error(text)
+        or _against_calendar(text, tools)
         or _dropped_value(question, text, tools)
         or _missing_kind(question, text)
     )

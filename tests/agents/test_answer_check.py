@@ -11,6 +11,9 @@ CLOCK = ToolOutput(
     "Monday, 07 December 2026, 09:51:20 UTC (UTC+00:00); ISO 8601: 2026-12-07T09:51:20+00:00",
 )
 PERCENT = ToolOutput("calculator", "961.4")
+SPAN = ToolOutput("calendar", "From 3 March 2026 to 14 July 2026 is 133 days. That is 19 weeks.")
+LEAP = ToolOutput("calendar", "29 February 2024 was a Thursday.")
+LATER = ToolOutput("calendar", "45 days after Monday 7 December 2026 is Thursday 21 January 2027.")
 ROOT = ToolOutput("calculator", "1.4142135623731")
 FILES = ToolOutput("list_files", "notes.txt  120 B\nreport.pdf  3.4 KB\nplans/")
 
@@ -65,6 +68,12 @@ PASSES = [
     ("What date will it be 45 days from today?", "It will be January 21, 2027.", []),
     ("Which date is the deadline?", "The deadline is 2027-01-21.", []),
     ("What's the date of the meeting?", "The meeting is on 3/4/2027.", []),
+    # The calendar's result, in the answer's own words.
+    ("How many days from 3 March 2026 to 14 July 2026?", "133 days.", [SPAN]),
+    ("On which day did 29 February 2024 fall?", "A Thursday.", [LEAP]),
+    ("What date is 45 days from today?", "It will be 21 January 2027.", [LATER]),
+    ("What date is 45 days from today?", "2027-01-21", [LATER]),
+    ("What day is it 45 days from today?", "It will be a Thursday.", [LATER]),
 ]
 
 FAILS = [
@@ -151,6 +160,24 @@ FAILS = [
         "It will be a Thursday.",
         [],
         "asks for a date and the answer gives none",
+    ),
+    (
+        "How many days from 3 March 2026 to 14 July 2026?",
+        "There are 52 days.",
+        [SPAN],
+        "does not agree with the calendar (From 3 March 2026 to 14 July 2026 is 133 days)",
+    ),
+    (
+        "On which day of the week did 29 February 2024 fall?",
+        "It fell on a Wednesday.",
+        [LEAP],
+        "does not agree with the calendar (29 February 2024 was a Thursday)",
+    ),
+    (
+        "What date is 45 days from today?",
+        "It will be 12 March 2027.",
+        [LATER],
+        "does not agree with the calendar",
     ),
 ]
 
