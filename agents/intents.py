@@ -278,6 +278,13 @@ def intent_of(prompt: str) -> Intent | None:
     return next((intent for intent in INTENTS if intent.matches(text)), None)
 
 
+def tool_job(prompt: str) -> bool:
+    """Whether ``prompt`` is a job only a tool can do right (a sum, a date, a file): the
+    agent then calls one before it may answer."""
+    intent = intent_of(prompt)
+    return intent is not None and bool(intent.tools)
+
+
 def has_cue(prompt: str) -> bool:
     """Whether ``prompt`` shows a cue (UNSURE_CUES) that something beyond chat may be wanted."""
     return bool(UNSURE_CUES.search(prompt_with_digits(prompt)))

@@ -20,6 +20,7 @@ from agents.charged import ChargedClient
 from agents.engines.base import Engine, EngineStopped, RunContext
 from agents.events import EventType
 from agents.followup import standalone_query
+from agents.intents import tool_job
 from agents.knowledge import Searcher, retrieve, sources_json
 from agents.relevance import Grounding, KnowledgeUse, knowledge_use, relevant
 from agents.route_model import ask_model
@@ -204,6 +205,10 @@ class AgentManager:
             await self._take_slot(run)
             slot = True
             context = await self._context(run, prompt, history, emit, self.offered(chosen))
+            budget = self.budgets.get(run.run_id)
+            if budget is not None and run.engine == "single" and tool_job(prompt):
+                # A sum, a date, a file: the agent's first call must call a tool.
+                budget.tool_first = True
             if not chosen.sure:
                 chosen = await self._ask_route(run, context, chosen)
             grounding = Grounding(use, chosen.knowledge)

@@ -62,6 +62,9 @@ class RunBudget:
     reason: str | None = None
     # Called (from the gateway's thread) after each model call with the run's totals.
     on_call: Callable[[dict[str, Any]], None] | None = None
+    # The job needs a tool (a sum, the date, a file): the run's first call that offers tools
+    # must call one, so a small model cannot skip the tool and guess.
+    tool_first: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def stop(self, reason: str) -> None:
@@ -88,6 +91,12 @@ class RunBudget:
                 else:
                     self.calls += 1
             return self.reason
+
+    def must_call_tool(self) -> bool:
+        """True once, for the first call offering tools, when the run wants a tool first."""
+        with self._lock:
+            wanted, self.tool_first = self.tool_first, False
+        return wanted
 
     def charge(self, usage: dict[str, Any], milliseconds: float) -> None:
         tokens = int(usage.get("total_tokens") or 0)
@@ -278,8 +287,9 @@ class ModelGateway:
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
         started = time.perf_counter()
-        constrained = bool(tools) and self.tool_format == "json_schema"
-        data = await self._call(body, tools, constrained, upstream, budget)
+        forced = bool(tools) and budget.must_call_tool()
+        constrained = bool(tools) and (self.tool_format == "json_schema" or forced)
+        data = await self._call(body, tools, constrained, upstream, budget, forced)
         if (
             isinstance(data, dict)
             and tools
@@ -311,9 +321,15 @@ class ModelGateway:
         constrained: bool,
         upstream: Upstream,
         budget: RunBudget,
+        forced: bool = False,
     ) -> dict[str, Any] | Response:
-        """One whole upstream completion, tool calls made proper; or the error to answer."""
-        sent = json_tools.constrained_request(body, tools or []) if constrained else dict(body)
+        """One whole upstream completion, tool calls made proper; or the error to answer.
+        ``forced``: the reply's schema admits tool calls only, no final answer."""
+        sent = (
+            json_tools.constrained_request(body, tools or [], final=not forced)
+            if constrained
+            else dict(body)
+        )
         sent["stream"] = False
         sent.pop("stream_options", None)
         try:

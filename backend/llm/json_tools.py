@@ -20,8 +20,9 @@ def _functions(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [t["function"] for t in tools if isinstance(t.get("function"), dict)]
 
 
-def instruction(tools: list[dict[str, Any]]) -> str:
-    """What the model reads about the tools and the reply format."""
+def instruction(tools: list[dict[str, Any]], final: bool = True) -> str:
+    """What the model reads about the tools and the reply format (``final``: whether it may
+    answer now or must call a tool first)."""
     lines = ["You can use these tools:"]
     for function in _functions(tools):
         properties = (function.get("parameters") or {}).get("properties") or {}
@@ -29,15 +30,20 @@ def instruction(tools: list[dict[str, Any]]) -> str:
             f"{name}: {spec.get('type', 'any')}" for name, spec in properties.items()
         )
         lines.append(f"- {function['name']}({arguments}): {function.get('description', '')}")
-    lines.append(
-        'Reply with JSON only: {"tool": "<tool name>", "arguments": {...}} to use a tool, or '
-        f'{{"tool": "{FINAL}", "arguments": {{"answer": "<your answer>"}}}} when you can answer.'
-    )
+    call = 'Reply with JSON only: {"tool": "<tool name>", "arguments": {...}} to use a tool'
+    if final:
+        call += (
+            f', or {{"tool": "{FINAL}", "arguments": {{"answer": "<your answer>"}}}} '
+            "when you can answer."
+        )
+    else:
+        call += ". Call the tool that gives the result first; you answer after its result."
+    lines.append(call)
     return "\n".join(lines)
 
 
-def schema(tools: list[dict[str, Any]]) -> dict[str, Any]:
-    """A JSON schema admitting one call of one tool, or the final answer."""
+def schema(tools: list[dict[str, Any]], final: bool = True) -> dict[str, Any]:
+    """A JSON schema admitting one call of one tool, or (``final``) the final answer."""
     options = [
         {
             "type": "object",
@@ -49,6 +55,8 @@ def schema(tools: list[dict[str, Any]]) -> dict[str, Any]:
         }
         for function in _functions(tools)
     ]
+    if not final:
+        return {"anyOf": options}
     options.append(
         {
             "type": "object",
@@ -103,12 +111,15 @@ def looks_like_a_call(data: dict[str, Any], tools: list[dict[str, Any]]) -> bool
     return any(f"{function['name']}" in content for function in _functions(tools))
 
 
-def constrained_request(body: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
-    """The request as the model will get it: no ``tools``, a schema for the reply instead."""
+def constrained_request(
+    body: dict[str, Any], tools: list[dict[str, Any]], final: bool = True
+) -> dict[str, Any]:
+    """The request as the model will get it: no ``tools``, a schema for the reply instead
+    (without the final answer when a tool must be called first)."""
     dropped = ("tools", "tool_choice", "parallel_tool_calls")
     sent = {k: v for k, v in body.items() if k not in dropped}
     messages = _plain_messages(list(body.get("messages") or []))
-    note = instruction(tools)
+    note = instruction(tools, final)
     if messages and isinstance(messages[0], dict) and messages[0].get("role") == "system":
         first = dict(messages[0])
         first["content"] = f"{first.get('content') or ''}\n\n{note}"
@@ -118,7 +129,7 @@ def constrained_request(body: dict[str, Any], tools: list[dict[str, Any]]) -> di
     sent["messages"] = messages
     sent["response_format"] = {
         "type": "json_schema",
-        "json_schema": {"name": "next_step", "schema": schema(tools)},
+        "json_schema": {"name": "next_step", "schema": schema(tools, final)},
     }
     return sent
 

@@ -222,8 +222,17 @@ async def test_single_run_writes_a_file_in_the_workspace_only(
 
 
 def offered(request: dict[str, Any]) -> list[str]:
-    """The tool names a model request offered."""
-    return [tool["function"]["name"] for tool in request.get("tools", [])]
+    """The tool names a model request offered: natively, or in the schema of a call that must
+    be a tool call (no final answer among them)."""
+    if request.get("tools"):
+        return [tool["function"]["name"] for tool in request["tools"]]
+    form = request.get("response_format") or {}
+    options = form.get("json_schema", {}).get("schema", {}).get("anyOf", [])
+    return [option["properties"]["tool"]["const"] for option in options]
+
+
+def tool_calls_offered(fake: FakeOpenAIServer) -> list[dict[str, Any]]:
+    return [r for r in fake.requests if offered(r)]
 
 
 @pytest.mark.parametrize(
@@ -263,8 +272,23 @@ async def test_auto_offers_the_agent_only_the_tools_its_intent_needs(
     assert body["engine"] == "single", body
     results = [s["data"] for s in body["steps"] if s["type"] == "tool_result"]
     assert [r["tool"] for r in results] == [call["name"]] and "error" not in results[0]
-    agent_calls = [r for r in fake.requests if r.get("tools")]
+    agent_calls = tool_calls_offered(fake)
     assert agent_calls and all(offered(r) == tools for r in agent_calls)
+    # The job needs a tool: the first call may only call one; the next may answer.
+    first, *later = agent_calls
+    assert "tools" not in first and "final_answer" not in offered(first)
+    assert later and all("tools" in r for r in later)
+
+
+async def test_a_question_that_needs_no_tool_may_be_answered_at_once(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "Canberra."}])
+    prompt = "What is the capital of Australia?"
+    body = (await client.post("/api/agent/query", json={"prompt": prompt, "mode": "single"})).json()
+    assert body["status"] == "completed" and body["answer"] == "Canberra."
+    (request,) = fake.requests
+    assert request.get("tools") and "response_format" not in request
 
 
 async def test_a_mode_chosen_by_the_user_offers_every_tool(
@@ -276,3 +300,4 @@ async def test_a_mode_chosen_by_the_user_offers_every_tool(
     everything = [tool.name for tool in services_of(client).agents.tools.tools]
     assert len(everything) > 2
     assert [offered(r) for r in fake.requests] == [everything]
+    assert "tools" not in fake.requests[0]  # the clock is a tool job: a call comes first

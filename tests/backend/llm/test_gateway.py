@@ -229,3 +229,33 @@ def test_auto_mode_asks_again_when_a_call_is_unreadable(fake: FakeOpenAIServer) 
         assert "tools" not in second and second["response_format"]["type"] == "json_schema"
     finally:
         gw.stop()
+
+
+def test_a_run_that_wants_a_tool_first_gets_a_schema_without_the_answer_once(
+    gateway: ModelGateway, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "sum", "reply": '{"tool": "add", "arguments": {"a": 2, "b": 3}}', "times": 1},
+            {"reply": "It is 5."},
+        ]
+    )
+    allowance = budget(tool_first=True)
+    client = client_for(gateway, "t", allowance)
+    messages: list[Any] = [{"role": "user", "content": "sum 2 and 3"}]
+    first = client.chat.completions.create(model="m", messages=messages, tools=[ADD_TOOL])
+    call = first.choices[0].message.tool_calls[0]  # type: ignore[index]
+    assert json.loads(call.function.arguments) == {"a": 2, "b": 3}  # type: ignore[union-attr]
+    forced = fake.requests[-1]
+    options = forced["response_format"]["json_schema"]["schema"]["anyOf"]
+    assert [o["properties"]["tool"]["const"] for o in options] == ["add"]
+    assert "final_answer" not in forced["messages"][0]["content"]
+    messages += [
+        first.choices[0].message.model_dump(exclude_none=True),
+        {"role": "tool", "tool_call_id": call.id, "content": "5"},
+    ]
+    second = client.chat.completions.create(model="m", messages=messages, tools=[ADD_TOOL])
+    assert second.choices[0].message.content == "It is 5."
+    # Only the first call is held to a tool: the next goes out natively and may answer.
+    assert "tools" in fake.requests[-1] and "response_format" not in fake.requests[-1]
+    assert allowance.tool_first is False
