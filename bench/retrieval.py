@@ -1,4 +1,4 @@
-"""Recall@5 and MRR of dense, BM25 and hybrid search on SQuAD questions, through the real
+"""Recall@1, recall@5 and MRR of dense, BM25 and hybrid search on SQuAD questions, through the real
 ingest pipeline (parse, chunk, MiniLM embed, SQLite, FTS5, FAISS), for several chunk settings.
 
 Data set: SQuAD v1.1, development split. Pranav Rajpurkar, Jian Zhang, Konstantin Lopyrev,
@@ -19,6 +19,7 @@ gold answer span: the text a chat answer would actually be grounded on.
 
     python bench/retrieval.py            # 1000 paragraphs, 300 questions, 4 chunk settings
     python bench/retrieval.py --quick    # a tiny run
+    python bench/retrieval.py --context none,title,heading,both   # what chunks carry
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend.knowledge.context import CONTEXT_KINDS, DEFAULT_CONTEXT, ContextKind  # noqa: E402
 from backend.knowledge.embedder import Embedder  # noqa: E402
 from backend.knowledge.ingest import Ingestor  # noqa: E402
 from backend.knowledge.queue import BATCH_FILES  # noqa: E402
@@ -53,7 +55,10 @@ SAMPLE = ROOT / "bench" / "data" / "squad_dev_sample.json"
 PACKAGED = Path("benchmark_tasks") / "squad_shifts" / "squaddev_v1.1.json"
 MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
 K = 5
-HEADERS = "size/overlap chunks ingest_s mode file_R@5 file_MRR answer_R@5 answer_MRR"
+HEADERS = (
+    "size/overlap context chunks ingest_s mode "
+    "file_R@1 file_R@5 file_MRR answer_R@1 answer_R@5 answer_MRR"
+)
 
 
 @dataclass(frozen=True)
@@ -86,13 +91,19 @@ class Score:
         return sum(1 for r in ranks if r) / len(ranks)
 
     @staticmethod
+    def _first(ranks: list[int]) -> float:
+        return sum(1 for r in ranks if r == 1) / len(ranks)
+
+    @staticmethod
     def _mrr(ranks: list[int]) -> float:
         return sum(1 / r for r in ranks if r) / len(ranks)
 
     def row(self) -> list[str]:
         return [
+            f"{self._first(self.file_ranks):.3f}",
             f"{self._recall(self.file_ranks):.3f}",
             f"{self._mrr(self.file_ranks):.3f}",
+            f"{self._first(self.answer_ranks):.3f}",
             f"{self._recall(self.answer_ranks):.3f}",
             f"{self._mrr(self.answer_ranks):.3f}",
         ]
@@ -163,22 +174,30 @@ def first_rank(hits: list[SearchHit], question: Question, gold: str, need_answer
 
 
 def run_setting(
-    corpus: Corpus, folder: Path, work: Path, embedder: Embedder, size: int, overlap: int
+    corpus: Corpus,
+    folder: Path,
+    work: Path,
+    embedder: Embedder,
+    setting: tuple[int, int, ContextKind],
 ) -> tuple[int, float, dict[str, Score]]:
     """Ingest every file with one chunk setting, then ask every question in every mode."""
+    size, overlap, context = setting
     settings = bench_settings(
-        work / f"chunks-{size}-{overlap}", chunk_size=size, chunk_overlap=overlap
+        work / f"chunks-{size}-{overlap}-{context}", chunk_size=size, chunk_overlap=overlap
     )
     db = fresh_database(settings)
     vectors = VectorIndex(settings.index_dir, embedder.dimension)
     ingestor = Ingestor(settings, db, embedder, vectors)
+    ingestor.chunk_context = context
     paths = sorted(folder.iterdir())
     started = time.perf_counter()
     chunks = 0
     for begin in range(0, len(paths), BATCH_FILES):
         chunks += sum(o.chunks for o in ingestor.ingest_many(paths[begin : begin + BATCH_FILES]))
     ingest_seconds = time.perf_counter() - started
-    print(f"  {size}/{overlap}: {chunks} chunks in {ingest_seconds:.0f} s", file=sys.stderr)
+    print(
+        f"  {size}/{overlap} {context}: {chunks} chunks in {ingest_seconds:.0f} s", file=sys.stderr
+    )
     retriever = HybridRetriever(db, vectors, embedder)
     scores: dict[str, Score] = {}
     for mode in MODES:
@@ -210,6 +229,12 @@ def main() -> int:
     parser.add_argument(
         "--chunks", default="500/50,800/100,1000/150,1500/200", help="size/overlap,..."
     )
+    parser.add_argument(
+        "--context",
+        default=DEFAULT_CONTEXT,
+        help=f"what chunks are matched by besides their text, comma-separated: "
+        f"{', '.join(CONTEXT_KINDS)} (default {DEFAULT_CONTEXT})",
+    )
     parser.add_argument("--source", choices=("auto", "package", "sample"), default="auto")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
@@ -221,7 +246,10 @@ def main() -> int:
     quiet()
     path, label = squad_source(args.source)
     corpus = load_corpus(path, label, args.paragraphs, args.questions, args.group, args.seed)
-    settings = parse_settings(args.chunks)
+    contexts = [kind for kind in CONTEXT_KINDS if kind in args.context.split(",")]
+    settings = [
+        (size, overlap, kind) for size, overlap in parse_settings(args.chunks) for kind in contexts
+    ]
     embedder = Embedder()
     embedder.encode(["warm up"])
     characters = sum(len(t) for t in corpus.files.values())
@@ -232,33 +260,39 @@ def main() -> int:
         f"embedder {embedder.model_name} (max 256 tokens per chunk)"
     )
     rows: list[list[object]] = []
-    results: dict[tuple[int, int], dict[str, Score]] = {}
+    results: dict[tuple[int, int, ContextKind], dict[str, Score]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "squad"
         folder.mkdir()
         for name, text in corpus.files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        for size, overlap in settings:
-            chunks, seconds, scores = run_setting(
-                corpus, folder, Path(tmp), embedder, size, overlap
-            )
-            results[(size, overlap)] = scores
+        for setting in settings:
+            chunks, seconds, scores = run_setting(corpus, folder, Path(tmp), embedder, setting)
+            results[setting] = scores
+            size, overlap, context = setting
             for mode in MODES:
                 rows.append(
-                    [f"{size}/{overlap}", chunks, f"{seconds:.1f}", mode, *scores[mode].row()]
+                    [
+                        f"{size}/{overlap}",
+                        context,
+                        chunks,
+                        f"{seconds:.1f}",
+                        mode,
+                        *scores[mode].row(),
+                    ]
                 )
     print()
     print_table([h.replace("_", " ") for h in HEADERS.split()], rows)
     print()
-    for (size, overlap), scores in results.items():
+    for (size, overlap, context), scores in results.items():
         hybrid = scores["hybrid"].answer_recall
         for other in ("dense", "bm25"):
             base = scores[other].answer_recall
             ratio = hybrid / base if base else float("inf")
-            print(f"ratio hybrid/{other} answer R@5 at {size}/{overlap}: {ratio:.3f}")
-    winner = max(results, key=lambda pair: results[pair]["hybrid"].answer_recall)
+            print(f"ratio hybrid/{other} answer R@5 at {size}/{overlap} {context}: {ratio:.3f}")
+    winner = max(results, key=lambda setting: results[setting]["hybrid"].answer_recall)
     print(
-        f"best hybrid answer R@5: {winner[0]}/{winner[1]} "
+        f"best hybrid answer R@5: {winner[0]}/{winner[1]} {winner[2]} "
         f"({results[winner]['hybrid'].answer_recall:.3f})"
     )
     return 0

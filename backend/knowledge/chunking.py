@@ -1,145 +1,143 @@
-"""Split a parsed document into overlapping chunks with exact offsets into its text."""
+"""Split a parsed document into chunks that follow its paragraphs, with exact offsets.
+
+A chunk cut in the middle of a paragraph leaves the passage a question is about in two
+halves that each match it worse than the whole. So a chunk is made of whole paragraphs
+(short ones merged up to the chunk size); only a paragraph longer than the size is split,
+at sentence ends, failing that between words, and a run of text with no space at all is cut
+anywhere. The overlap setting applies inside such a split paragraph, where a sentence cut
+from its neighbours loses context; whole paragraphs are not repeated. A heading starts a
+new chunk, so the heading a chunk carries (``heading``) is the one its text sits under.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from backend.knowledge.parsers import ParsedDocument
 
-_CONTENT = re.compile(r"\S")
+# What the version of this splitting is: an index split another way is split again once
+# (see ``recipe``). 1 was langchain's RecursiveCharacterTextSplitter, without headings.
+CHUNKER_VERSION = 2
+
+# Where text may be cut, from best to worst; group 1, if any, is the gap between the parts.
+_GAPS = (
+    re.compile(r"\n[^\S\n]*\n\s*"),  # a blank line: paragraphs
+    re.compile(r"\n\s*"),  # a line break: one paragraph a line (DOCX, HTML), or wrapped text
+    # A sentence end: . ! ? … or the ideographic full stop, closing quotes or brackets.
+    re.compile("[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\\]]*(\\s+)"),
+    re.compile(r"\s+"),  # between words
+)
+_INSIDE_PARAGRAPH = 2  # from this level on, the parts are pieces of one paragraph
+
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class ChunkPiece:
-    """One chunk: ``text == document.text[start:end]``; ``page`` is its PDF page, if any."""
+    """One chunk: ``text == document.text[start:end]``; ``page`` is its PDF page, if any;
+    ``heading`` the nearest heading at or above its start ("" if none)."""
 
     seq: int
     text: str
     page: int | None
     start: int
     end: int
+    heading: str = ""
 
 
 def split_document(doc: ParsedDocument, size: int, overlap: int) -> list[ChunkPiece]:
-    """Chunks of at most ``size`` characters sharing up to ``overlap`` with the previous one.
+    """Chunks of at most ``size`` characters that follow the paragraphs (see above).
 
-    Each section is split on its own, so a chunk never spans two PDF pages. Chunks that add
-    no text to the ones before them (blank, or only a repeat of the overlap) are dropped and
-    ``seq`` counts the rest from 0. Raises ValueError unless ``0 <= overlap < size``.
+    Each section is split on its own, so a chunk never spans two PDF pages; no chunk is blank,
+    each reaches further than the one before, and ``seq`` counts them from 0. Raises
+    ValueError unless ``0 <= overlap < size``.
     """
     if not 0 <= overlap < size:
         raise ValueError(f"chunk overlap must be at least 0 and below the size, got {overlap}")
-    # Imported here so that starting the app does not pay for langchain-core.
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
+    starts = [heading.start for heading in doc.headings]
+    cutter = _Cutter(doc.text, size, overlap, frozenset(starts))
     pieces: list[ChunkPiece] = []
     for section in doc.sections:
-        chunks = [chunk for chunk in splitter.split_text(section.text) if chunk.strip()]
-        covered = 0
-        for chunk, offset in zip(chunks, _offsets(section.text, chunks, overlap), strict=True):
-            if offset + len(chunk) <= covered:
-                continue
-            covered = offset + len(chunk)
-            start = section.start + offset
-            pieces.append(ChunkPiece(len(pieces), chunk, section.page, start, start + len(chunk)))
+        for start, end in cutter.pack(section.start, section.start + len(section.text), 0):
+            above = bisect.bisect_right(starts, start) - 1
+            heading = doc.headings[above].text if above >= 0 else ""
+            text = doc.text[start:end]
+            pieces.append(ChunkPiece(len(pieces), text, section.page, start, end, heading))
     return pieces
 
 
 @dataclass(frozen=True)
-class _Reach:
-    """Where the chunks placed so far got to: the last one's start and end, and the end of
-    the text they cover without a gap."""
+class _Cutter:
+    text: str
+    size: int
+    overlap: int
+    headings: frozenset[int]
 
-    start: int
-    end: int
-    covered: int
+    def pack(self, start: int, end: int, level: int, lead: Span | None = None) -> list[Span]:
+        """Chunks of ``text[start:end]`` made of its parts at ``level``, merged up to the size;
+        a part too long for one chunk is split at the next level. ``lead``, a heading just
+        before, goes with the first chunk if it fits."""
+        if level == len(_GAPS):
+            return ([lead] if lead else []) + self._cut(start, end)
+        chunks: list[Span] = []
+        group: list[Span] = [lead] if lead else []
+        for part in self._parts(start, end, level):
+            first, last = part
+            if last - first > self.size:
+                # A heading stays with the text under it rather than make a chunk of its own.
+                heading = group.pop() if group and group[-1][0] in self.headings else None
+                if group:
+                    chunks.append((group[0][0], group[-1][1]))
+                group = []
+                chunks.extend(self.pack(first, last, level + 1, heading))
+                continue
+            if group and (first in self.headings or last - group[0][0] > self.size):
+                chunks.append((group[0][0], group[-1][1]))
+                inside = level >= _INSIDE_PARAGRAPH and first not in self.headings
+                group = self._carried(group, last) if inside else []
+            group.append(part)
+        if group:
+            chunks.append((group[0][0], group[-1][1]))
+        return chunks
 
+    def _parts(self, start: int, end: int, level: int) -> list[Span]:
+        """The non-blank stretches of ``text[start:end]`` between the gaps of ``level``."""
+        parts: list[Span] = []
+        position = start
+        for gap in _GAPS[level].finditer(self.text, start, end):
+            group = 1 if gap.re.groups else 0
+            parts.append((position, gap.start(group)))
+            position = gap.end(group)
+        parts.append((position, end))
+        return [trimmed for span in parts if (trimmed := self._trim(span))]
 
-def _offsets(text: str, chunks: list[str], overlap: int, max_steps: int | None = None) -> list[int]:
-    """Where each chunk of ``text`` starts.
+    def _trim(self, span: Span) -> Span | None:
+        start, end = span
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return (start, end) if start < end else None
 
-    The splitter's ``add_start_index`` searches forward from an estimate, which can name
-    another copy of a repeated passage. What is certain is how the splitter works: chunks
-    come in order, each starts no earlier than the previous one nor more than ``overlap``
-    before its end, and only whitespace is ever left out. So this searches for offsets that
-    keep all of that true, backing up when a chunk has nowhere to go (which only repeated
-    text causes). Text so repetitive that the search would take long gets first-fit offsets,
-    still exact but possibly naming another copy.
-    """
-    steps = 20 * len(chunks) + 20_000 if max_steps is None else max_steps
-    reaches = [_Reach(0, 0, 0)]  # reaches[k]: how far chunks 0..k-1 got
-    options: list[Iterator[int]] = []  # options[k]: places not yet tried for chunk k
-    offsets: list[int] = []
-    dead_ends: set[tuple[int, _Reach]] = set()
-    while len(offsets) < len(chunks) or _next_content(text, reaches[-1].covered) < len(text):
-        steps -= 1
-        if steps < 0:
-            return _first_fit(text, chunks, overlap)
-        index, reach = len(offsets), reaches[-1]
-        if len(options) == index:
-            fresh = index < len(chunks) and (index, reach) not in dead_ends
-            options.append(_places(text, chunks[index], reach, overlap) if fresh else iter(()))
-        place = next(options[-1], None)
-        if place is None:
-            dead_ends.add((index, reach))
-            options.pop()
-            if not offsets:
-                return _first_fit(text, chunks, overlap)
-            offsets.pop()
-            reaches.pop()
-            continue
-        offsets.append(place)
-        reaches.append(_advance(reach, place, chunks[index]))
-    return offsets
+    def _carried(self, group: list[Span], until: int) -> list[Span]:
+        """The last parts of a full chunk that the next one repeats: at most ``overlap``
+        characters, leaving room for the next chunk up to ``until``."""
+        kept: list[Span] = []
+        for part in reversed(group):
+            if group[-1][1] - part[0] > self.overlap or until - part[0] > self.size:
+                break
+            kept.insert(0, part)
+        return kept
 
-
-def _first_fit(text: str, chunks: list[str], overlap: int) -> list[int]:
-    """Offsets without backing up: the likeliest place, else the next copy, else any copy."""
-    reach = _Reach(0, 0, 0)
-    offsets = []
-    for chunk in chunks:
-        place = next(_places(text, chunk, reach, overlap), -1)
-        if place < 0:
-            place = text.find(chunk, reach.start)
-        if place < 0:
-            place = text.find(chunk)
-        if place < 0:
-            raise ValueError("a chunk is not part of the text it was split from")
-        offsets.append(place)
-        reach = _advance(reach, place, chunk)
-    return offsets
-
-
-def _advance(reach: _Reach, place: int, chunk: str) -> _Reach:
-    end = place + len(chunk)
-    return _Reach(place, end, max(reach.covered, end))
-
-
-def _places(text: str, chunk: str, reach: _Reach, overlap: int) -> Iterator[int]:
-    """Offsets where ``chunk`` can follow the chunks before it, likeliest first.
-
-    Those that extend the covered text come first (each chunk the splitter makes adds some
-    text unless only whitespace followed the overlap), each group earliest first.
-    """
-    earliest = max(reach.start, reach.end - overlap)
-    extending = max(earliest, reach.covered - len(chunk) + 1)
-    latest = _next_content(text, reach.covered)
-    yield from _occurrences(text, chunk, extending, latest)
-    yield from _occurrences(text, chunk, earliest, min(latest, extending - 1))
-
-
-def _occurrences(text: str, chunk: str, first: int, last: int) -> Iterator[int]:
-    """Offsets from ``first`` to ``last`` where ``chunk`` occurs in ``text``."""
-    place = text.find(chunk, first, last + len(chunk))
-    while place >= 0:
-        yield place
-        place = text.find(chunk, place + 1, last + len(chunk))
-
-
-def _next_content(text: str, position: int) -> int:
-    """Where the next non-whitespace character at or after ``position`` is."""
-    found = _CONTENT.search(text, position)
-    return found.start() if found else len(text)
+    def _cut(self, start: int, end: int) -> list[Span]:
+        """A run without spaces, in pieces of the size, each sharing ``overlap`` with the last."""
+        step = self.size - self.overlap
+        spans = []
+        position = start
+        while True:
+            spans.append((position, min(position + self.size, end)))
+            if position + self.size >= end:
+                return spans
+            position += step

@@ -34,7 +34,8 @@ class Prepared:
     sha256: str
     file_type: str
     pieces: list[ChunkPiece]
-    hashes: list[str]
+    contexts: list[str]  # each piece's context (see ``context``)
+    hashes: list[str]  # each piece's hash of what is embedded for it
     vectors: dict[str, bytes] = field(default_factory=dict)
     embedded: int = 0
 
@@ -84,10 +85,11 @@ def _add_vectors(vectors: VectorIndex, ids: list[int], item: Prepared) -> None:
 
 def _rows(item: Prepared) -> Iterator[dict[str, Any]]:
     """The chunk rows to store for a prepared file, made one at a time."""
-    for piece, digest in zip(item.pieces, item.hashes, strict=True):
+    for piece, context, digest in zip(item.pieces, item.contexts, item.hashes, strict=True):
         yield {
             "seq": piece.seq,
             "text": piece.text,
+            "context": context,
             "text_sha256": digest,
             "page": piece.page,
             "start": piece.start,

@@ -17,8 +17,9 @@ import numpy as np
 
 from backend.config import Settings
 from backend.knowledge import bulk, links, reasons, recipe, store
-from backend.knowledge.chunking import split_document
+from backend.knowledge.chunking import CHUNKER_VERSION, split_document
 from backend.knowledge.commit import Prepared, commit
+from backend.knowledge.context import DEFAULT_CONTEXT, ContextKind, labelled, matching_text
 from backend.knowledge.embedder import Embedder
 from backend.knowledge.files import (
     Fingerprint,
@@ -27,7 +28,6 @@ from backend.knowledge.files import (
     is_broken_link,
     path_key,
     sha256_of,
-    text_hash,
 )
 from backend.knowledge.parsers import ParseFailure, Unsupported, file_type_of, parse_file
 from backend.knowledge.recipe import Recipe
@@ -56,6 +56,9 @@ class Outcome:
 
 class Ingestor:
     """Turns files into indexed chunks; safe to call again on the same file at any time."""
+
+    # What each chunk is matched by besides its text; bench/retrieval.py compares the kinds.
+    chunk_context: ContextKind = DEFAULT_CONTEXT
 
     def __init__(
         self, settings: Settings, db: Database, embedder: Embedder, vectors: VectorIndex
@@ -173,8 +176,8 @@ class Ingestor:
         pieces = split_document(parsed, self.settings.chunk_size, self.settings.chunk_overlap)
         if not pieces:
             return self._record_problem(path, "failed", "no extractable text", current, sha256)
-        hashes = [text_hash(piece.text) for piece in pieces]
-        return Prepared(path, current, sha256, parsed.file_type, pieces, hashes)
+        contexts, hashes = labelled(parsed, path, pieces, self.chunk_context)
+        return Prepared(path, current, sha256, parsed.file_type, pieces, contexts, hashes)
 
     def _move_orphan(
         self, session: Any, sha256: str, path: Path, current: Fingerprint
@@ -198,9 +201,9 @@ class Ingestor:
             known = store.vectors_for_hashes(session, (h for p in prepared for h in p.hashes))
         missing: dict[str, str] = {}
         for item in prepared:
-            for piece, digest in zip(item.pieces, item.hashes, strict=True):
+            for piece, context, digest in zip(item.pieces, item.contexts, item.hashes, strict=True):
                 if digest not in known:
-                    missing.setdefault(digest, piece.text)
+                    missing.setdefault(digest, matching_text(context, piece.text))
         if missing:
             matrix = self.embedder.encode(list(missing.values()))
             for digest, row in zip(missing, matrix, strict=True):
@@ -307,6 +310,7 @@ class Ingestor:
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
             max_file_mb=self.settings.max_file_mb,
+            chunker=CHUNKER_VERSION,
         )
 
     def sync_vectors(self) -> str:

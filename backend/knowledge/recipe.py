@@ -6,8 +6,10 @@ starts, the documents are redone on the next scan instead of mixing old and new:
 
 - another embedding model (or vector length): every stored vector is useless, so all chunks
   go and each indexed document is read and embedded again;
-- other chunk sizes: each indexed document is split again, keeping its old chunks in search
-  until its new ones are in; a chunk whose text is unchanged keeps its stored vector;
+- other chunk sizes, or another way of splitting (``chunker``, bumped when ``chunking`` or
+  ``context`` change what a chunk is): each indexed document is split again once, keeping
+  its old chunks in search until its new ones are in; a chunk whose embedded text (context
+  and text) is unchanged keeps its stored vector;
 - another file size limit: files skipped as too large are looked at again.
 
 A crash half-way through is safe: the new recipe is written last, so the next start does
@@ -46,6 +48,9 @@ class Recipe:
     chunk_size: int
     chunk_overlap: int
     max_file_mb: float
+    # How text is split and labelled (``chunking.CHUNKER_VERSION``); recipes from before it
+    # was kept are version 1.
+    chunker: int = 1
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -61,6 +66,7 @@ class Recipe:
                 chunk_size=int(data["chunk_size"]),
                 chunk_overlap=int(data["chunk_overlap"]),
                 max_file_mb=float(data["max_file_mb"]),
+                chunker=int(data.get("chunker", 1)),
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -92,7 +98,11 @@ def compare(old: Recipe | None, new: Recipe, stored_dimension: int | None) -> Ch
         return "first"
     if (old.embedding_model, old.dimension) != (new.embedding_model, new.dimension):
         return "re-embed"
-    if (old.chunk_size, old.chunk_overlap) != (new.chunk_size, new.chunk_overlap):
+    if (old.chunk_size, old.chunk_overlap, old.chunker) != (
+        new.chunk_size,
+        new.chunk_overlap,
+        new.chunker,
+    ):
         return "re-chunk"
     if old.max_file_mb != new.max_file_mb:
         return "re-check"
@@ -118,9 +128,11 @@ def apply(db: Database, new: Recipe) -> Change:
     elif change == "re-chunk":
         count = _mark_for_splitting(db)
         log.warning(
-            "chunk size changed (now %d, overlap %d): %d document(s) will be split again",
+            "chunking changed (now size %d, overlap %d, version %d): %d document(s) will be "
+            "split again",
             new.chunk_size,
             new.chunk_overlap,
+            new.chunker,
             count,
         )
     elif change == "re-check":

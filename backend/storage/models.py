@@ -144,6 +144,9 @@ class Chunk(Base):
     )
     seq: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # The title and heading the chunk is matched by (see knowledge.context); not shown.
+    context: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The hash of what was embedded (context and text), so an unchanged chunk keeps its vector.
     text_sha256: Mapped[str] = mapped_column(String(64), index=True)
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start: Mapped[int] = mapped_column(Integer)

@@ -20,7 +20,7 @@ from backend.knowledge.parsers.document import (
     assemble,
 )
 from backend.knowledge.parsers.pdf import parse_pdf
-from backend.knowledge.parsers.text import parse_plain_text
+from backend.knowledge.parsers.text import parse_markdown, parse_plain_text
 from backend.knowledge.parsers.webpage import parse_html
 from backend.knowledge.parsers.word import parse_docx
 
@@ -46,6 +46,7 @@ def _at_most_its_size(parse: Callable[[bytes], list[RawSection]]) -> Parser:
 
 
 _text = _at_most_its_size(parse_plain_text)
+_markdown = _at_most_its_size(parse_markdown)
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ CODE_SUFFIXES = (
 FORMATS: dict[str, Format] = {
     ".txt": Format("txt", _text),
     ".text": Format("txt", _text),
-    ".md": Format("md", _text),
-    ".markdown": Format("md", _text),
+    ".md": Format("md", _markdown),
+    ".markdown": Format("md", _markdown),
     ".rst": Format("rst", _text),
     ".csv": Format("csv", _text),
     ".tsv": Format("csv", _text),

@@ -53,7 +53,18 @@ def parse_pdf(data: bytes, max_text_bytes: int) -> list[RawSection]:
         raise ParseFailure(f"corrupt PDF: {_detail(exc)}") from exc
     if pages and not any(clean_text(page.text).strip() for page in pages):
         raise ParseFailure("no extractable text (scanned PDF?)")
+    if pages:
+        pages[0] = pages[0]._replace(title=_title(reader))
     return pages
+
+
+def _title(reader: object) -> str:
+    """The title in the PDF's properties, "" if none or unreadable (it is only a search aid)."""
+    try:
+        title = getattr(getattr(reader, "metadata", None), "title", None)
+    except Exception:
+        return ""
+    return title if isinstance(title, str) else ""
 
 
 def _detail(exc: Exception) -> str:

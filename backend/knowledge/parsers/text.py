@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 import charset_normalizer
 from charset_normalizer.utils import is_multi_byte_encoding
 
-from backend.knowledge.parsers.document import ParseFailure, RawSection
+from backend.knowledge.parsers.document import ParseFailure, RawHeading, RawSection
 
 # UTF-32 first: its little-endian BOM begins with the UTF-16 one.
 _BOMS = (
@@ -29,9 +30,26 @@ _WESTERN = "cp1252"
 _MIN_COHERENCE = 0.2
 
 
+# An ATX heading: up to three spaces, one to six #, a space, the words, optional closing #s.
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
 def parse_plain_text(data: bytes) -> list[RawSection]:
     """The whole file as one section."""
     return [RawSection(decode_text(data))]
+
+
+def parse_markdown(data: bytes) -> list[RawSection]:
+    """The whole file as one section, with its '#' headings (not those in code blocks)."""
+    text = decode_text(data)
+    fences = [match.start() for match in _FENCE.finditer(text)]
+    headings = tuple(
+        RawHeading(len(match.group(1)), match.group(2), match.group(0))
+        for match in _MARKDOWN_HEADING.finditer(text)
+        if match.group(2).strip() and sum(1 for f in fences if f < match.start()) % 2 == 0
+    )
+    return [RawSection(text, headings=headings)]
 
 
 def decode_text(data: bytes) -> str:

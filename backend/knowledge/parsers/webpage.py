@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from backend.knowledge.parsers.document import ParseFailure, RawSection
+from backend.knowledge.parsers.document import ParseFailure, RawHeading, RawSection
 from backend.knowledge.parsers.text import decode_text
 
 # Content a reader never sees on the page.
@@ -20,6 +20,7 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 _SPACES = re.compile(r"\s+")
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
 
 def parse_html(data: bytes) -> list[RawSection]:
@@ -31,7 +32,7 @@ def parse_html(data: bytes) -> list[RawSection]:
     except (AssertionError, ValueError) as exc:
         # html.parser is lenient, but a few malformed declarations still raise.
         raise ParseFailure("malformed HTML") from exc
-    return [RawSection(extractor.text())]
+    return [RawSection(extractor.text(), title=extractor.title, headings=tuple(extractor.headings))]
 
 
 class _TextExtractor(HTMLParser):
@@ -43,6 +44,9 @@ class _TextExtractor(HTMLParser):
         self._inline: list[str] = []
         self._hidden_depth = 0
         self._pre_depth = 0
+        self._marking = 0  # the level of the heading being read, -1 for <title>, 0 if neither
+        self.title = ""
+        self.headings: list[RawHeading] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
@@ -54,6 +58,7 @@ class _TextExtractor(HTMLParser):
             self._inline.append("\n")
         elif tag in _BLOCKS:
             self._flush()
+            self._marking = -1 if tag == "title" else _HEADINGS.get(tag, 0)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # A self-closed hidden element such as <svg/> has no content to skip.
@@ -68,6 +73,7 @@ class _TextExtractor(HTMLParser):
             self._pre_depth = max(0, self._pre_depth - 1)
         elif tag in _BLOCKS:
             self._flush()
+            self._marking = 0
 
     def handle_data(self, data: str) -> None:
         if not self._hidden_depth:
@@ -87,3 +93,7 @@ class _TextExtractor(HTMLParser):
             block = _SPACES.sub(" ", joined).strip()
         if block.strip():
             self._blocks.append(block)
+            if self._marking < 0:
+                self.title = self.title or block
+            elif self._marking > 0:
+                self.headings.append(RawHeading(self._marking, block, block))

@@ -1,4 +1,5 @@
-"""Word documents (.docx): paragraphs and table cells in reading order."""
+"""Word documents (.docx): paragraphs and table cells in reading order, with the headings
+and title their styles mark."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from backend.knowledge.parsers.document import ParseFailure, RawSection
+from backend.knowledge.parsers.document import ParseFailure, RawHeading, RawSection
 
 if TYPE_CHECKING:
     from docx.table import Table
 
 _CELL_SEPARATOR = " | "
+_TITLE_STYLE = "Title"
+_HEADING_STYLE = "Heading "
 
 
 def parse_docx(data: bytes) -> list[RawSection]:
@@ -23,9 +26,26 @@ def parse_docx(data: bytes) -> list[RawSection]:
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_lines(document))
+        title = document.core_properties.title or ""
+        headings = tuple(_headings(document))
     except Exception as exc:
         raise ParseFailure("corrupt DOCX") from exc
-    return [RawSection("\n".join(lines))]
+    if not title.strip():
+        title = next((h.text for h in headings if h.level == 0), "")
+    return [RawSection("\n".join(lines), title=title, headings=headings)]
+
+
+def _headings(document: Any) -> Iterator[RawHeading]:
+    """Paragraphs styled as the title (level 0) or as a heading (its level), in order."""
+    for paragraph in document.paragraphs:
+        name = paragraph.style.name if paragraph.style is not None else ""
+        if not paragraph.text.strip():
+            continue
+        if name == _TITLE_STYLE:
+            yield RawHeading(0, paragraph.text, paragraph.text)
+        elif name.startswith(_HEADING_STYLE) and name[len(_HEADING_STYLE) :].isdigit():
+            level = int(name[len(_HEADING_STYLE) :])
+            yield RawHeading(level, paragraph.text, paragraph.text)
 
 
 def _lines(container: Any) -> Iterator[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.knowledge.chunking import ChunkPiece, _offsets, split_document
+from backend.knowledge.chunking import ChunkPiece, split_document
 from backend.knowledge.parsers import ParsedDocument, parse_file
 from backend.knowledge.parsers.document import RawSection, assemble
 from tests.backend.knowledge.corpus import write_text_pdf
@@ -88,21 +88,14 @@ def test_repetitive_texts_keep_exact_offsets_and_lose_nothing(seed: int) -> None
     assert uncovered(doc, pieces) == ""
 
 
-def test_repeated_text_is_placed_so_nothing_is_skipped() -> None:
-    # "b" at 7 would cover new text, but then "b  b" has no place: "b" repeats the overlap.
-    assert _offsets("ab  b  b", ["ab  b", "b", "b  b"], overlap=4) == [0, 1, 4]
-    assert _offsets("ab x ab y ab", ["ab x", "ab", "y ab"], overlap=0) == [0, 5, 8]
-
-
 def test_hopelessly_repetitive_text_still_gets_exact_offsets() -> None:
     # Tiny chunks of one letter repeated: too many equal ways to place them to search.
     rng = random.Random(249)
     text = "".join("x" * 37 + rng.choice(["\n", "\t", " ", "\u00a0 "]) for _ in range(120))
     doc = document(text, paged=False)
     pieces = split_document(doc, 5, 4)
-    assert all(doc.text[p.start : p.end] == p.text for p in pieces)
-    chunks = ["x" * 5] * 3
-    assert _offsets("xxxxxxx", chunks, overlap=4, max_steps=0) == [0, 1, 2]
+    check_pieces(doc, pieces, 5)
+    assert uncovered(doc, pieces) == ""
 
 
 def test_repeated_paragraphs_get_their_own_offsets() -> None:

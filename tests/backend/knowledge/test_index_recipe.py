@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from backend.config import Settings
 from backend.knowledge import bulk, recipe
+from backend.knowledge.chunking import CHUNKER_VERSION
 from backend.knowledge.service import KnowledgeService
 from backend.storage.db import Database
 from backend.storage.models import Chunk, Document, Setting
@@ -93,7 +94,7 @@ def test_a_model_with_another_vector_length_re_embeds_everything(
         service.stop()
     with db.session() as session:
         kept = recipe.Recipe.from_json(session.get(Setting, recipe.RECIPE_KEY).value)  # type: ignore[union-attr]
-    assert kept == recipe.Recipe("model-b", 128, 200, 0, kb_settings.max_file_mb)
+    assert kept == recipe.Recipe("model-b", 128, 200, 0, kb_settings.max_file_mb, CHUNKER_VERSION)
 
 
 def test_a_model_with_the_same_vector_length_is_not_mixed_with_the_old_one(
@@ -220,7 +221,7 @@ def test_a_crash_while_forgetting_vectors_is_finished_on_the_next_start(
         real(database, document_id)
 
     monkeypatch.setattr(bulk, "delete_chunks", crash_on_the_second)
-    new = recipe.Recipe("model-b", 128, 200, 0, kb_settings.max_file_mb)
+    new = recipe.Recipe("model-b", 128, 200, 0, kb_settings.max_file_mb, CHUNKER_VERSION)
     with pytest.raises(RuntimeError, match="power cut"):
         recipe.apply(db, new)
     assert recipe.stored(db) != new

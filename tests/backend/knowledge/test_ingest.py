@@ -106,12 +106,25 @@ def test_an_edit_re_embeds_only_the_changed_chunks(
 def test_identical_content_under_two_paths_is_embedded_once(
     ingestor: Ingestor, embedder: CountingEmbedder, folder: Path, db: Database
 ) -> None:
-    (folder / "a.txt").write_text(paragraphs(4))
-    (folder / "b.txt").write_text(paragraphs(4))
-    a, b = ingestor.ingest_many([folder / "a.txt", folder / "b.txt"])
+    for copy in ("one", "two"):
+        (folder / copy).mkdir()
+        (folder / copy / "notes.txt").write_text(paragraphs(4))
+    a, b = ingestor.ingest_many([folder / "one" / "notes.txt", folder / "two" / "notes.txt"])
     assert (a.outcome, b.outcome) == ("indexed", "indexed")
     assert embedder.texts == a.chunks
     assert b.embedded == 0
+
+
+def test_a_copy_under_another_name_is_embedded_with_its_own_title(
+    ingestor: Ingestor, embedder: CountingEmbedder, folder: Path, db: Database
+) -> None:
+    # The file name is the title a chunk is matched by (see knowledge.context), so the same
+    # text under another name is another text to embed.
+    (folder / "a.txt").write_text(paragraphs(4))
+    (folder / "b.txt").write_text(paragraphs(4))
+    a, b = ingestor.ingest_many([folder / "a.txt", folder / "b.txt"])
+    assert embedder.texts == a.chunks + b.chunks
+    assert b.embedded == b.chunks > 0
     assert documents(db)["b.txt"][0] == "indexed"
 
 
