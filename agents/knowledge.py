@@ -54,13 +54,25 @@ def source_json(hit: Hit) -> dict[str, Any]:
 
 def sources_json(hits: list[Any]) -> list[dict[str, Any]]:
     """One citation per document, in order of first use, with the numbers of its passages
-    in the prompt (``[1]``, ``[3]``...): several passages of one file are one chip, not many."""
+    in the prompt (``[1]``, ``[3]``...): several passages of one file are one chip, not many.
+
+    ``snippets`` keeps each passage's own page and text (cut to ``SNIPPET_CHARS``), so a
+    ``[3]`` in the answer can show the passage it stands for, not just its document.
+    """
     by_document: dict[Any, dict[str, Any]] = {}
     for number, hit in enumerate(hits, start=1):
         cited = by_document.get(hit.document_id)
         if cited is None:
-            cited = by_document[hit.document_id] = {**source_json(hit), "passages": [], "pages": []}
+            cited = by_document[hit.document_id] = {
+                **source_json(hit),
+                "passages": [],
+                "pages": [],
+                "snippets": [],
+            }
         cited["passages"].append(number)
+        cited["snippets"].append(
+            {"passage": number, "page": hit.page, "text": hit.text[:SNIPPET_CHARS]}
+        )
         if hit.page is not None and hit.page not in cited["pages"]:
             cited["pages"].append(hit.page)
     return list(by_document.values())

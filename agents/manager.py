@@ -216,7 +216,7 @@ class AgentManager:
                 context.sources = await self._ground(run, context, grounding)
             answer = await self._within_time_budget(run, context, grounding)
             status = "completed"
-            sources = sources_json(context.sources)
+            sources = run.sources = sources_json(context.sources)
             ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
         except NoAnswer as exc:
             status, error = "no_answer", exc.reason
@@ -423,7 +423,7 @@ class AgentManager:
                 conversation = conversations.get(session, run.conversation_id)
                 if conversation is not None:
                     conversations.add_message(
-                        session, conversation, "assistant", answer, run.run_id
+                        session, conversation, "assistant", answer, run.run_id, run.sources
                     )
             runs.finish(session, run.run_id, status, answer or None, error or None, run.engine)
 

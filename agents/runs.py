@@ -20,6 +20,8 @@ class ActiveRun:
         self.events: list[RunEvent] = []
         self.task: asyncio.Task[None] | None = None
         self.answer = ""
+        # What a completed answer cites, stored with it in the conversation.
+        self.sources: list[dict[str, Any]] = []
         self.status = "running"
         self._changed = asyncio.Condition()
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from backend.storage import cited_sources
 from backend.storage.models import Conversation, Message, utcnow
 
 TITLE_CHARS = 60
@@ -31,9 +32,14 @@ def get(session: Session, conversation_id: str) -> Conversation | None:
 
 
 def add_message(
-    session: Session, conversation: Conversation, role: str, content: str, run_id: str | None
+    session: Session,
+    conversation: Conversation,
+    role: str,
+    content: str,
+    run_id: str | None,
+    sources: list[dict[str, Any]] | None = None,
 ) -> Message:
-    """Append a message and touch the conversation."""
+    """Append a message and touch the conversation; an answer keeps the sources it cites."""
     last = session.scalar(
         select(func.max(Message.seq)).where(Message.conversation_id == conversation.id)
     )
@@ -43,6 +49,7 @@ def add_message(
         role=role,
         content=content,
         run_id=run_id,
+        sources=sources,
     )
     session.add(message)
     conversation.updated_at = utcnow()
@@ -90,8 +97,9 @@ def summary(conversation: Conversation, message_count: int) -> dict[str, Any]:
 
 
 def detail(conversation: Conversation) -> dict[str, Any]:
-    """A conversation with all its messages."""
+    """A conversation with all its messages, each answer with the sources it cites."""
     body = summary(conversation, len(conversation.messages))
+    sources = _sources(conversation)
     body["messages"] = [
         {
             "id": m.id,
@@ -99,10 +107,18 @@ def detail(conversation: Conversation) -> dict[str, Any]:
             "content": m.content,
             "created_at": m.created_at.isoformat(),
             "run_id": m.run_id,
+            "sources": sources[m.id],
         }
         for m in conversation.messages
     ]
     return body
+
+
+def _sources(conversation: Conversation) -> dict[str, list[Any]]:
+    session = object_session(conversation)
+    if session is None:
+        return {m.id: list(m.sources or []) for m in conversation.messages}
+    return cited_sources.sources_by_message(session, list(conversation.messages))
 
 
 def rename(session: Session, conversation: Conversation, title: str) -> None:
@@ -133,7 +149,8 @@ def _when(moment: datetime) -> str:
 
 
 def markdown(conversation: Conversation) -> str:
-    """A readable transcript: title, dates, then each message with who wrote it and when."""
+    """A readable transcript: title, dates, then each message with who wrote it and when,
+    and under each answer the passages its ``[n]`` markers stand for."""
     lines = [
         f"# {conversation.title}",
         "",
@@ -141,9 +158,11 @@ def markdown(conversation: Conversation) -> str:
         f"- Last active: {_when(conversation.updated_at)}",
         f"- Messages: {len(conversation.messages)}",
     ]
+    sources = _sources(conversation)
     for message in conversation.messages:
         heading = f"## {message.role.capitalize()} · {_when(message.created_at)}"
         if message.role == "assistant" and message.run_id:
             heading += f" · run `{message.run_id}`"
         lines += ["", heading, "", message.content.rstrip()]
+        lines += cited_sources.markdown(sources[message.id])
     return "\n".join(lines) + "\n"

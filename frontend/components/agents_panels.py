@@ -201,7 +201,7 @@ def _transcript_body() -> rx.Component:
             AgentsState.timeline.answer != "",
             rx.box(
                 rx.text("Answer", size="1", weight="medium", color_scheme="gray"),
-                assistant_markdown(AgentsState.timeline.answer),
+                assistant_markdown(text=AgentsState.timeline.answer),
                 width="100%",
                 style={"& > div > :first-child": {"margin_top": "0.25rem"}},
                 data_testid="transcript-answer",

@@ -55,8 +55,20 @@ def source_chip(source: ChatSource) -> rx.Component:
                         text_overflow="ellipsis",
                     ),
                     rx.cond(
-                        source.page != "",
-                        rx.text(source.page, size="1", color_scheme="gray", white_space="nowrap"),
+                        source.pages != "",
+                        rx.text(
+                            source.pages,
+                            size="1",
+                            color_scheme="gray",
+                            white_space="nowrap",
+                            data_testid="source-pages",
+                        ),
+                        rx.cond(
+                            source.page != "",
+                            rx.text(
+                                source.page, size="1", color_scheme="gray", white_space="nowrap"
+                            ),
+                        ),
                     ),
                     rx.cond(
                         source.passages != "",
@@ -80,6 +92,15 @@ def source_chip(source: ChatSource) -> rx.Component:
                 background_color=rx.color("gray", 2),
                 color=rx.color("gray", 12),
                 _hover={"background_color": rx.color("accent", 3)},
+                # Lit for a moment when a [n] marker in the answer points here.
+                style={
+                    "transition": "box-shadow 0.2s, background-color 0.2s",
+                    "&[data-highlight='on']": {
+                        "background_color": rx.color("accent", 4),
+                        "box_shadow": f"0 0 0 2px {rx.color('accent', 8)}",
+                    },
+                },
+                id=source.anchor,
                 aria_label="Open source " + source.name + " " + source.page,
                 data_testid="source-chip",
             ),

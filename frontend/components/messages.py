@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.citations import markdown_link
 from frontend.components.knowledge_sources import source_chips
 from frontend.components.timeline import no_answer_marker, run_timeline, stopped_marker
 from frontend.state.chat import ChatMessage, ChatState
@@ -39,9 +40,22 @@ def _bubble(content: rx.Component, role: str, testid: str, *footer: rx.Component
     )
 
 
-def assistant_markdown(text: str | rx.Var[str]) -> rx.Component:
-    """Assistant text as markdown; raw HTML in model output is never rendered."""
-    return rx.markdown(text, use_raw=False, use_math=False, use_katex=False)
+@rx.memo
+def assistant_markdown(text: rx.Var[str]) -> rx.Component:
+    """Assistant text as markdown; raw HTML in model output is never rendered, and links
+    made from [n] markers show as citation markers.
+
+    Memoized so the bubble redraws only when its text changes: Markdown builds its links
+    afresh on every redraw, which would close a citation's card whenever any chat state moved
+    (a token of the next answer, the conversation list).
+    """
+    return rx.markdown(
+        text,
+        use_raw=False,
+        use_math=False,
+        use_katex=False,
+        component_map={"a": markdown_link},
+    )
 
 
 def _steps_column(*children: rx.Component) -> rx.Component:
@@ -58,7 +72,7 @@ def message_bubble(message: ChatMessage) -> rx.Component:
         rx.text(message.content, white_space="pre-wrap", size="3"),
         rx.cond(
             message.content != "",
-            assistant_markdown(message.content),
+            assistant_markdown(text=message.linked),
             rx.text("No answer was written.", size="2", color_scheme="gray", font_style="italic"),
         ),
     )
@@ -79,7 +93,7 @@ def streaming_bubble() -> rx.Component:
     return _bubble(
         rx.cond(
             ChatState.partial_answer != "",
-            assistant_markdown(ChatState.partial_answer),
+            assistant_markdown(text=ChatState.partial_answer),
             rx.hstack(
                 rx.spinner(size="1"),
                 rx.text("Thinking…", size="2", color_scheme="gray"),

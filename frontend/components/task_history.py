@@ -41,7 +41,7 @@ def _entry(entry: HistoryRow) -> rx.Component:
         rx.cond(
             entry.output != "",
             rx.box(
-                assistant_markdown(entry.output),
+                assistant_markdown(text=entry.output),
                 max_height="12rem",
                 overflow_y="auto",
                 padding_x="0.25rem",
@@ -127,7 +127,7 @@ def _transcript_body() -> rx.Component:
             TaskTranscriptState.timeline.answer != "",
             rx.box(
                 rx.text("Answer", size="1", weight="medium", color_scheme="gray"),
-                assistant_markdown(TaskTranscriptState.timeline.answer),
+                assistant_markdown(text=TaskTranscriptState.timeline.answer),
                 width="100%",
                 data_testid="task-transcript-answer",
             ),

@@ -22,6 +22,7 @@ from frontend.state.chat_models import (
     mode_hint,
     to_chat_message,
     to_conversation_item,
+    with_citations,
 )
 from frontend.state.knowledge_models import ChatSource, sources_of
 from frontend.state.run_replay import replay_runs
@@ -141,8 +142,10 @@ class ChatState(rx.State):
                 if message.role != "assistant" or message.run_id not in replayed:
                     continue
                 timeline, cited = replayed[message.run_id]
-                self.messages[index] = dataclasses.replace(
-                    message, timeline=timeline, sources=message.sources or cited
+                self.messages[index] = with_citations(
+                    dataclasses.replace(
+                        message, timeline=timeline, sources=message.sources or cited
+                    )
                 )
 
     @rx.event
@@ -279,16 +282,15 @@ class ChatState(rx.State):
         # A stopped or unanswered run keeps its bubble without text: it shows what was done
         # and why.
         if answer or timeline.status in ("stopped", "no_answer"):
-            self.messages.append(
-                ChatMessage(
-                    id=f"answer-{time.time_ns()}",
-                    role="assistant",
-                    content=answer,
-                    sources=sources,
-                    run_id=timeline.run_id,
-                    timeline=timeline,
-                )
+            answered = ChatMessage(
+                id=f"answer-{time.time_ns()}",
+                role="assistant",
+                content=answer,
+                sources=sources,
+                run_id=timeline.run_id,
+                timeline=timeline,
             )
+            self.messages.append(with_citations(answered))
         self.partial_answer = ""
         self.partial_sources = []
         self.partial_timeline = RunTimeline()

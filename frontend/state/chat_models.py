@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from frontend.state.citations import anchored, link_citations
 from frontend.state.knowledge_models import ChatSource, sources_of
 from frontend.state.run_timeline import RunTimeline
 
@@ -22,6 +23,15 @@ class ChatMessage:
     sources: list[ChatSource] = dataclasses.field(default_factory=list)
     run_id: str = ""
     timeline: RunTimeline = dataclasses.field(default_factory=RunTimeline)
+    # An answer's content as shown: each [n] that matches a source made a link to it.
+    linked: str = ""
+
+
+def with_citations(message: ChatMessage) -> ChatMessage:
+    """The message with its chips given ids and its [n] markers linked to them."""
+    sources = anchored(message.sources, message.id)
+    linked = link_citations(message.content, sources) if message.role == "assistant" else ""
+    return dataclasses.replace(message, sources=sources, linked=linked)
 
 
 @dataclasses.dataclass
@@ -87,12 +97,14 @@ def to_conversation_item(raw: dict[str, Any]) -> ConversationItem:
 
 def to_chat_message(raw: dict[str, Any]) -> ChatMessage:
     """Build a transcript bubble from an API message."""
-    return ChatMessage(
-        id=str(raw.get("id", "")),
-        role=str(raw.get("role", "assistant")),
-        content=str(raw["content"]),
-        sources=sources_of(raw) or [],
-        run_id=str(raw.get("run_id") or ""),
+    return with_citations(
+        ChatMessage(
+            id=str(raw.get("id", "")),
+            role=str(raw.get("role", "assistant")),
+            content=str(raw["content"]),
+            sources=sources_of(raw) or [],
+            run_id=str(raw.get("run_id") or ""),
+        )
     )
 
 

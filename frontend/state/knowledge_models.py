@@ -78,8 +78,17 @@ class SearchHitRow:
 
 
 @dataclasses.dataclass
+class PassageSnippet:
+    """One numbered passage the answer could cite: its page and (the start of) its text."""
+
+    number: int
+    page: str
+    text: str
+
+
+@dataclasses.dataclass
 class ChatSource:
-    """A passage the answer drew on, shown as a chip under it."""
+    """A document the answer drew on, shown as a chip under it."""
 
     name: str
     path: str
@@ -89,6 +98,11 @@ class ChatSource:
     href: str
     # The numbers the answer cites this document's passages by, e.g. "[1, 3]".
     passages: str = ""
+    # Every page those passages come from, e.g. "pp. 2, 5".
+    pages: str = ""
+    snippets: list[PassageSnippet] = dataclasses.field(default_factory=list)
+    # The chip's element id, so a [n] marker in the answer can point at it.
+    anchor: str = ""
 
 
 def _int(value: Any) -> int:
@@ -176,14 +190,50 @@ def to_chat_source(raw: dict[str, Any]) -> ChatSource:
         snippet=" ".join(str(raw.get("snippet") or raw.get("text") or "").split()),
         href=document_href(raw.get("document_id")),
         passages=passage_label(raw.get("passages")),
+        pages=pages_label(raw.get("pages")),
+        snippets=passage_snippets(raw),
     )
+
+
+def _numbers(raw: Any) -> list[int]:
+    if not isinstance(raw, list):
+        return []
+    return [n for n in raw if isinstance(n, int) and not isinstance(n, bool)]
+
+
+def pages_label(raw: Any) -> str:
+    """``p. 2`` or ``pp. 2, 5`` for the pages a document's passages come from."""
+    pages = _numbers(raw)
+    if not pages:
+        return ""
+    return page_label(pages[0]) if len(pages) == 1 else "pp. " + ", ".join(map(str, pages))
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def passage_snippets(raw: dict[str, Any]) -> list[PassageSnippet]:
+    """Each cited passage with its page and text. Sources stored before passages kept their
+    own text have only the document's snippet, which is its first passage's."""
+    kept = [s for s in raw.get("snippets") or [] if isinstance(s, dict)]
+    if kept:
+        return [
+            PassageSnippet(
+                _int(s.get("passage")), page_label(s.get("page")), _one_line(s.get("text"))
+            )
+            for s in kept
+        ]
+    numbers = _numbers(raw.get("passages"))
+    if not numbers:
+        return []
+    first = PassageSnippet(numbers[0], page_label(raw.get("page")), _one_line(raw.get("snippet")))
+    return [first, *(PassageSnippet(n, "", "") for n in numbers[1:])]
 
 
 def passage_label(raw: Any) -> str:
     """``[1, 3]`` for the passage numbers an answer cites, or "" when there are none."""
-    if not isinstance(raw, list):
-        return ""
-    numbers = [str(n) for n in raw if isinstance(n, int) and not isinstance(n, bool)]
+    numbers = [str(n) for n in _numbers(raw)]
     return f"[{', '.join(numbers)}]" if numbers else ""
 
 

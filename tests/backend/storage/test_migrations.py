@@ -43,3 +43,20 @@ def test_upgrade_is_idempotent(tmp_path: Path) -> None:
     migrate.upgrade(path)
     migrate.upgrade(path)
     assert migrate.current_revision(path) == migrate.head_revision()
+
+
+def test_answers_stored_before_0006_keep_loading_without_sources(tmp_path: Path) -> None:
+    path = tmp_path / "agentdesk.db"
+    migrate.upgrade(path, "0005")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO conversations VALUES ('c1', 'Old chat', '2026-01-01', '2026-01-01')"
+        )
+        db.execute(
+            "INSERT INTO messages (id, conversation_id, seq, role, content, created_at) "
+            "VALUES ('m1', 'c1', 1, 'assistant', 'an older answer [1]', '2026-01-01')"
+        )
+    migrate.upgrade(path)
+    with sqlite3.connect(path) as db:
+        row = db.execute("SELECT content, sources FROM messages WHERE id='m1'").fetchone()
+    assert row == ("an older answer [1]", None)
