@@ -59,7 +59,7 @@ class Message(Base):
     role: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)
     run_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    # What an answer cites (agents.knowledge.sources_json); NULL on answers stored before 0006.
+    # What an answer cites (agents.knowledge.sources_json); NULL on answers stored before 0007.
     sources: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

@@ -45,7 +45,7 @@ def test_upgrade_is_idempotent(tmp_path: Path) -> None:
     assert migrate.current_revision(path) == migrate.head_revision()
 
 
-def test_answers_stored_before_0006_keep_loading_without_sources(tmp_path: Path) -> None:
+def test_answers_stored_before_0007_keep_loading_without_sources(tmp_path: Path) -> None:
     path = tmp_path / "agentdesk.db"
     migrate.upgrade(path, "0005")
     with sqlite3.connect(path) as db:
