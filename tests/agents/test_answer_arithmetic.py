@@ -19,10 +19,15 @@ from backend.llm.fake_server import FakeOpenAIServer
         ("265 km × €0.30/km = €75.50", "79.5"),
         ("15% of 1,400 = 220", "210"),
         ("Total: 120 + 85 + 143 + 97 = 435 units", "445"),
-        ("The growth is (13,950 - 12,400) / 12,400 = 13.5%", "12.5"),
+        ("The growth is (13,950 - 12,400) / 12,400 = 13.5%", "12.5 %"),
         ("First 2 + 2 = 4. Then 4 x 3 = 13.", "12"),
         ("7 * 8 equals 54", "56"),
         ("2^10 = 1000", "1,024"),
+        # Chains, one equal sign at a time, and the LaTeX small models write.
+        ("30*31*61/6 = 30*31*10.5 = 9765", "9,455"),
+        ("\\[ 930 \\times 61 = 57030 \\]", "56,730"),
+        ("\\[ \\frac{3,870,000 \\text{ euros}}{64 \\text{ people}} = 60,062.5 \\]", "60,468.75"),
+        ("\\( 35\\% \\) of 240 is \\( 0.35 \\cdot 240 = 94 \\)", "84"),
         ("4,200,000 / 37 = 112,514 euros per employee", "113,513.5135"),
     ],
 )
@@ -50,6 +55,11 @@ def test_a_wrong_result_is_reported_with_the_right_one(answer: str, right: str) 
         "1,275 + 8% = 1,377",
         "The capital of Australia is Canberra.",
         "x = 5 and y = 7",
+        "1071 ÷ 462 = 2 remainder 147",
+        "So 462 = 147 × 3 + 0, and the GCD is 147.",
+        "\\[ \\sum_{i=1}^{30} i^2 = \\frac{30 \\times 31 \\times 61}{6} = 9455 \\]",
+        "\\[ \\text{Total} = 4 \\times 38 = 152 \\text{ euros} \\]",
+        "Rate: 3,870,000 / 64 ≈ 60,469 euros",
     ],
 )
 def test_right_or_unreadable_sums_pass(answer: str) -> None:
@@ -59,7 +69,9 @@ def test_right_or_unreadable_sums_pass(answer: str) -> None:
 
 def test_the_answer_check_sends_back_a_wrong_sum() -> None:
     reason = check_answer("How much is the meal allowance for 6 days?", "It is 6 × 42 = 232 euros.")
-    assert reason == "the answer's arithmetic is wrong: '6 × 42 = 232' is wrong: it comes to 252"
+    assert reason == (
+        "the answer's arithmetic is wrong: '6 × 42 = 232 euros' is wrong: it comes to 252"
+    )
     assert check_answer("How much for 6 days?", "It is 6 × 42 = 252 euros.") is None
 
 
