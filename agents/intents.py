@@ -290,12 +290,32 @@ def has_cue(prompt: str) -> bool:
     return bool(UNSURE_CUES.search(prompt_with_digits(prompt)))
 
 
+# Operations on one number: "19 squared", "the square root of 2", "5!".
+_ONE_NUMBER_OPERATION = re.compile(
+    r"\b(?:squared|cubed|square root|cube root|sqrt|factorial|log|ln|sin|cos|tan|"
+    r"absolute value|round(?:ed)?|negative)\b|\d\s*!",
+    re.I,
+)
+
+
+def lacks_operands(prompt: str) -> bool:
+    """A sum whose numbers the prompt does not all give ("the Fenwick R7 with 15% off its list
+    price", "the mileage rate for 265 km"): the missing one may be in the user's documents."""
+    if intent_of(prompt) is not ARITHMETIC:
+        return False
+    text = prompt_with_digits(prompt)
+    given = len(re.findall(r"(?<![\w.])\d[\d,.]*", text))
+    return given < (1 if _ONE_NUMBER_OPERATION.search(text) else 2)
+
+
 def knowledge_for(prompt: str) -> Knowledge:
     """Whether documents can help with ``prompt``, by its intent ("maybe" when unsure); a
     mention of the user's documents counts even when another intent decided the engine
-    ("Summarize my notes" is writing, from the notes)."""
+    ("Summarize my notes" is writing, from the notes), and so does a sum that lacks a number."""
     intent = intent_of(prompt)
     need = intent.knowledge if intent is not None else "maybe"
+    if lacks_operands(prompt):
+        need = "maybe"
     return "wanted" if need == "maybe" and DOCUMENTS.matches(prompt) else need
 
 

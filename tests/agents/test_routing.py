@@ -349,3 +349,35 @@ def test_auto_names_the_tools_an_intent_needs_and_a_chosen_mode_all(
 ) -> None:
     assert auto_route(prompt).tools == tools
     assert route("single", prompt).tools == ()
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Using the Marrowgate policy's mileage rate, how much is reimbursed for a 265 km drive?",
+        "What would the Fenwick R7 cost with 15% off its list price?",
+        "How much is 8% tax on my rent?",
+        "And how much is that for a 6-day trip?",
+        "What is twelve percent of our annual budget?",
+    ],
+)
+def test_a_sum_missing_a_number_may_look_it_up_in_the_documents(prompt: str) -> None:
+    chosen = auto_route(prompt)
+    assert chosen.engine == "single" and chosen.knowledge == "maybe"
+    assert chosen.tools == ("calculator", "search_knowledge")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "What is 23% of 4,180?",
+        "What is 6 times 7?",
+        "What is the square root of 2?",
+        "What is nineteen squared?",
+        "Divide nine thousand nine hundred by twelve.",
+    ],
+)
+def test_a_sum_that_gives_its_numbers_needs_no_documents(prompt: str) -> None:
+    chosen = auto_route(prompt)
+    assert chosen.engine == "single" and chosen.knowledge == "unwanted"
+    assert chosen.tools == ("calculator",)
