@@ -1,7 +1,9 @@
 """Reflex configuration: the AgentDesk UI lives in the ``frontend`` package.
 
-``run.py`` sets ``AGENTDESK_PORT`` (and, in dev mode, ``AGENTDESK_DEV_FRONTEND_PORT``) before
-Reflex reads this file, so the allowed browser origins match the ports actually in use.
+The app Reflex serves is ``backend.startup.web_app``: the UI's pages with the API mounted.
+The launcher (``backend/startup``) sets ``AGENTDESK_PORT`` (and, in dev mode,
+``AGENTDESK_DEV_FRONTEND_PORT``) before Reflex reads this file, so the allowed browser
+origins match the ports actually in use.
 """
 
 import os
@@ -13,6 +15,8 @@ _ui_ports = {_api_port, os.environ.get("AGENTDESK_DEV_FRONTEND_PORT", _api_port)
 
 config = rx.Config(
     app_name="frontend",
+    # The pages (frontend/frontend.py) with the API mounted beside them on the same port.
+    app_module_import="backend.startup.web_app",
     # Radix Themes draws with the system's own fonts, so no font is fetched from a CDN.
     plugins=[
         rx.plugins.RadixThemesPlugin(

@@ -61,7 +61,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def exported_ui(work: Path) -> Path:
     """The web interface exported once, as the desktop build ships it (Bun kept between runs)."""
-    from frontend.launcher.export import export_ui
+    from backend.startup.ui_export import export_ui
 
     # ``reflex export`` imports the app, which would otherwise set up ./data.
     os.environ["AGENTDESK_DATA_DIR"] = str(work / "export-data")

@@ -35,7 +35,7 @@ BUNDLE = DIST / "AgentDesk"
 
 def export_ui() -> Path:
     """The static web interface in build/web."""
-    from frontend.launcher.export import export_ui as export
+    from backend.startup.ui_export import export_ui as export
 
     return export(BUILD / "web", BUILD / "web-work", BUILD / "tools" / "bun")
 

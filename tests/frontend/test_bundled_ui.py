@@ -26,9 +26,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from backend.llm.model_parts import DEFAULT_SPEC
 from backend.llm.package_index import JSON_TYPE
-from frontend.launcher.bundled import built_origin
-from frontend.launcher.export import export_ui
-from frontend.launcher.instance import INFO_NAME
+from backend.startup.in_process import built_origin
+from backend.startup.single_instance import INFO_NAME
+from backend.startup.ui_export import export_ui
 from scripts.chromium import CHROMIUM_ARGS
 from tests.frontend.app_process import (
     PROJECT_ROOT,

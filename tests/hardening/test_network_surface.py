@@ -78,7 +78,7 @@ def test_a_second_host_header_is_refused_by_a_real_server(
 
 
 def test_a_websocket_from_a_foreign_host_is_closed(make_settings: SettingsFactory) -> None:
-    # The same guard wraps the UI's pages and its websocket (frontend/frontend.py).
+    # The same guard wraps the UI's pages and its websocket (backend/startup/web_app.py).
     app = create_app(make_settings(allowed_hosts=["desk.lan"]))
     with TestClient(app, base_url="http://127.0.0.1") as http:
         with pytest.raises(WebSocketDisconnect) as foreign:

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from frontend.launcher.instance import InstanceLock
+from backend.startup.single_instance import InstanceLock
 
 
 def test_a_second_holder_is_refused_until_the_first_releases(tmp_path: Path) -> None:
@@ -28,7 +28,7 @@ def test_a_killed_holder_leaves_nothing_that_blocks_the_next_start(tmp_path: Pat
         import os, sys
         sys.path.insert(0, {str(Path.cwd())!r})
         from pathlib import Path
-        from frontend.launcher.instance import InstanceLock
+        from backend.startup.single_instance import InstanceLock
         lock = InstanceLock(Path({str(tmp_path)!r}))
         assert lock.acquire()
         lock.publish("http://127.0.0.1:9/")

@@ -1,4 +1,4 @@
-"""run.py: ports, the server command and environment, the model step, bad settings."""
+"""Start-up: ports, the ``reflex run`` command and environment, the model step, bad settings."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-import run
 from backend.config import load_settings
+from backend.startup import launch, ports, ui_child
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_preferred_port_is_kept_when_free() -> None:
-    port = run.free_port("127.0.0.1")
-    assert run.choose_port("127.0.0.1", port) == port
+    port = ports.free_port("127.0.0.1")
+    assert ports.choose_port("127.0.0.1", port) == port
 
 
 def test_taken_port_is_replaced_by_a_free_one() -> None:
@@ -26,9 +26,9 @@ def test_taken_port_is_replaced_by_a_free_one() -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
-        chosen = run.choose_port("127.0.0.1", taken)
+        chosen = ports.choose_port("127.0.0.1", taken)
         assert chosen != taken
-        assert run.port_is_free("127.0.0.1", chosen)
+        assert ports.port_is_free("127.0.0.1", chosen)
 
 
 @pytest.mark.parametrize(
@@ -41,11 +41,11 @@ def test_taken_port_is_replaced_by_a_free_one() -> None:
     ],
 )
 def test_browser_host(host: str, expected: str) -> None:
-    assert run.browser_host(host) == expected
+    assert ports.browser_host(host) == expected
 
 
 def test_production_command_serves_one_port_on_loopback() -> None:
-    command = run.reflex_command(False, "127.0.0.1", 8765, 8765)
+    command = ui_child.reflex_command(False, "127.0.0.1", 8765, 8765)
     assert command[1:4] == ["-m", "reflex", "run"]
     assert "--single-port" in command
     assert command[command.index("--env") + 1] == "prod"
@@ -54,7 +54,7 @@ def test_production_command_serves_one_port_on_loopback() -> None:
 
 
 def test_dev_command_has_a_separate_ui_port() -> None:
-    command = run.reflex_command(True, "127.0.0.1", 8765, 8766)
+    command = ui_child.reflex_command(True, "127.0.0.1", 8765, 8766)
     assert command[command.index("--env") + 1] == "dev"
     assert command[command.index("--frontend-port") + 1] == "8766"
     assert "--single-port" not in command
@@ -66,7 +66,7 @@ def test_server_env_forces_one_worker_offline(
     monkeypatch.setenv("REFLEX_REDIS_URL", "redis://localhost")
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     settings = load_settings(data_dir=tmp_path, llm_provider="fake")
-    env = run.server_env(settings, 9001, 9001, tmp_path / "bun-bin")
+    env = ui_child.server_env(settings, 9001, 9001, tmp_path / "bun-bin")
     assert env["GRANIAN_WORKERS"] == "1"
     assert env["REFLEX_USE_GRANIAN"] == "true"
     assert "REFLEX_REDIS_URL" not in env
@@ -88,10 +88,10 @@ def test_embedded_provider_fetches_the_model_first(
 
     calls = []
     monkeypatch.setattr(model_fetch, "ensure_model", lambda s, p: calls.append((s, p)))
-    run.prepare_model(load_settings(data_dir=tmp_path, llm_provider="fake"))
+    launch.prepare_model(load_settings(data_dir=tmp_path, llm_provider="fake"))
     assert calls == []
     settings = load_settings(data_dir=tmp_path, llm_provider="embedded")
-    run.prepare_model(settings)
+    launch.prepare_model(settings)
     assert len(calls) == 1
     assert calls[0][0] is settings
     assert isinstance(calls[0][1], model_fetch.ConsoleProgress)

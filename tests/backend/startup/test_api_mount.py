@@ -9,7 +9,7 @@ import httpx
 import reflex as rx
 from fastapi import FastAPI, Request
 
-from frontend.api_mount import MountedApi
+from backend.startup.api_mount import MountedApi
 
 
 def _api(events: list[str]) -> FastAPI:

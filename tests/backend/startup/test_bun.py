@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from frontend.launcher import bun
-from frontend.launcher.bun import BunError, ensure_bun, toolchain_env
+from backend.startup import bun
+from backend.startup.bun import BunError, ensure_bun, toolchain_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses shell-script stand-ins")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from frontend.launcher.child import ServerExited, ServerProcess, level_of
+from backend.startup.processes import ServerExited, ServerProcess, level_of
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
 

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from frontend.launcher.bun import ensure_bun, toolchain_env
-from frontend.launcher.bundled import STATIC_DIR, check_web_dir
+from backend.startup.bun import ensure_bun, toolchain_env
+from backend.startup.in_process import STATIC_DIR, check_web_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # What the served app reads from its web folder besides the pages themselves.

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from frontend.launcher.bundled import EnvScript, MissingWebBuild, built_origin, check_web_dir
+from backend.startup.in_process import EnvScript, MissingWebBuild, built_origin, check_web_dir
 
 BUILT = (
     "var e={PING:`http://localhost:8000/ping`,EVENT:`ws://localhost:8000/_event`,"

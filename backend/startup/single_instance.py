@@ -10,6 +10,8 @@ import contextlib
 import json
 import os
 import sys
+import time
+import webbrowser
 from pathlib import Path
 from typing import IO
 
@@ -75,6 +77,25 @@ def answers(url: str, timeout: float = 2.0) -> bool:
     except httpx.HTTPError:
         return False
     return response.status_code == 200
+
+
+def open_running(lock: InstanceLock, no_browser: bool, wait: float = 30.0) -> int:
+    """Another AgentDesk holds this data folder: open it in the browser instead of starting."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        url = lock.running_url()
+        if url and answers(url):
+            print(f"AgentDesk is already running at {url}")
+            if not no_browser:
+                webbrowser.open(url)
+            return 0
+        time.sleep(0.5)  # it may still be starting
+    print(
+        f"Another AgentDesk is using {lock.data_dir} but does not answer. Close it (or end "
+        "its process) and start again.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if sys.platform == "win32":

@@ -11,16 +11,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from backend import lifecycle
 from backend.config import Settings, get_settings
+from backend.startup.ports import app_port, browser_host
+from backend.startup.shutdown import stopped_by
 
 log = logging.getLogger("agentdesk.launcher")
 
@@ -99,7 +100,8 @@ def prepare_environment(settings: Settings, port: int, web_dir: Path) -> None:
 def build_asgi_app(settings: Settings, port: int, web_dir: Path) -> ASGIApp:
     """The whole app, UI and API, ready for an ASGI server."""
     prepare_environment(settings, port, web_dir)
-    from frontend.frontend import app
+    # The module rxconfig names as the app: Reflex looks the app up there again at run time.
+    from backend.startup.web_app import app
 
     return EnvScript(app(), web_dir, port)
 
@@ -138,11 +140,6 @@ def serve(
     def stop() -> None:
         server.should_exit = True
 
-    lifecycle.set_shutdown_handler(stop)
-    if hasattr(signal, "SIGHUP"):
-        # The terminal it runs in was closed: stop cleanly (uvicorn handles only INT and TERM).
-        signal.signal(signal.SIGHUP, lambda signum, frame: stop())
-
     def wait_until_started() -> None:
         while not server.started and not server.should_exit:
             threading.Event().wait(0.05)
@@ -150,10 +147,19 @@ def serve(
             on_ready()
 
     threading.Thread(target=wait_until_started, name="on-ready", daemon=True).start()
-    try:
+    with stopped_by(stop):
         server.run()
-    finally:
-        lifecycle.set_shutdown_handler(None)
     if not server.started:
         raise OSError(f"AgentDesk could not listen on {settings.host}:{port}")
     return 0
+
+
+def serve_exported(
+    settings: Settings, web_dir: Path, on_ready: Callable[[str, float], None]
+) -> int:
+    """Pick a port, serve ``web_dir`` and the API until stopped; ``on_ready(url, started)``."""
+    port = app_port(settings.host, settings.port)
+    ui_url = f"http://{browser_host(settings.host)}:{port}/"
+    print(f"Starting AgentDesk on {ui_url} …")
+    started = time.monotonic()
+    return serve(settings, port, web_dir, on_ready=lambda: on_ready(ui_url, started))

@@ -1,1 +1,0 @@
-"""What run.py needs to start the UI server: a JavaScript toolchain and a supervised child."""
