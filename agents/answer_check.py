@@ -64,6 +64,16 @@ _YES_NO = re.compile(
 _TOOL_CALL_TEXT = re.compile(
     r"^\s*(?:```\w*\s*)?(?:\{\s*\"(?:name|tool)\"\s*:|<tool_call>)", re.IGNORECASE
 )
+# Markup of a tool exchange pasted into the answer: the model wrote the call or the result
+# out instead of using it.
+_TOOL_MARKUP = re.compile(r"</?tool_(?:call|response|result)>", re.IGNORECASE)
+# A sentence that says what will be done, not what was found ("I will search the documents").
+_PLAN = re.compile(
+    r"\b(?:i will|i'll|let me|i am going to|i'm going to|i need to|we need to|we will|we'll|"
+    r"first,? (?:i|we)|next,? (?:i|we)|then (?:i|we))\b",
+    re.IGNORECASE,
+)
+_HOW_TO = re.compile(r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bsteps?\b", re.I)
 # A blank left to fill in ("[insert current date]", "<your name>", "{result}") is no answer;
 # a markdown link's text ("[the report](...)") is not a blank.
 _BLANK = re.compile(
@@ -205,6 +215,14 @@ def _against_calendar(text: str, tools: Sequence[ToolOutput]) -> str | None:
     return None if agrees else f"the answer does not agree with the calendar ({first})"
 
 
+def _only_plans(question: str, text: str) -> bool:
+    """Every sentence says what the model will do next, none what it found."""
+    if _HOW_TO.search(question):
+        return False
+    sentences = [p for p in re.split(r"(?<=[.!?:;])\s+|\n+", text) if re.search(r"[^\W_]", p)]
+    return bool(sentences) and all(_PLAN.search(p) for p in sentences)
+
+
 def _missing_kind(question: str, text: str) -> str | None:
     """The question asks for a weekday, a time or a date and the answer holds none."""
     asked, said = question.lower(), text.lower()
@@ -230,6 +248,10 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return f"the answer leaves a blank to fill in ({blank.group(0)}) instead of the value"
     if _TOOL_CALL_TEXT.match(answer):
         return "the answer is a tool call written as text, not an answer"
+    if _TOOL_MARKUP.search(answer):
+        return "the answer pastes a tool exchange (<tool_response>…) instead of answering"
+    if _only_plans(question, text):
+        return "the answer says what it will do next, not what it found"
     if _restates(question, text):
         return "the answer only restates the question"
     if _describes_method(question, text):

@@ -74,6 +74,14 @@ PASSES = [
     ("What date is 45 days from today?", "It will be 21 January 2027.", [LATER]),
     ("What date is 45 days from today?", "2027-01-21", [LATER]),
     ("What day is it 45 days from today?", "It will be a Thursday.", [LATER]),
+    # A plan that also says what it found, and a how-to question answered with steps.
+    ("Who founded Hollowbrook?", "I checked the profile: two potters founded it in 2011.", []),
+    (
+        "How do I reset my password?",
+        "First, I will open Settings. Then I will choose Reset password.",
+        [],
+    ),
+    ("Who owns the follow-up?", "Let me be brief: Petra Lindqvist owns it.", []),
 ]
 
 FAILS = [
@@ -178,6 +186,18 @@ FAILS = [
         "It will be 12 March 2027.",
         [LATER],
         "does not agree with the calendar",
+    ),
+    (
+        "In which year was it founded?",
+        "To find the founding year, I will search the documents. I will then return the result.",
+        [],
+        "says what it will do next, not what it found",
+    ),
+    (
+        "Who is the owner of the follow-up?",
+        "I'll search the knowledge base.\n\n<tool_response>\n[1] travel-policy.md\n...",
+        [],
+        "pastes a tool exchange",
     ),
 ]
 
