@@ -4,7 +4,6 @@ read_document from the stored chunks."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 from pathlib import Path
 
 import pytest
@@ -87,7 +86,9 @@ def test_read_document_rebuilds_the_text_without_the_overlaps(
     solar_id = document_id(db, "solar.txt")
     with db.session() as session:
         chunks = session.query(Chunk).filter(Chunk.document_id == solar_id).all()
-    assert len(chunks) > 1 and any(b.start < a.end for a, b in itertools.pairwise(chunks))
+    # Several chunks, whatever overlap the chunker leaves between them (the joining of
+    # overlapping chunks is checked in test_joined_text_cuts_overlaps_fills_gaps_and_marks_pages).
+    assert len(chunks) > 1
 
     by_id = kb_registry.call("read_document", {"document_id": solar_id}, context)
     header, body = by_id.split("\n\n", 1)
