@@ -9,7 +9,9 @@ from pydantic import BaseModel
 TEXT = {"schema": {"type": "string"}}
 
 
-def event_stream(description: str, json_model: type[BaseModel] | None = None) -> dict[int | str, dict[str, Any]]:
+def event_stream(
+    description: str, json_model: type[BaseModel] | None = None
+) -> dict[int | str, dict[str, Any]]:
     """A ``text/event-stream`` 200 (each message's ``data`` is JSON); with ``json_model``, the
     route answers that JSON body instead when streaming is not asked for."""
     entry: dict[str, Any] = {"description": description, "content": {"text/event-stream": TEXT}}
