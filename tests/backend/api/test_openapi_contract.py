@@ -3,13 +3,18 @@ carry no field their response model (backend/api/schemas/) leaves out."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from pydantic import BaseModel
 
 from backend.api.schemas import agent, conversations, health, knowledge, openai, system, tasks
 from backend.llm.fake_server import FakeOpenAIServer
+from tests.backend.knowledge.conftest import HashEmbedder
+from tests.conftest import SettingsFactory, client_for
 
 JSON = "application/json"
 FREE_FORM = {"type": "object", "additionalProperties": True}
@@ -87,6 +92,26 @@ def extra_fields(model: BaseModel, where: str = "") -> list[str]:
     return found
 
 
+Bodies = list[tuple[type[BaseModel], Any]]
+
+
+async def fetched(client: httpx.AsyncClient, gets: list[tuple[type[BaseModel], str]]) -> Bodies:
+    bodies: Bodies = []
+    for model, url in gets:
+        response = await client.get(url)
+        assert response.status_code == 200, (url, response.text)
+        bodies.append((model, response.json()))
+    return bodies
+
+
+def undeclared(bodies: Bodies) -> list[str]:
+    return [
+        f"{model.__name__}{field}"
+        for model, body in bodies
+        for field in extra_fields(model.model_validate(body))
+    ]
+
+
 async def test_bodies_carry_only_documented_fields(
     client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
@@ -94,47 +119,90 @@ async def test_bodies_carry_only_documented_fields(
     answer = (await client.post("/api/agent/query", json={"prompt": "The capital?"})).json()
     run_id, conversation_id = answer["run_id"], answer["conversation_id"]
     cron = {"type": "cron", "cron": "0 9 * * *", "timezone": "UTC"}
-    created = await client.post("/api/tasks", json={"prompt": "Brief", "trigger": cron})
+    created = await client.post("/api/tasks", json={"prompt": "capital", "trigger": cron})
     task_id = created.json()["id"]
+    started = (await client.post(f"/api/tasks/{task_id}/run")).json()
+    entry_id = started["task_run"]["id"]
     completion = await client.post(
         "/v1/chat/completions",
         json={"model": "agentdesk-chat", "messages": [{"role": "user", "content": "capital"}]},
     )
-    bodies: list[tuple[type[BaseModel], Any]] = [
+    renamed = await client.patch(f"/api/conversations/{conversation_id}", json={"title": "T"})
+    posts: Bodies = [
         (agent.QueryAnswer, answer),
         (tasks.TaskDetail, created.json()),
+        (tasks.TaskRunStarted, started),
         (openai.ChatCompletion, completion.json()),
-    ]
-    gets: list[tuple[type[BaseModel], str]] = [
-        (health.Health, "/api/health"),
-        (agent.Run, f"/api/agent/runs/{run_id}"),
-        (agent.RunList, "/api/agent/runs"),
-        (agent.EngineList, "/api/agent/engines"),
-        (agent.ToolCallList, f"/api/agent/runs/{run_id}/tools"),
-        (agent.RunTranscript, f"/api/agent/runs/{run_id}/export?format=json"),
-        (conversations.ConversationList, "/api/conversations"),
-        (conversations.ConversationDetail, f"/api/conversations/{conversation_id}"),
+        (conversations.ConversationSummary, renamed.json()),
+        (tasks.TaskDetail, (await client.post(f"/api/tasks/{task_id}/pause")).json()),
         (
-            conversations.ConversationDetail,
-            f"/api/conversations/{conversation_id}/export?format=json",
+            tasks.TriggerPreview,
+            (await client.post("/api/tasks/preview", json={"trigger": cron})).json(),
         ),
-        (knowledge.KnowledgeStatus, "/api/knowledge/status"),
-        (knowledge.FolderList, "/api/knowledge/folders"),
-        (knowledge.DocumentList, "/api/knowledge/documents"),
-        (tasks.TaskList, "/api/tasks"),
-        (tasks.TaskDetail, f"/api/tasks/{task_id}"),
-        (tasks.TaskHistory, f"/api/tasks/{task_id}/history"),
-        (system.SystemStats, "/api/system/stats"),
-        (system.SystemHistory, "/api/system/history"),
-        (openai.ModelList, "/v1/models"),
+        (agent.StopResult, (await client.post(f"/api/agent/runs/{run_id}/stop")).json()),
     ]
-    for model, url in gets:
-        response = await client.get(url)
-        assert response.status_code == 200, (url, response.text)
-        bodies.append((model, response.json()))
-    found = [
-        f"{model.__name__}{field}"
-        for model, body in bodies
-        for field in extra_fields(model.model_validate(body))
-    ]
-    assert found == []
+    gets = await fetched(
+        client,
+        [
+            (health.Health, "/api/health"),
+            (agent.Run, f"/api/agent/runs/{run_id}"),
+            (agent.RunList, "/api/agent/runs"),
+            (agent.EngineList, "/api/agent/engines"),
+            (agent.ToolCallList, f"/api/agent/runs/{run_id}/tools"),
+            (agent.RunTranscript, f"/api/agent/runs/{run_id}/export?format=json"),
+            (conversations.ConversationList, "/api/conversations"),
+            (conversations.ConversationDetail, f"/api/conversations/{conversation_id}"),
+            (
+                conversations.ConversationDetail,
+                f"/api/conversations/{conversation_id}/export?format=json",
+            ),
+            (tasks.TaskList, "/api/tasks"),
+            (tasks.TaskDetail, f"/api/tasks/{task_id}"),
+            (tasks.TaskHistory, f"/api/tasks/{task_id}/history"),
+            (tasks.TaskRun, f"/api/tasks/{task_id}/history/{entry_id}"),
+            (system.SystemStats, "/api/system/stats"),
+            (system.SystemHistory, "/api/system/history"),
+            (openai.ModelList, "/v1/models"),
+            (openai.ModelCard, "/v1/models/agentdesk-chat"),
+        ],
+    )
+    cleared = await client.post(f"/api/conversations/{conversation_id}/clear")
+    assert undeclared([*posts, *gets, (conversations.ConversationSummary, cleared.json())]) == []
+
+
+async def ingested(client: httpx.AsyncClient) -> None:
+    """Once the ingester has finished a file (the upload)."""
+    while True:
+        if (await client.get("/api/knowledge/status")).json()["recent"]:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_knowledge_bodies_carry_only_documented_fields(
+    make_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("backend.knowledge.service.Embedder", lambda *a, **k: HashEmbedder())
+    async with client_for(make_settings()) as client:
+        files = [("files", ("herons.txt", b"The heron nests on basalt cliffs."))]
+        uploaded = await client.post("/api/knowledge/upload", files=files)
+        await ingested(client)
+        (tmp_path / "notes").mkdir()
+        added = await client.post("/api/knowledge/folders", json={"path": str(tmp_path / "notes")})
+        document_id = (await client.get("/api/knowledge/documents")).json()["documents"][0]["id"]
+        posts: Bodies = [
+            (knowledge.UploadResult, uploaded.json()),
+            (knowledge.NewFolder, added.json()),
+            (knowledge.Reindex, (await client.post("/api/knowledge/reindex")).json()),
+        ]
+        gets = await fetched(
+            client,
+            [
+                (knowledge.KnowledgeStatus, "/api/knowledge/status"),
+                (knowledge.FolderList, "/api/knowledge/folders"),
+                (knowledge.DocumentList, "/api/knowledge/documents"),
+                (knowledge.DocumentDetail, f"/api/knowledge/documents/{document_id}"),
+                (knowledge.SearchResults, "/api/knowledge/search?q=heron"),
+            ],
+        )
+    assert gets[-1][1]["results"], "the search found nothing to check"
+    assert undeclared([*posts, *gets]) == []
