@@ -95,11 +95,6 @@ def local_time(value: Any) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _tokens(model: dict[str, Any]) -> str:
-    rate = _number(model.get("tokens_per_second"))
-    return "—" if rate is None else f"{rate:.1f}"
-
-
 def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
     """Build the tiles from ``GET /api/system/stats``."""
     stats = SystemStats.model_validate(raw)
@@ -111,10 +106,10 @@ def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
         stats.model,
     )
     index, ingest, agents = stats.index, stats.ingest, stats.agents
+    rate = model.tokens_per_second
     documents, chunks, vectors = (
         (index.documents, index.chunks, index.vectors) if index else (0, 0, 0)
     )
-    state = str(model.get("state") or "unknown")
     queue_detail = f"{ingest.files_per_second if ingest else 0:.2f} files/s"
     if ingest and ingest.eta_seconds:
         queue_detail += f" · done in {format_seconds(ingest.eta_seconds)}"
@@ -129,11 +124,11 @@ def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
         gpu_available=gpu.available,
         gpu=percent(gpu.percent) if gpu.available else "none",
         gpu_detail=gpu.detail,
-        model_state=state,
-        model_color=MODEL_STATE_COLORS.get(state, "gray"),
-        model_name=" · ".join(str(p) for p in (model.get("provider"), model.get("model")) if p),
-        model_detail=str(model.get("detail") or ""),
-        tokens_per_second=_tokens(model),
+        model_state=model.state,
+        model_color=MODEL_STATE_COLORS.get(model.state, "gray"),
+        model_name=" · ".join(part for part in (model.provider, model.model) if part),
+        model_detail=model.detail,
+        tokens_per_second="—" if rate is None else f"{rate:.1f}",
         index_documents=str(documents),
         index_detail=f"{chunks} chunks · {vectors} vectors",
         queue=str(ingest.queue_length if ingest else 0),
@@ -153,5 +148,5 @@ def poll_point(raw: dict[str, Any] | SystemStats) -> PollPoint:
         chunks=stats.index.chunks if stats.index else 0,
         running=stats.agents.active,
         waiting=stats.agents.queued,
-        tokens_per_second=_number(stats.model.get("tokens_per_second")),
+        tokens_per_second=stats.model.tokens_per_second,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend.api.schemas.base import ApiModel
+from backend.api.schemas.health import ModelHealth
 from backend.api.schemas.knowledge import IndexSize, StateTotals
 
 
@@ -68,6 +69,16 @@ class Backups(ApiModel):
     directory: str
 
 
+class ModelStatus(ModelHealth):
+    """The model with its health watch: checks, restarts, the last error."""
+
+    health: str
+    restarts: int
+    failed_checks: int
+    last_check_at: str | None
+    last_error: str | None
+
+
 class SystemStats(ApiModel):
     """Everything the System page shows at one moment; ``index``/``ingest`` are None when the
     knowledge base is not running."""
@@ -78,7 +89,7 @@ class SystemStats(ApiModel):
     disk: Disk
     process: Process
     gpu: Gpu
-    model: dict[str, Any]
+    model: ModelStatus
     index: IndexSize | None
     ingest: IngestRates | None
     agents: AgentLoad

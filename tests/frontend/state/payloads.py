@@ -79,8 +79,10 @@ def system_stats(**fields: Any) -> dict[str, Any]:
         "housekeeping": {"backups": 0, "last_backup_at": None, "directory": "/data/backups"},
     }
     base["gpu"]["devices"] = []
+    base["model"] |= {"tokens_per_second": None, "progress": None, "health": "healthy"}
+    base["model"] |= {"restarts": 0, "failed_checks": 0, "last_check_at": None, "last_error": None}
     base["ingest"] |= {"eta_seconds": None, "totals": totals}
     for key, value in fields.items():
-        merge = isinstance(value, dict) and isinstance(base.get(key), dict) and key != "model"
+        merge = isinstance(value, dict) and isinstance(base.get(key), dict)
         base[key] = {**base[key], **value} if merge else value
     return base

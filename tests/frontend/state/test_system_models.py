@@ -48,11 +48,16 @@ def test_tiles_from_the_stats() -> None:
     assert view.sampled_at == _local(STATS["ts"])
 
 
-def test_tiles_with_a_gpu_a_degraded_model_and_nothing_known() -> None:
+def test_tiles_with_a_gpu_a_degraded_model_and_no_knowledge_base() -> None:
     stats = {
         **STATS,
         "gpu": {**STATS["gpu"], "available": True, "percent": 64.6, "detail": "1 GPU"},
-        "model": {"state": "degraded", "detail": "not answering", "tokens_per_second": 28.71},
+        "model": {
+            **STATS["model"],
+            "state": "degraded",
+            "detail": "not answering",
+            "tokens_per_second": 28.71,
+        },
     }
     view = system_models.to_system_view(stats)
     assert (view.gpu_available, view.gpu) == (True, "65%")
@@ -61,9 +66,9 @@ def test_tiles_with_a_gpu_a_degraded_model_and_nothing_known() -> None:
         "not answering",
         "28.7",
     )
-    # Without the knowledge base (index and ingest None) and with no model state yet.
-    bare = system_models.to_system_view({**STATS, "index": None, "ingest": None, "model": {}})
-    assert (bare.model_state, bare.queue, bare.index_documents) == ("unknown", "0", "0")
+    # Without the knowledge base, its index and ingest are None.
+    bare = system_models.to_system_view({**STATS, "index": None, "ingest": None})
+    assert (bare.queue, bare.index_documents) == ("0", "0")
     assert (bare.index_detail, bare.queue_detail) == ("0 chunks · 0 vectors", "0.00 files/s")
 
 
