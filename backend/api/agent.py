@@ -16,6 +16,8 @@ from agents.events import RunEvent
 from agents.manager import ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.schemas import agent as schema
+from backend.api.schemas.media import download, event_stream
 from backend.storage import runs, tool_calls
 
 router = APIRouter(prefix="/api/agent", tags=["agent"], dependencies=[Authorized])
@@ -71,7 +73,11 @@ def _error_response(event: RunEvent, run: ActiveRun) -> JSONResponse:
     return JSONResponse(body, status_code=int(event.data.get("status", 500)))
 
 
-@router.post("/query", response_model=None)
+@router.post(
+    "/query",
+    response_model=None,
+    responses=event_stream("Run events as SSE with stream, else the answer", schema.QueryAnswer),
+)
 async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
     """Answer ``prompt``; with ``stream`` an SSE stream of run events, else the final result."""
     prompt = _check_prompt(body.prompt, services.settings.max_prompt_chars)
@@ -115,7 +121,7 @@ async def _stream(run: ActiveRun, seen: list[RunEvent]) -> AsyncIterator[str]:
         yield event.sse()
 
 
-@router.get("/runs")
+@router.get("/runs", response_model=schema.RunList)
 def list_runs(
     services: ServicesDep,
     limit: int = Param(default=50, ge=1, le=500),
@@ -126,7 +132,7 @@ def list_runs(
         return {"runs": [runs.as_dict(r) for r in runs.recent(session, limit, engine)]}
 
 
-@router.get("/engines")
+@router.get("/engines", response_model=schema.EngineList)
 def engines(services: ServicesDep) -> dict[str, Any]:
     """Each engine's state (idle or working) and its record: runs, success rate, p50/p95."""
     with services.db.session() as session:
@@ -145,7 +151,7 @@ def _tool_calls(session: Session, run_id: str) -> list[dict[str, Any]]:
     return [tool_calls.as_dict(call) for call in tool_calls.list_for_run(session, run_id)]
 
 
-@router.get("/runs/{run_id}/tools")
+@router.get("/runs/{run_id}/tools", response_model=schema.ToolCallList)
 def run_tool_calls(run_id: str, services: ServicesDep) -> dict[str, Any]:
     """The audited tool calls of a run, in order."""
     with services.db.session() as session:
@@ -154,7 +160,11 @@ def run_tool_calls(run_id: str, services: ServicesDep) -> dict[str, Any]:
         return {"tool_calls": _tool_calls(session, run_id)}
 
 
-@router.get("/runs/{run_id}/export", response_model=None)
+@router.get(
+    "/runs/{run_id}/export",
+    response_model=None,
+    responses=download("The transcript as a file", schema.RunTranscript),
+)
 def export_run(
     run_id: str, services: ServicesDep, format: Literal["json", "md"] = "json"
 ) -> Response:
@@ -182,7 +192,7 @@ def export_run(
     return Response(content, media_type=media, headers={"Content-Disposition": disposition})
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", response_model=schema.Run)
 def get_run(run_id: str, services: ServicesDep) -> dict[str, Any]:
     """A run's record: prompt, mode, status, answer, error, times."""
     with services.db.session() as session:
@@ -192,7 +202,9 @@ def get_run(run_id: str, services: ServicesDep) -> dict[str, Any]:
         return runs.as_dict(run)
 
 
-@router.get("/runs/{run_id}/events", response_model=None)
+@router.get(
+    "/runs/{run_id}/events", response_model=None, responses=event_stream("The run's events")
+)
 async def run_events(run_id: str, services: ServicesDep) -> StreamingResponse:
     """The run's events as SSE: live if it is running, replayed from storage if it is done."""
     live = services.agents.active.get(run_id)
@@ -217,7 +229,7 @@ async def run_events(run_id: str, services: ServicesDep) -> StreamingResponse:
     return StreamingResponse(replay(), media_type="text/event-stream", headers=SSE_HEADERS)
 
 
-@router.post("/runs/{run_id}/stop")
+@router.post("/runs/{run_id}/stop", response_model=schema.StopResult)
 async def stop_run(run_id: str, services: ServicesDep) -> dict[str, Any]:
     """Stop a running answer; the partial transcript is kept."""
     stopped = await services.agents.stop(run_id)

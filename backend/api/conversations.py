@@ -11,6 +11,8 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.schemas import conversations as schema
+from backend.api.schemas.media import download
 from backend.storage import conversations
 from backend.storage.models import Conversation
 
@@ -40,14 +42,14 @@ def _found(conversation: Conversation | None, conversation_id: str) -> Conversat
     return conversation
 
 
-@router.get("")
+@router.get("", response_model=schema.ConversationList)
 def list_conversations(services: ServicesDep) -> dict[str, Any]:
     """Conversations, most recently active first."""
     with services.db.session() as session:
         return {"conversations": conversations.summaries(session)}
 
 
-@router.get("/{conversation_id}")
+@router.get("/{conversation_id}", response_model=schema.ConversationDetail)
 def get_conversation(conversation_id: str, services: ServicesDep) -> dict[str, Any]:
     """One conversation with its messages."""
     with services.db.session() as session:
@@ -57,7 +59,7 @@ def get_conversation(conversation_id: str, services: ServicesDep) -> dict[str, A
         return conversations.detail(conversation)
 
 
-@router.patch("/{conversation_id}")
+@router.patch("/{conversation_id}", response_model=schema.ConversationSummary)
 def rename_conversation(
     conversation_id: str, body: Rename, services: ServicesDep
 ) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def delete_conversation(conversation_id: str, services: ServicesDep) -> Response
     return Response(status_code=204)
 
 
-@router.post("/{conversation_id}/clear")
+@router.post("/{conversation_id}/clear", response_model=schema.ConversationSummary)
 def clear_conversation(conversation_id: str, services: ServicesDep) -> dict[str, Any]:
     """Delete a conversation's messages and keep the (now empty) conversation."""
     with services.db.session() as session:
@@ -88,7 +90,11 @@ def clear_conversation(conversation_id: str, services: ServicesDep) -> dict[str,
         return conversations.summary(conversation, 0)
 
 
-@router.get("/{conversation_id}/export")
+@router.get(
+    "/{conversation_id}/export",
+    response_model=None,
+    responses=download("The conversation as a file", schema.ConversationDetail),
+)
 def export_conversation(
     conversation_id: str, services: ServicesDep, fmt: ExportFormat = "md"
 ) -> Response:

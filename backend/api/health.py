@@ -9,11 +9,12 @@ from fastapi import APIRouter
 
 from backend import __version__
 from backend.api.deps import ServicesDep
+from backend.api.schemas.health import Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/api/health")
+@router.get("/api/health", response_model=Health)
 async def health(services: ServicesDep) -> dict[str, Any]:
     """Overall status, version, model state and database reachability (never needs the token)."""
     database_ok = await asyncio.to_thread(services.db.ping)

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from backend.api.deps import Authorized, ServicesDep, SqlInt
+from backend.api.schemas import knowledge as schema
+from backend.api.schemas.media import event_stream
 from backend.knowledge.retriever import SearchFilters, SearchHit
 from backend.knowledge.service import KnowledgeService
 from backend.knowledge.uploads import UploadTooLarge, save_uploads
@@ -49,7 +51,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-@router.get("/search")
+@router.get("/search", response_model=schema.SearchResults)
 async def search(
     kb: KnowledgeDep,
     q: Annotated[str, Query(description="What to look for")] = "",
@@ -88,7 +90,7 @@ def _folder_paths(services: Services) -> dict[int, str]:
     return {f["id"]: f["path"] for f in knowledge.folders()} if knowledge else {}
 
 
-@router.get("/documents")
+@router.get("/documents", response_model=schema.DocumentList)
 def list_documents(
     services: ServicesDep,
     state: Literal["indexed", "pending", "skipped", "failed"] | None = None,
@@ -111,7 +113,7 @@ def list_documents(
         return {"documents": [document_json(d, folders) for d in rows], "total": total}
 
 
-@router.get("/documents/{document_id}")
+@router.get("/documents/{document_id}", response_model=schema.DocumentDetail)
 def get_document(document_id: SqlInt, services: ServicesDep) -> dict[str, Any]:
     """One document with its chunks."""
     with services.db.session() as session:
@@ -141,7 +143,7 @@ async def delete_document(document_id: SqlInt, kb: KnowledgeDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/upload", status_code=201)
+@router.post("/upload", status_code=201, response_model=schema.UploadResult)
 async def upload(kb: KnowledgeDep, files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
     """Save files into the inbox and queue them for indexing: all of them, or none when one
     is refused (each file is at most AGENTDESK_UPLOAD_MAX_MB)."""
@@ -159,13 +161,17 @@ async def upload(kb: KnowledgeDep, files: Annotated[list[UploadFile], File()]) -
     return {"files": saved}
 
 
-@router.get("/status")
+@router.get("/status", response_model=schema.KnowledgeStatus)
 def status(kb: KnowledgeDep) -> dict[str, Any]:
     """Queue length, the file in progress, rates, ETA, recent outcomes, errors, index size."""
     return kb.status()
 
 
-@router.get("/status/events", response_model=None)
+@router.get(
+    "/status/events",
+    response_model=None,
+    responses=event_stream("`status` events, each a KnowledgeStatus"),
+)
 async def status_events(request: Request, kb: KnowledgeDep) -> StreamingResponse:
     """The status as Server-Sent Events, sent whenever it changes (at most twice a second)."""
 
@@ -185,13 +191,13 @@ class FolderBody(BaseModel):
     path: str
 
 
-@router.get("/folders")
+@router.get("/folders", response_model=schema.FolderList)
 def list_folders(kb: KnowledgeDep) -> dict[str, Any]:
     """Watched folders with their document counts."""
     return {"folders": kb.folders()}
 
 
-@router.post("/folders", status_code=201)
+@router.post("/folders", status_code=201, response_model=schema.NewFolder)
 async def add_folder(body: FolderBody, kb: KnowledgeDep) -> dict[str, Any]:
     """Watch another folder; its files are indexed and followed from now on."""
     try:
@@ -212,7 +218,7 @@ def remove_folder(folder_id: SqlInt, kb: KnowledgeDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/reindex", status_code=202)
+@router.post("/reindex", status_code=202, response_model=schema.Reindex)
 async def reindex(kb: KnowledgeDep) -> dict[str, Any]:
     """Scan every watched folder again and queue what changed."""
     return {"queued": await asyncio.to_thread(kb.reconcile)}

@@ -25,6 +25,8 @@ from agents.events import RunEvent
 from agents.manager import AVAILABLE_MODES, MODES, ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.schemas import openai as schema
+from backend.api.schemas.media import event_stream
 
 log = logging.getLogger(__name__)
 
@@ -214,19 +216,23 @@ def run_error(event: RunEvent) -> OpenAIError:
     return OpenAIError(status, str(event.data.get("message", "the run failed")), "run_failed")
 
 
-@router.get("/models")
+@router.get("/models", response_model=schema.ModelList)
 def list_models() -> dict[str, Any]:
     """The agent modes this build offers, as OpenAI models."""
     return {"object": "list", "data": [model_card(mode) for mode in AVAILABLE_MODES]}
 
 
-@router.get("/models/{model}")
+@router.get("/models/{model}", response_model=schema.ModelCard)
 def get_model(model: str) -> dict[str, Any]:
     """One model, or 404 when the mode does not exist or is not available."""
     return model_card(mode_for(model))
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(
+    "/chat/completions",
+    response_model=None,
+    responses=event_stream("chat.completion.chunk SSE with stream", schema.ChatCompletion),
+)
 async def chat_completions(body: ChatRequest, services: ServicesDep) -> Any:
     """Answer the last user message with an agent run; with ``stream``, as SSE chunks.
 

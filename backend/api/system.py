@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from backend import lifecycle
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.schemas import system as schema
 from backend.services import Services
 
 router = APIRouter(prefix="/api/system", tags=["system"], dependencies=[Authorized])
@@ -65,13 +66,13 @@ def stats_of(services: Services) -> dict[str, Any]:
     }
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=schema.SystemStats)
 async def stats(services: ServicesDep) -> dict[str, Any]:
     """The latest sample of CPU, memory, disk, GPU and AgentDesk itself, model and index state."""
     return await asyncio.to_thread(stats_of, services)
 
 
-@router.get("/history")
+@router.get("/history", response_model=schema.SystemHistory)
 async def history(
     services: ServicesDep,
     minutes: float = Param(default=60, gt=0, le=7 * 24 * 60),
@@ -86,7 +87,7 @@ async def history(
 SHUTDOWN_DELAY_SECONDS = 0.3
 
 
-@router.post("/shutdown", status_code=202)
+@router.post("/shutdown", status_code=202, response_model=schema.Stopping)
 async def shutdown(request: Request) -> JSONResponse:
     """Stop AgentDesk and everything it started (the UI's Quit button).
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from agents.manager import AVAILABLE_MODES
 from backend.api.deps import Authorized, ServicesDep, SqlInt
+from backend.api.schemas import tasks as schema
 from backend.automation.task_runs import TaskBusy, TaskNotFound
 from backend.automation.triggers import (
     TriggerError,
@@ -74,13 +75,13 @@ def _not_found(error: TaskNotFound) -> HTTPException:
     return HTTPException(404, str(error.args[0]) if error.args else "No such task")
 
 
-@router.get("")
+@router.get("", response_model=schema.TaskList)
 def list_tasks(services: ServicesDep) -> dict[str, Any]:
     """Every task with its state, next run and last run."""
     return {"tasks": services.tasks.list()}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=schema.TaskDetail)
 def create_task(body: TaskCreate, services: ServicesDep) -> dict[str, Any]:
     """Schedule a new task; an invalid cron or a past date is refused with the reason (422)."""
     prompt = _prompt(body.prompt, services.settings.max_prompt_chars)
@@ -98,7 +99,7 @@ def create_task(body: TaskCreate, services: ServicesDep) -> dict[str, Any]:
         raise HTTPException(422, str(error)) from None
 
 
-@router.post("/preview")
+@router.post("/preview", response_model=schema.TriggerPreview)
 def preview(body: Preview) -> dict[str, Any]:
     """The next fire times of a trigger, without saving anything (the cron helper's preview)."""
     try:
@@ -112,7 +113,7 @@ def preview(body: Preview) -> dict[str, Any]:
     }
 
 
-@router.get("/{task_id}")
+@router.get("/{task_id}", response_model=schema.TaskDetail)
 def get_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
     """One task, with its next five fire times and its last run."""
     try:
@@ -121,7 +122,7 @@ def get_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
         raise _not_found(error) from None
 
 
-@router.patch("/{task_id}")
+@router.patch("/{task_id}", response_model=schema.TaskDetail)
 def edit_task(task_id: str, body: TaskEdit, services: ServicesDep) -> dict[str, Any]:
     """Change any of name, prompt, mode, use_knowledge, trigger, enabled."""
     fields = body.model_dump(exclude_unset=True, exclude={"trigger"})
@@ -148,7 +149,7 @@ def delete_task(task_id: str, services: ServicesDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/{task_id}/pause")
+@router.post("/{task_id}/pause", response_model=schema.TaskDetail)
 def pause_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
     """Stop scheduling the task until it is resumed."""
     try:
@@ -157,7 +158,7 @@ def pause_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
         raise _not_found(error) from None
 
 
-@router.post("/{task_id}/resume")
+@router.post("/{task_id}/resume", response_model=schema.TaskDetail)
 def resume_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
     """Schedule the task again from now on (runs missed while paused are not made up)."""
     try:
@@ -166,7 +167,7 @@ def resume_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
         raise _not_found(error) from None
 
 
-@router.post("/{task_id}/run", status_code=202)
+@router.post("/{task_id}/run", status_code=202, response_model=schema.TaskRunStarted)
 async def run_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
     """Run the task now, in the background; poll its history entry for the outcome."""
     try:
@@ -178,7 +179,7 @@ async def run_task(task_id: str, services: ServicesDep) -> dict[str, Any]:
     return {"task_run": entry}
 
 
-@router.get("/{task_id}/history")
+@router.get("/{task_id}/history", response_model=schema.TaskHistory)
 def task_history(
     task_id: str,
     services: ServicesDep,
@@ -192,7 +193,7 @@ def task_history(
         raise _not_found(error) from None
 
 
-@router.get("/{task_id}/history/{entry_id}")
+@router.get("/{task_id}/history/{entry_id}", response_model=schema.TaskRun)
 def task_history_entry(task_id: str, entry_id: SqlInt, services: ServicesDep) -> dict[str, Any]:
     """One history entry (e.g. the one ``run`` returned, to see how it ended)."""
     try:

@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from backend.api.schemas.agent import EngineList
 from frontend import api_agents, api_client
 from frontend.state.agents_models import EngineCard, RunRow, to_engine_card, to_run_row
 from frontend.state.page_watcher import PageWatcher
@@ -109,8 +110,9 @@ class AgentsState(PageWatcher, rx.State):
         self, engines: dict[str, Any] | None, runs: list[dict[str, Any]] | None, error: str
     ) -> None:
         if engines is not None:
-            self.engines = [to_engine_card(raw) for raw in engines.get("engines", [])]
-            self.queued = int(engines.get("queued") or 0)
+            listing = EngineList.model_validate(engines)
+            self.engines = [to_engine_card(engine) for engine in listing.engines]
+            self.queued = listing.queued
         if runs is not None:
             self.runs = [to_run_row(raw) for raw in runs]
         # A failed poll shows why; the next good one clears it.

@@ -9,6 +9,7 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
+from backend.api.schemas.agent import Engine, Run
 from frontend.state.chat_models import MODE_CHOICES
 from frontend.state.run_timeline import STATUS_COLORS, format_seconds, status_label
 
@@ -53,13 +54,6 @@ class RunRow:
     error: str = ""
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def percent(value: Any) -> str:
     """``0.923`` → ``"92%"``; ``"—"`` before the engine has finished a run."""
     try:
@@ -68,21 +62,21 @@ def percent(value: Any) -> str:
         return "—"
 
 
-def to_engine_card(raw: dict[str, Any]) -> EngineCard:
+def to_engine_card(raw: dict[str, Any] | Engine) -> EngineCard:
     """Build an engine card from ``GET /api/agent/engines``."""
-    engine = str(raw.get("engine", ""))
-    state = str(raw.get("state") or "idle")
+    record = Engine.model_validate(raw)
+    engine = record.engine
     return EngineCard(
         engine=engine,
         label=ENGINE_LABELS.get(engine, engine.capitalize()),
         hint=ENGINE_HINTS.get(engine, ""),
-        state=state,
-        state_color="green" if state == "working" else "gray",
-        runs=_int(raw.get("runs")),
-        success=percent(raw.get("success_rate")),
-        no_answer=_int(raw.get("no_answer")),
-        p50=format_seconds(raw.get("p50_seconds")),
-        p95=format_seconds(raw.get("p95_seconds")),
+        state=record.state,
+        state_color="green" if record.state == "working" else "gray",
+        runs=record.runs,
+        success=percent(record.success_rate),
+        no_answer=record.no_answer,
+        p50=format_seconds(record.p50_seconds),
+        p95=format_seconds(record.p95_seconds),
     )
 
 
@@ -126,22 +120,21 @@ def excerpt(text: str, limit: int = PROMPT_EXCERPT_CHARS) -> str:
     return cut + "…"
 
 
-def to_run_row(raw: dict[str, Any], now: datetime | None = None) -> RunRow:
+def to_run_row(raw: dict[str, Any] | Run, now: datetime | None = None) -> RunRow:
     """Build a table row from ``GET /api/agent/runs``."""
-    status = str(raw.get("status") or "running")
-    prompt = str(raw.get("prompt") or "")
+    run = Run.model_validate(raw)
     return RunRow(
-        run_id=str(raw.get("run_id", "")),
-        conversation_id=str(raw.get("conversation_id") or ""),
-        time=run_time(raw.get("started_at"), now),
-        engine=str(raw.get("engine") or ""),
-        mode=str(raw.get("mode") or ""),
-        status=status,
-        status_label=status_label(status),
-        status_color=STATUS_COLORS.get(status, "gray"),
-        duration=run_duration(raw.get("started_at"), raw.get("finished_at")),
-        prompt=prompt,
-        excerpt=excerpt(prompt),
-        answer=str(raw.get("answer") or ""),
-        error=str(raw.get("error") or ""),
+        run_id=run.run_id,
+        conversation_id=run.conversation_id or "",
+        time=run_time(run.started_at, now),
+        engine=run.engine,
+        mode=run.mode,
+        status=run.status,
+        status_label=status_label(run.status),
+        status_color=STATUS_COLORS.get(run.status, "gray"),
+        duration=run_duration(run.started_at, run.finished_at),
+        prompt=run.prompt,
+        excerpt=excerpt(run.prompt),
+        answer=run.answer or "",
+        error=run.error or "",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from backend.api.schemas.conversations import ConversationSummary
 from frontend.state.citations import anchored, link_citations
 from frontend.state.knowledge_models import ChatSource, sources_of
 from frontend.state.run_timeline import RunTimeline
@@ -85,13 +86,14 @@ def mode_hint(mode: str) -> str:
     return next((choice.hint for choice in MODE_CHOICES if choice.value == mode), "")
 
 
-def to_conversation_item(raw: dict[str, Any]) -> ConversationItem:
+def to_conversation_item(raw: dict[str, Any] | ConversationSummary) -> ConversationItem:
     """Build a sidebar entry from an API conversation summary."""
+    summary = ConversationSummary.model_validate(raw)
     return ConversationItem(
-        id=str(raw.get("id", "")),
-        title=str(raw.get("title") or "Untitled conversation"),
-        updated_at=str(raw.get("updated_at", "")),
-        message_count=int(raw.get("message_count") or 0),
+        id=summary.id,
+        title=summary.title or "Untitled conversation",
+        updated_at=summary.updated_at,
+        message_count=summary.message_count,
     )
 
 

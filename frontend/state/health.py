@@ -2,47 +2,52 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from typing import Any
 
+import reflex as rx
+from pydantic import ValidationError
+
+from backend.api.schemas.health import Health
 from frontend import api_client
 
 _LEVEL_COLORS = {"ok": "green", "degraded": "amber", "down": "red", "unknown": "gray"}
 
 
-def summarize_health(health: dict[str, object]) -> tuple[str, str, str]:
+def summarize_health(raw: dict[str, Any] | Health) -> tuple[str, str, str]:
     """Reduce a ``/api/health`` body to ``(level, summary, detail)`` for the indicator."""
-    llm = health.get("llm")
-    llm = llm if isinstance(llm, dict) else {}
-    state = str(llm.get("state", "down"))
-    model = str(llm.get("model") or llm.get("provider") or "model")
-    detail = str(llm.get("detail") or "")
-    database = health.get("database")
-    if isinstance(database, dict) and database.get("ok") is False:
+    try:
+        health = Health.model_validate(raw)
+    except ValidationError:
+        # Not AgentDesk's answer (another program on its port?): say so rather than guess.
+        return "down", "Unexpected answer", "The server's health answer could not be read."
+    llm = health.llm
+    model, detail = llm.model or llm.provider or "model", llm.detail
+    if not health.database.ok:
         return "down", "Database unavailable", detail or "The database cannot be opened."
-    if health.get("status") == "ok" and state == "ready":
+    if health.status == "ok" and llm.state == "ready":
         return "ok", f"{model} ready", detail
-    if state == "starting":
+    if llm.state == "starting":
         return "degraded", f"{model} starting…", detail
-    if state == "downloading":
+    if llm.state == "downloading":
         return "degraded", "Downloading the model…", detail
-    if state == "recovering":
+    if llm.state == "recovering":
         return "degraded", f"{model} restarting…", detail
     return "down", "Model unavailable", detail or "The model server is not answering."
 
 
-def download_progress(health: dict[str, object]) -> tuple[float, str]:
+def download_progress(raw: dict[str, Any] | Health) -> tuple[float, str]:
     """``(percent, "Downloading 512 of 1,117 MB")`` while the model is fetched, else (-1, "")."""
-    llm = health.get("llm")
-    llm = llm if isinstance(llm, dict) else {}
-    progress = llm.get("progress")
-    if not isinstance(progress, dict) or llm.get("state") != "downloading":
+    try:
+        llm = Health.model_validate(raw).llm
+    except ValidationError:
         return -1.0, ""
-    stage = str(progress.get("stage", "download"))
+    progress = llm.progress
+    if progress is None or llm.state != "downloading" or progress.bytes_total <= 0:
+        return -1.0, ""
     label = {"download": "Downloading", "verify": "Checking", "join": "Putting together"}
-    done, total = progress.get("bytes_done", 0), progress.get("bytes_total", 0)
-    if not isinstance(done, int) or not isinstance(total, int) or total <= 0:
-        return -1.0, ""
-    words = f"{label.get(stage, stage.capitalize())} {done / 1e6:,.0f} of {total / 1e6:,.0f} MB"
+    stage = label.get(progress.stage, progress.stage.capitalize())
+    done, total = progress.bytes_done, progress.bytes_total
+    words = f"{stage} {done / 1e6:,.0f} of {total / 1e6:,.0f} MB"
     return round(100 * done / total, 1), words
 
 

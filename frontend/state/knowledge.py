@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
+from backend.api.schemas.knowledge import DocumentList
 from frontend import api_client
 from frontend.state.knowledge_detail import DocumentDetailState
 from frontend.state.knowledge_models import (
@@ -213,8 +214,9 @@ class KnowledgeState(PageWatcher, rx.State):
         if listing is None:
             self.error = error
             return
-        self.documents = [to_document_row(item) for item in listing.get("documents", [])]
-        self.document_total = int(listing.get("total") or len(self.documents))
+        page = DocumentList.model_validate(listing)
+        self.documents = [to_document_row(document) for document in page.documents]
+        self.document_total = page.total
 
     async def _refresh_folders(self) -> None:
         folders, error = await _fetch(api_client.list_folders())

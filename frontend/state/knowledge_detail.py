@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from backend.api.schemas.knowledge import DocumentDetail
 from frontend import api_client
 from frontend.state.knowledge_models import (
     ChunkRow,
     DocumentRow,
+    placeholder_row,
     to_chunk_row,
     to_document_row,
 )
 
-_EMPTY = to_document_row({"id": 0, "name": "", "state": "pending"})
+_EMPTY = placeholder_row()
 
 
 class DocumentDetailState(rx.State):
@@ -28,7 +30,7 @@ class DocumentDetailState(rx.State):
     async def open_document(self, document_id: int) -> None:
         """Open the dialog and load the document with its chunks."""
         self.is_open, self.loading, self.error = True, True, ""
-        self.document = to_document_row({"id": document_id, "name": "Loading…"})
+        self.document = placeholder_row(document_id, "Loading…")
         self.chunks = []
         try:
             raw = await api_client.get_document(document_id)
@@ -36,8 +38,9 @@ class DocumentDetailState(rx.State):
             self.error = error.message
             self.loading = False
             return
-        self.document = to_document_row(raw)
-        self.chunks = [to_chunk_row(chunk) for chunk in raw.get("chunks", [])]
+        detail = DocumentDetail.model_validate(raw)
+        self.document = to_document_row(detail)
+        self.chunks = [to_chunk_row(chunk) for chunk in detail.chunks]
         self.loading = False
 
     @rx.event

@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlencode
 
+from backend.api.schemas.knowledge import Chunk, Document, Folder, SearchHit
 from frontend.state.knowledge_format import (
     TextPart,
     format_score,
@@ -126,57 +127,60 @@ def document_href(document_id: Any) -> str:
     return f"{KNOWLEDGE_ROUTE}?{urlencode({'document': _int(document_id)})}"
 
 
-def to_folder_row(raw: dict[str, Any]) -> FolderRow:
+def to_folder_row(raw: dict[str, Any] | Folder) -> FolderRow:
     """Build a folder entry from ``GET /api/knowledge/folders``."""
-    path = str(raw.get("path", ""))
+    folder = Folder.model_validate(raw)
     return FolderRow(
-        id=_int(raw.get("id")),
-        name=PurePath(path.replace("\\", "/")).name or path,
-        path=path,
-        documents=_int(raw.get("documents")),
-        exists=bool(raw.get("exists", True)),
-        inbox=bool(raw.get("inbox", False)),
+        id=folder.id,
+        name=PurePath(folder.path.replace("\\", "/")).name or folder.path,
+        path=folder.path,
+        documents=folder.documents,
+        exists=folder.exists,
+        inbox=folder.inbox,
     )
 
 
-def to_document_row(raw: dict[str, Any]) -> DocumentRow:
+def to_document_row(raw: dict[str, Any] | Document) -> DocumentRow:
     """Build a table row from ``GET /api/knowledge/documents``."""
-    state = str(raw.get("state") or "pending")
+    document = Document.model_validate(raw)
     return DocumentRow(
-        id=_int(raw.get("id")),
-        name=file_name(raw),
-        path=str(raw.get("path", "")),
-        file_type=str(raw.get("file_type") or "—"),
-        size=human_size(_int(raw.get("size"))),
-        state=state,
-        color=STATE_COLORS.get(state, "gray"),
-        error=str(raw.get("error") or ""),
-        chunks=_int(raw.get("chunk_count")),
-        chunks_label=plural(_int(raw.get("chunk_count")), "chunk"),
-        indexed_at=format_time(raw.get("indexed_at")),
+        id=document.id,
+        name=document.name,
+        path=document.path,
+        file_type=document.file_type or "—",
+        size=human_size(document.size),
+        state=document.state,
+        color=STATE_COLORS.get(document.state, "gray"),
+        error=document.error or "",
+        chunks=document.chunk_count,
+        chunks_label=plural(document.chunk_count, "chunk"),
+        indexed_at=format_time(document.indexed_at),
     )
 
 
-def to_chunk_row(raw: dict[str, Any]) -> ChunkRow:
+def placeholder_row(document_id: int = 0, name: str = "") -> DocumentRow:
+    """The detail dialog's row before (or without) a document loaded."""
+    size, chunks = human_size(0), plural(0, "chunk")
+    return DocumentRow(document_id, name, "", "—", size, "pending", "amber", "", 0, chunks, "")
+
+
+def to_chunk_row(raw: dict[str, Any] | Chunk) -> ChunkRow:
     """Build a chunk entry from a document's ``chunks``."""
-    return ChunkRow(
-        id=_int(raw.get("id")),
-        number=_int(raw.get("seq")) + 1,
-        page=page_label(raw.get("page")),
-        text=str(raw.get("text", "")),
-    )
+    chunk = Chunk.model_validate(raw)
+    return ChunkRow(id=chunk.id, number=chunk.seq + 1, page=page_label(chunk.page), text=chunk.text)
 
 
-def to_search_hit(raw: dict[str, Any], query: str) -> SearchHitRow:
+def to_search_hit(raw: dict[str, Any] | SearchHit, query: str) -> SearchHitRow:
     """Build a search result from ``GET /api/knowledge/search``."""
+    hit = SearchHit.model_validate(raw)
     return SearchHitRow(
-        chunk_id=_int(raw.get("chunk_id")),
-        document_id=_int(raw.get("document_id")),
-        name=file_name(raw),
-        source=str(raw.get("source", "")),
-        page=page_label(raw.get("page")),
-        score=format_score(raw.get("score")),
-        parts=snippet_parts(str(raw.get("text", "")), query),
+        chunk_id=hit.chunk_id,
+        document_id=hit.document_id,
+        name=hit.name,
+        source=hit.source,
+        page=page_label(hit.page),
+        score=format_score(hit.score),
+        parts=snippet_parts(hit.text, query),
     )
 
 

@@ -1,7 +1,7 @@
 """Ingest progress for the Knowledge page, derived from ``GET /api/knowledge/status``.
 
-"Files done of total" comes from the server's ``batch`` counters; a server without them only
-reports running totals, so the batch is then counted from when the queue was last seen empty.
+"Files done of total" comes from the server's ``batch`` counters; between batches (total 0)
+the batch is counted from the running totals since the queue was last seen empty.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from backend.api.schemas.knowledge import KnowledgeStatus
 from frontend.state.knowledge_format import format_eta, format_rate
 from frontend.state.knowledge_models import file_name
-
-_FINISHED = ("indexed", "skipped", "failed")
 
 
 @dataclasses.dataclass
@@ -36,59 +35,46 @@ class IngestProgress:
     chunks: int = 0
 
 
-def _count(mapping: Any, key: str) -> int:
-    if not isinstance(mapping, dict):
-        return 0
-    try:
-        return int(mapping.get(key) or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _batch(status: dict[str, Any]) -> tuple[int, int]:
-    """The server's own batch counters when it reports them, else ``(0, 0)``."""
-    batch = status.get("batch")
-    done, total = _count(batch, "done"), _count(batch, "total")
-    return (min(done, total), total) if total > 0 else (0, 0)
-
-
-def finished_count(status: dict[str, Any]) -> int:
+def finished_count(status: KnowledgeStatus) -> int:
     """Files the ingester has finished with, whatever the outcome."""
-    return sum(_count(status.get("totals"), key) for key in _FINISHED)
+    totals = status.totals
+    return totals.indexed + totals.skipped + totals.failed
 
 
-def progress_of(status: dict[str, Any], baseline: int | None) -> tuple[IngestProgress, int]:
+def progress_of(
+    raw: dict[str, Any] | KnowledgeStatus, baseline: int | None
+) -> tuple[IngestProgress, int]:
     """The panel's content and the finished count to measure the next poll's batch from.
 
     ``baseline`` is the finished count when the queue was last empty (``None`` before the
     first poll); while files are queued it is kept, once the queue drains it moves up.
     """
-    active = status.get("active")
-    active = active if isinstance(active, dict) else None
-    remaining = _count(status, "queue_length") + (1 if active else 0)
+    status = KnowledgeStatus.model_validate(raw)
+    active = status.active
+    remaining = status.queue_length + (1 if active else 0)
     finished = finished_count(status)
     start = finished if baseline is None or baseline > finished else baseline
-    done, total = _batch(status)
+    done, total = min(status.batch.done, status.batch.total), status.batch.total
     if total <= 0:
         done = finished - start
         total = done + remaining
-    totals, index = status.get("totals"), status.get("index")
+    totals = status.totals
     progress = IngestProgress(
         busy=remaining > 0,
         done=done,
         total=total,
         percent=round(100 * done / total) if total else 100,
-        files_rate=format_rate(status.get("files_per_second")),
-        chunks_rate=format_rate(status.get("chunks_per_second")),
-        eta=format_eta(status.get("eta_seconds")) if remaining else "—",
-        current=file_name(active) if active else "",
-        current_path=str(active.get("path", "")) if active else "",
-        stage=str(active.get("stage") or "") if active else "",
-        indexed=_count(totals, "indexed"),
-        pending=_count(totals, "pending"),
-        failed=_count(totals, "failed"),
-        skipped=_count(totals, "skipped"),
-        chunks=_count(index, "chunks"),
+        files_rate=format_rate(status.files_per_second),
+        chunks_rate=format_rate(status.chunks_per_second),
+        eta=format_eta(status.eta_seconds) if remaining else "—",
+        current=file_name({"path": active.path}) if active else "",
+        current_path=active.path if active else "",
+        stage=active.stage if active else "",
+        indexed=totals.indexed,
+        pending=totals.pending,
+        failed=totals.failed,
+        skipped=totals.skipped,
+        chunks=status.index.chunks,
     )
     return progress, (finished if remaining == 0 else start)
 

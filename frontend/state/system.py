@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from backend.api.schemas.system import SystemStats
 from frontend import api_client, api_system
 from frontend.state.page_watcher import PageWatcher
 from frontend.state.system_charts import (
@@ -55,8 +56,9 @@ class SystemState(PageWatcher, rx.State):
         self, stats: dict[str, Any] | None, history: dict[str, Any] | None, error: str
     ) -> None:
         if stats is not None:
-            self.view = to_system_view(stats)
-            self._polls = keep_last(self._polls, poll_point(stats))
+            sample = SystemStats.model_validate(stats)
+            self.view = to_system_view(sample)
+            self._polls = keep_last(self._polls, poll_point(sample))
             self.knowledge_chart = knowledge_figure(self._polls)
             self.agents_chart = agents_figure(self._polls)
         if history is not None:

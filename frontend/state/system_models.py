@@ -10,6 +10,7 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
+from backend.api.schemas.system import SystemStats
 from frontend.state.run_timeline import format_seconds
 
 MODEL_STATE_COLORS = {
@@ -94,63 +95,58 @@ def local_time(value: Any) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _tokens(model: dict[str, Any]) -> str:
-    rate = _number(model.get("tokens_per_second"))
-    return "—" if rate is None else f"{rate:.1f}"
-
-
-def to_system_view(stats: dict[str, Any]) -> SystemView:
+def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
     """Build the tiles from ``GET /api/system/stats``."""
-    memory = stats.get("memory") or {}
-    disk = stats.get("disk") or {}
-    process = stats.get("process") or {}
-    gpu = stats.get("gpu") or {}
-    model = stats.get("model") or {}
-    index = stats.get("index") or {}
-    ingest = stats.get("ingest") or {}
-    agents = stats.get("agents") or {}
-    monitor = stats.get("monitor") or {}
-    state = str(model.get("state") or "unknown")
-    eta = ingest.get("eta_seconds")
-    queue_detail = f"{_number(ingest.get('files_per_second')) or 0:.2f} files/s"
-    if eta:
-        queue_detail += f" · done in {format_seconds(eta)}"
+    stats = SystemStats.model_validate(raw)
+    memory, disk, process, gpu, model = (
+        stats.memory,
+        stats.disk,
+        stats.process,
+        stats.gpu,
+        stats.model,
+    )
+    index, ingest, agents = stats.index, stats.ingest, stats.agents
+    rate = model.tokens_per_second
+    documents, chunks, vectors = (
+        (index.documents, index.chunks, index.vectors) if index else (0, 0, 0)
+    )
+    queue_detail = f"{ingest.files_per_second if ingest else 0:.2f} files/s"
+    if ingest and ingest.eta_seconds:
+        queue_detail += f" · done in {format_seconds(ingest.eta_seconds)}"
     return SystemView(
-        cpu=percent(stats.get("cpu_percent")),
-        memory=percent(memory.get("percent")),
-        memory_detail=f"{megabytes(memory.get('used_mb'))} of {megabytes(memory.get('total_mb'))}",
-        process=megabytes(process.get("rss_mb")),
-        process_detail=f"{percent(process.get('cpu_percent'))} CPU",
-        disk=f"{_number(disk.get('free_gb')) or 0:.1f} GB free",
-        disk_detail=f"{percent(disk.get('percent'))} used · {disk.get('path', '')}",
-        gpu_available=bool(gpu.get("available")),
-        gpu=percent(gpu.get("percent")) if gpu.get("available") else "none",
-        gpu_detail=str(gpu.get("detail") or ""),
-        model_state=state,
-        model_color=MODEL_STATE_COLORS.get(state, "gray"),
-        model_name=" · ".join(str(p) for p in (model.get("provider"), model.get("model")) if p),
-        model_detail=str(model.get("detail") or ""),
-        tokens_per_second=_tokens(model),
-        index_documents=str(index.get("documents") or 0),
-        index_detail=f"{index.get('chunks') or 0} chunks · {index.get('vectors') or 0} vectors",
-        queue=str(ingest.get("queue_length") or 0),
+        cpu=percent(stats.cpu_percent),
+        memory=percent(memory.percent),
+        memory_detail=f"{megabytes(memory.used_mb)} of {megabytes(memory.total_mb)}",
+        process=megabytes(process.rss_mb),
+        process_detail=f"{percent(process.cpu_percent)} CPU",
+        disk=f"{disk.free_gb:.1f} GB free",
+        disk_detail=f"{percent(disk.percent)} used · {disk.path}",
+        gpu_available=gpu.available,
+        gpu=percent(gpu.percent) if gpu.available else "none",
+        gpu_detail=gpu.detail,
+        model_state=model.state,
+        model_color=MODEL_STATE_COLORS.get(model.state, "gray"),
+        model_name=" · ".join(part for part in (model.provider, model.model) if part),
+        model_detail=model.detail,
+        tokens_per_second="—" if rate is None else f"{rate:.1f}",
+        index_documents=str(documents),
+        index_detail=f"{chunks} chunks · {vectors} vectors",
+        queue=str(ingest.queue_length if ingest else 0),
         queue_detail=queue_detail,
-        agents=f"{agents.get('active') or 0} running · {agents.get('queued') or 0} waiting",
-        monitor=f"monitor {_number(monitor.get('cpu_percent')) or 0:.3f}% of a core",
-        sampled_at=local_time(stats.get("ts")),
+        agents=f"{agents.active} running · {agents.queued} waiting",
+        monitor=f"monitor {stats.monitor.cpu_percent:.3f}% of a core",
+        sampled_at=local_time(stats.ts),
     )
 
 
-def poll_point(stats: dict[str, Any]) -> PollPoint:
+def poll_point(raw: dict[str, Any] | SystemStats) -> PollPoint:
     """This poll's queue length, index size, agent runs and model speed."""
-    index = stats.get("index") or {}
-    ingest = stats.get("ingest") or {}
-    agents = stats.get("agents") or {}
+    stats = SystemStats.model_validate(raw)
     return PollPoint(
-        ts=local_time(stats.get("ts")),
-        queue=int(ingest.get("queue_length") or 0),
-        chunks=int(index.get("chunks") or 0),
-        running=int(agents.get("active") or 0),
-        waiting=int(agents.get("queued") or 0),
-        tokens_per_second=_number((stats.get("model") or {}).get("tokens_per_second")),
+        ts=local_time(stats.ts),
+        queue=stats.ingest.queue_length if stats.ingest else 0,
+        chunks=stats.index.chunks if stats.index else 0,
+        running=stats.agents.active,
+        waiting=stats.agents.queued,
+        tokens_per_second=stats.model.tokens_per_second,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from backend.api.schemas.tasks import TaskHistory
 from frontend import api_client, api_tasks
 from frontend.state.page_watcher import PageWatcher
 from frontend.state.task_form import TaskFormState
@@ -125,8 +126,9 @@ class TasksState(PageWatcher, rx.State):
             self.tasks = [to_task_row(raw) for raw in fetched.tasks]
             self.selected_id = fetched.selected
         if fetched.history is not None:
-            self.history = [to_history_row(raw) for raw in fetched.history.get("runs", [])]
-            self.history_total = int(fetched.history.get("total") or 0)
+            history = TaskHistory.model_validate(fetched.history)
+            self.history = [to_history_row(entry) for entry in history.runs]
+            self.history_total = history.total
         elif not self.selected_id:
             self.history, self.history_total = [], 0
         # A failed poll shows why; the next good one clears it.

@@ -9,6 +9,7 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
+from backend.api.schemas.tasks import Task, TaskRun
 from frontend.state.agents_models import excerpt, moment_of
 from frontend.state.run_timeline import STATUS_COLORS, format_seconds, status_label
 
@@ -92,46 +93,46 @@ def when(value: Any, now: datetime | None = None) -> str:
     return f"{day} {clock}"
 
 
-def to_task_row(raw: dict[str, Any], now: datetime | None = None) -> TaskRow:
-    """Build a list row from ``GET /api/tasks``."""
-    state = str(raw.get("state") or "scheduled")
-    last = raw.get("last_run") or {}
-    last_status = str(last.get("status") or "")
+def to_task_row(raw: dict[str, Any] | Task, now: datetime | None = None) -> TaskRow:
+    """Build a list row from a task of ``GET /api/tasks``."""
+    task = Task.model_validate(raw)
+    last = task.last_run
+    last_status = last.status if last else ""
     return TaskRow(
-        id=str(raw.get("id", "")),
-        name=str(raw.get("name") or ""),
-        prompt=str(raw.get("prompt") or ""),
-        excerpt=excerpt(str(raw.get("prompt") or ""), 70),
-        mode=str(raw.get("mode") or ""),
-        schedule=str(raw.get("schedule") or ""),
-        state=state,
-        state_color=TASK_STATE_COLORS.get(state, "gray"),
-        enabled=bool(raw.get("enabled", True)),
-        next_run=when(raw.get("next_run_at"), now) or "—",
+        id=task.id,
+        name=task.name,
+        prompt=task.prompt,
+        excerpt=excerpt(task.prompt, 70),
+        mode=task.mode,
+        schedule=task.schedule,
+        state=task.state,
+        state_color=TASK_STATE_COLORS.get(task.state, "gray"),
+        enabled=task.enabled,
+        next_run=when(task.next_run_at, now) or "—",
         last_status=last_status or "never run",
         last_status_label=status_label(last_status) or "never run",
         last_status_color=RUN_STATUS_COLORS.get(last_status, "gray"),
-        last_time=when(last.get("started_at"), now),
+        last_time=when(last.started_at if last else None, now),
     )
 
 
-def to_history_row(raw: dict[str, Any], now: datetime | None = None) -> HistoryRow:
+REASONS = {"manual": "run now", "schedule": "scheduled"}
+
+
+def to_history_row(raw: dict[str, Any] | TaskRun, now: datetime | None = None) -> HistoryRow:
     """Build a history entry from ``GET /api/tasks/{id}/history``."""
-    status = str(raw.get("status") or "running")
-    duration = raw.get("duration_seconds")
+    entry = TaskRun.model_validate(raw)
     return HistoryRow(
-        id=int(raw.get("id") or 0),
-        reason={"manual": "run now", "schedule": "scheduled"}.get(
-            str(raw.get("reason") or ""), str(raw.get("reason") or "")
-        ),
-        status=status,
-        status_label=status_label(status),
-        status_color=RUN_STATUS_COLORS.get(status, "gray"),
-        started=when(raw.get("started_at") or raw.get("scheduled_for"), now),
-        duration="running" if status == "running" else format_seconds(duration),
-        output=str(raw.get("output") or ""),
-        error=str(raw.get("error") or ""),
-        run_id=str(raw.get("run_id") or ""),
+        id=entry.id,
+        reason=REASONS.get(entry.reason, entry.reason),
+        status=entry.status,
+        status_label=status_label(entry.status),
+        status_color=RUN_STATUS_COLORS.get(entry.status, "gray"),
+        started=when(entry.started_at or entry.scheduled_for, now),
+        duration="running" if entry.status == "running" else format_seconds(entry.duration_seconds),
+        output=entry.output or "",
+        error=entry.error or "",
+        run_id=entry.run_id or "",
     )
 
 

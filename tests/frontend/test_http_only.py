@@ -1,7 +1,8 @@
 """The UI reaches the API over HTTP only: no module of ``frontend/`` imports the server.
 
-Reading the settings (where the API listens, its token) is all the UI may take from
-``backend``; the API app, its guards and the launcher are put together in ``backend/startup``.
+Reading the settings (where the API listens, its token) and the API's response models (pure
+Pydantic, ``backend/api/schemas``) is all the UI may take from ``backend``; the API app, its
+guards and the launcher are put together in ``backend/startup``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import ast
 from pathlib import Path
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
-# Settings only: the API's address and token, read the same way the server reads them.
+# Settings (the API's address and token, read the same way the server reads them) and the
+# response models of the API contract, which are pure data (backend/api/schemas).
 ALLOWED = {"backend.config"}
+CONTRACT = "backend.api.schemas"
 
 
 def backend_imports(path: Path) -> set[str]:
@@ -32,7 +35,11 @@ def backend_imports(path: Path) -> set[str]:
 
 def test_the_ui_package_imports_no_server_code() -> None:
     offending = {
-        str(path.relative_to(FRONTEND.parent)): sorted(backend_imports(path) - ALLOWED)
+        str(path.relative_to(FRONTEND.parent)): sorted(
+            name
+            for name in backend_imports(path) - ALLOWED
+            if name != CONTRACT and not name.startswith(f"{CONTRACT}.")
+        )
         for path in sorted(FRONTEND.rglob("*.py"))
     }
     assert {name: mods for name, mods in offending.items() if mods} == {}
@@ -45,3 +52,15 @@ def test_the_scan_sees_every_form_of_import(tmp_path: Path) -> None:
         "def f():\n    from backend.server import x\n"
     )
     assert backend_imports(sample) == {"backend.main", "backend.lifecycle", "backend.server"}
+
+
+def test_the_contract_imports_no_server_code() -> None:
+    """The response models the UI shares stay pure data: no FastAPI, database or services."""
+    schemas = FRONTEND.parent / "backend" / "api" / "schemas"
+    pulled = {
+        str(path.name): sorted(
+            name for name in backend_imports(path) if not name.startswith(CONTRACT)
+        )
+        for path in sorted(schemas.glob("*.py"))
+    }
+    assert {name: mods for name, mods in pulled.items() if mods} == {}

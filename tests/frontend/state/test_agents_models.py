@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from frontend.state import agents_models, chat_models
 from frontend.state.chat_models import ChatMessage
+from tests.frontend.state import payloads
 
 
 def test_engine_card_shows_state_record_and_plain_name() -> None:
@@ -18,14 +19,14 @@ def test_engine_card_shows_state_record_and_plain_name() -> None:
         "p50_seconds": 4.25,
         "p95_seconds": 75,
     }
-    card = agents_models.to_engine_card(raw)
+    card = agents_models.to_engine_card(payloads.engine(**raw))
     assert (card.label, card.state, card.state_color) == ("Agent with tools", "working", "green")
     assert (card.runs, card.success, card.p50, card.p95) == (12, "92%", "4.2 s", "1 min 15 s")
 
 
 def test_engine_without_finished_runs_shows_dashes() -> None:
     raw = {"engine": "team", "state": "idle", "runs": 0, "success_rate": None, "p50_seconds": None}
-    card = agents_models.to_engine_card(raw)
+    card = agents_models.to_engine_card(payloads.engine(**raw))
     assert (card.state_color, card.success, card.p50, card.p95) == ("gray", "—", "—", "—")
 
 
@@ -45,7 +46,7 @@ def test_run_row_times_status_and_excerpt() -> None:
         "started_at": "2026-03-01T11:59:00",
         "finished_at": "2026-03-01T11:59:12.500000",
     }
-    row = agents_models.to_run_row(raw, now=local_start)
+    row = agents_models.to_run_row(payloads.run(**raw), now=local_start)
     # A run from today shows its local time of day.
     assert row.time == local_start.strftime("%H:%M:%S")
     assert (row.status, row.status_color, row.duration) == ("stopped", "amber", "12 s")
@@ -56,7 +57,7 @@ def test_run_row_times_status_and_excerpt() -> None:
 
 def test_a_running_run_has_no_duration_yet() -> None:
     raw = {"run_id": "r1", "status": "running", "started_at": "2026-03-01T11:59:00+00:00"}
-    row = agents_models.to_run_row(raw)
+    row = agents_models.to_run_row(payloads.run(**raw))
     assert (row.duration, row.status_color) == ("running", "blue")
 
 

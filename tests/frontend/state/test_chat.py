@@ -7,6 +7,7 @@ import pytest
 from frontend import api_client
 from frontend.state import chat
 from frontend.state.chat import ChatMessage, ConversationItem
+from tests.frontend.state import payloads
 
 
 def test_conversation_summary_becomes_a_sidebar_entry() -> None:
@@ -39,7 +40,7 @@ async def test_fetch_conversation_items_keeps_the_servers_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def listed() -> list[dict[str, object]]:
-        return [{"id": "new", "title": "B"}, {"id": "old", "title": "A"}]
+        return [payloads.conversation(id="new", title="B"), payloads.conversation(id="old")]
 
     monkeypatch.setattr(api_client, "list_conversations", listed)
     items, error = await chat.fetch_conversation_items()

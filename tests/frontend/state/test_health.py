@@ -11,7 +11,14 @@ def _health(status: str, state: str, db_ok: bool = True, detail: str = "") -> di
     return {
         "status": status,
         "version": "0.1.0",
-        "llm": {"provider": "embedded", "state": state, "model": "qwen", "detail": detail},
+        "llm": {
+            "provider": "embedded",
+            "state": state,
+            "model": "qwen",
+            "detail": detail,
+            "tokens_per_second": None,
+            "progress": None,
+        },
         "database": {"ok": db_ok},
     }
 
@@ -23,7 +30,8 @@ def _health(status: str, state: str, db_ok: bool = True, detail: str = "") -> di
         (_health("degraded", "starting", detail="loading weights"), "degraded", "qwen starting…"),
         (_health("degraded", "down", detail="port closed"), "down", "Model unavailable"),
         (_health("degraded", "ready", db_ok=False), "down", "Database unavailable"),
-        ({}, "down", "Model unavailable"),
+        (_health("degraded", "degraded"), "down", "Model unavailable"),
+        ({}, "down", "Unexpected answer"),
     ],
 )
 def test_summarize_health(health: dict[str, object], level: str, summary: str) -> None:
@@ -52,5 +60,10 @@ def test_a_model_download_is_amber_with_its_progress_in_words() -> None:
 def test_no_banner_once_the_model_is_ready() -> None:
     health = _health("ok", "ready")
     health["llm"]["progress"] = None  # type: ignore[index]
+    assert download_progress(health) == (-1.0, "")
+    # A download that has not said its size yet shows no banner either.
+    health = _health("degraded", "downloading")
+    progress = {"stage": "download", "percent": 0.0, "bytes_done": 0, "bytes_total": 0}
+    health["llm"]["progress"] = progress  # type: ignore[index]
     assert download_progress(health) == (-1.0, "")
     assert download_progress({}) == (-1.0, "")

@@ -4,28 +4,31 @@ from __future__ import annotations
 
 from frontend.state import knowledge_models as km
 from frontend.state.chat import to_chat_message
+from tests.frontend.state import payloads
 
 
 def test_chunks_are_numbered_from_one() -> None:
-    chunk = km.to_chunk_row({"id": 4, "seq": 0, "text": "a", "page": 3})
+    chunk = km.to_chunk_row(payloads.chunk(**{"id": 4, "seq": 0, "text": "a", "page": 3}))
     assert (chunk.number, chunk.page) == (1, "p. 3")
-    assert km.to_document_row({"chunk_count": 1}).chunks_label == "1 chunk"
-    assert km.to_document_row({"chunk_count": 12}).chunks_label == "12 chunks"
+    assert km.to_document_row(payloads.document(**{"chunk_count": 1})).chunks_label == "1 chunk"
+    assert km.to_document_row(payloads.document(**{"chunk_count": 12})).chunks_label == "12 chunks"
 
 
 def test_document_row_colours_its_state_and_keeps_the_reason() -> None:
     row = km.to_document_row(
-        {
-            "id": 7,
-            "path": "/data/inbox/scan.pdf",
-            "name": "scan.pdf",
-            "file_type": "pdf",
-            "size": 2048,
-            "state": "failed",
-            "error": "encrypted PDF",
-            "chunk_count": 0,
-            "indexed_at": None,
-        }
+        payloads.document(
+            **{
+                "id": 7,
+                "path": "/data/inbox/scan.pdf",
+                "name": "scan.pdf",
+                "file_type": "pdf",
+                "size": 2048,
+                "state": "failed",
+                "error": "encrypted PDF",
+                "chunk_count": 0,
+                "indexed_at": None,
+            }
+        )
     )
     assert (row.id, row.name, row.size, row.color, row.error) == (
         7,
@@ -35,21 +38,25 @@ def test_document_row_colours_its_state_and_keeps_the_reason() -> None:
         "encrypted PDF",
     )
     assert row.indexed_at == ""
-    assert km.to_document_row({"path": "C:\\docs\\a.txt", "state": "skipped"}).name == "a.txt"
-    assert km.to_document_row({"state": "skipped"}).color == "gray"
+    # The row shows the name the server gives, whatever the path's separators.
+    windows = payloads.document(path="C:\\docs\\b.txt", name="b.txt", state="skipped")
+    assert km.to_document_row(windows).name == "b.txt"
+    assert km.to_document_row(payloads.document(**{"state": "skipped"})).color == "gray"
 
 
 def test_search_hit_row() -> None:
     hit = km.to_search_hit(
-        {
-            "text": "alpha beta",
-            "source": "/d/notes.md",
-            "name": "notes.md",
-            "score": 0.5,
-            "chunk_id": 3,
-            "document_id": 9,
-            "page": 2,
-        },
+        payloads.search_hit(
+            **{
+                "text": "alpha beta",
+                "source": "/d/notes.md",
+                "name": "notes.md",
+                "score": 0.5,
+                "chunk_id": 3,
+                "document_id": 9,
+                "page": 2,
+            }
+        ),
         "beta",
     )
     assert (hit.name, hit.page, hit.score, hit.document_id) == ("notes.md", "p. 2", "0.500", 9)
@@ -88,7 +95,9 @@ def test_sources_of_an_event() -> None:
 
 
 def test_folder_row() -> None:
-    row = km.to_folder_row({"id": 2, "path": "/data/gone", "documents": 3, "exists": False})
+    row = km.to_folder_row(
+        payloads.folder(**{"id": 2, "path": "/data/gone", "documents": 3, "exists": False})
+    )
     assert (row.id, row.name, row.documents, row.exists, row.inbox) == (
         2,
         "gone",

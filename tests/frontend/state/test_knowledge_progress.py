@@ -24,6 +24,8 @@ def _status(
         "recent": [],
         "errors": [],
         "index": {"documents": indexed, "chunks": 10 * indexed, "vectors": 0, "generation": 1},
+        # Between batches the server's counters are zero.
+        "batch": {"done": 0, "total": 0},
         **extra,
     }
 
@@ -42,7 +44,7 @@ def test_the_servers_batch_counters_win() -> None:
     assert (progress.indexed, progress.chunks) == (5, 50)
 
 
-def test_without_batch_counters_the_batch_starts_when_the_queue_was_empty() -> None:
+def test_between_batches_the_batch_starts_when_the_queue_was_empty() -> None:
     idle, baseline = progress_of(_status(indexed=3), None)
     assert not idle.busy and idle.percent == 100 and idle.eta == "—"
     assert baseline == 3

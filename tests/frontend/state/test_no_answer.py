@@ -9,6 +9,7 @@ from typing import Any
 from frontend.api_client import StreamEvent
 from frontend.state import agents_models, tasks_models
 from frontend.state.run_timeline import timeline_of
+from tests.frontend.state import payloads
 
 REASON = "the answer stops where its result should be ('… is [1]' or '… :')"
 REJECTED = "The current local date, time, weekday, and timezone is [1]."
@@ -66,16 +67,16 @@ def test_a_repaired_answer_shows_the_check_it_passed() -> None:
 
 def test_the_engine_card_counts_no_answers_apart_from_successes() -> None:
     raw = {"engine": "single", "runs": 4, "completed": 1, "no_answer": 3, "success_rate": 0.25}
-    card = agents_models.to_engine_card(raw)
+    card = agents_models.to_engine_card(payloads.engine(**raw))
     assert (card.runs, card.success, card.no_answer) == (4, "25%", 3)
-    row = agents_models.to_run_row({"run_id": "r1", "status": "no_answer", "error": REASON})
+    row = agents_models.to_run_row(payloads.run(run_id="r1", status="no_answer", error=REASON))
     assert (row.status, row.status_label, row.error) == ("no_answer", "no answer", REASON)
     assert row.status_color not in ("green", "red")
 
 
 def test_the_task_history_shows_no_answer_with_its_reason() -> None:
     raw = {"id": 3, "status": "no_answer", "error": f"no answer: {REASON}", "output": None}
-    row = tasks_models.to_history_row(raw)
+    row = tasks_models.to_history_row(payloads.task_run(**raw))
     assert (row.status, row.status_label, row.error, row.output) == (
         "no_answer",
         "no answer",
@@ -83,5 +84,5 @@ def test_the_task_history_shows_no_answer_with_its_reason() -> None:
         "",
     )
     assert row.status_color not in ("green", "red")
-    task = tasks_models.to_task_row({"id": "t1", "last_run": {"status": "no_answer"}})
+    task = tasks_models.to_task_row(payloads.task(id="t1", last_run={"status": "no_answer"}))
     assert (task.last_status, task.last_status_label) == ("no_answer", "no answer")

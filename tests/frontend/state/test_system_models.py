@@ -6,20 +6,23 @@ from datetime import datetime
 
 from frontend.state import system_charts, system_models
 from frontend.state.system_models import PollPoint
+from tests.frontend.state import payloads
 
-STATS = {
-    "ts": "2026-03-04T12:00:05+00:00",
-    "cpu_percent": 37.4,
-    "memory": {"percent": 41.0, "used_mb": 9830.4, "total_mb": 24576.0},
-    "disk": {"percent": 52.5, "free_gb": 120.456, "path": "/data"},
-    "process": {"rss_mb": 812.4, "cpu_percent": 3.2},
-    "gpu": {"available": False, "detail": "no NVIDIA GPU found", "percent": None},
-    "model": {"provider": "embedded", "state": "ready", "model": "qwen", "detail": ""},
-    "index": {"documents": 12, "chunks": 340, "vectors": 340, "generation": 3},
-    "ingest": {"queue_length": 4, "files_per_second": 0.5, "eta_seconds": 8.0},
-    "agents": {"active": 1, "queued": 2},
-    "monitor": {"interval_seconds": 5, "cpu_ms_per_sample": 0.6, "cpu_percent": 0.012},
-}
+STATS = payloads.system_stats(
+    **{
+        "ts": "2026-03-04T12:00:05+00:00",
+        "cpu_percent": 37.4,
+        "memory": {"percent": 41.0, "used_mb": 9830.4, "total_mb": 24576.0},
+        "disk": {"percent": 52.5, "free_gb": 120.456, "path": "/data"},
+        "process": {"rss_mb": 812.4, "cpu_percent": 3.2},
+        "gpu": {"available": False, "detail": "no NVIDIA GPU found", "percent": None},
+        "model": {"provider": "embedded", "state": "ready", "model": "qwen", "detail": ""},
+        "index": {"documents": 12, "chunks": 340, "vectors": 340, "generation": 3},
+        "ingest": {"queue_length": 4, "files_per_second": 0.5, "eta_seconds": 8.0},
+        "agents": {"active": 1, "queued": 2},
+        "monitor": {"interval_seconds": 5, "cpu_ms_per_sample": 0.6, "cpu_percent": 0.012},
+    }
+)
 
 
 def _local(iso: str) -> str:
@@ -45,11 +48,16 @@ def test_tiles_from_the_stats() -> None:
     assert view.sampled_at == _local(STATS["ts"])
 
 
-def test_tiles_with_a_gpu_a_degraded_model_and_nothing_known() -> None:
+def test_tiles_with_a_gpu_a_degraded_model_and_no_knowledge_base() -> None:
     stats = {
         **STATS,
-        "gpu": {"available": True, "percent": 64.6, "detail": "1 GPU"},
-        "model": {"state": "degraded", "detail": "not answering", "tokens_per_second": 28.71},
+        "gpu": {**STATS["gpu"], "available": True, "percent": 64.6, "detail": "1 GPU"},
+        "model": {
+            **STATS["model"],
+            "state": "degraded",
+            "detail": "not answering",
+            "tokens_per_second": 28.71,
+        },
     }
     view = system_models.to_system_view(stats)
     assert (view.gpu_available, view.gpu) == (True, "65%")
@@ -58,8 +66,10 @@ def test_tiles_with_a_gpu_a_degraded_model_and_nothing_known() -> None:
         "not answering",
         "28.7",
     )
-    empty = system_models.to_system_view({})
-    assert (empty.cpu, empty.process, empty.model_state, empty.queue) == ("—", "—", "unknown", "0")
+    # Without the knowledge base, its index and ingest are None.
+    bare = system_models.to_system_view({**STATS, "index": None, "ingest": None})
+    assert (bare.queue, bare.index_documents) == ("0", "0")
+    assert (bare.index_detail, bare.queue_detail) == ("0 chunks · 0 vectors", "0.00 files/s")
 
 
 def test_formatting_helpers() -> None:

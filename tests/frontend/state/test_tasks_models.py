@@ -8,6 +8,7 @@ import pytest
 
 from frontend.state import tasks_models
 from frontend.state.tasks_models import trigger_spec, when
+from tests.frontend.state import payloads
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC).astimezone()
 
@@ -41,7 +42,7 @@ def test_task_row_shows_state_next_run_and_last_outcome() -> None:
         "next_run_at": _iso(start + timedelta(days=1)),
         "last_run": {"status": "error", "started_at": _iso(start)},
     }
-    row = tasks_models.to_task_row(raw, NOW)
+    row = tasks_models.to_task_row(payloads.task(**raw), NOW)
     assert (row.id, row.name, row.excerpt, row.state_color) == (
         "t1",
         "Digest",
@@ -58,7 +59,7 @@ def test_task_row_shows_state_next_run_and_last_outcome() -> None:
 
 def test_a_paused_task_never_run_has_no_next_run() -> None:
     raw = {"id": "t2", "state": "paused", "enabled": False, "next_run_at": None, "last_run": None}
-    row = tasks_models.to_task_row(raw, NOW)
+    row = tasks_models.to_task_row(payloads.task(**raw), NOW)
     assert (row.state, row.state_color, row.enabled) == ("paused", "amber", False)
     assert (row.next_run, row.last_status, row.last_time) == ("—", "never run", "")
 
@@ -74,7 +75,7 @@ def test_history_row_reason_status_duration_and_output() -> None:
         "error": None,
         "run_id": "r1",
     }
-    row = tasks_models.to_history_row(raw, NOW)
+    row = tasks_models.to_history_row(payloads.task_run(**raw), NOW)
     assert (row.id, row.reason, row.status_color, row.started) == (
         7,
         "run now",
@@ -82,13 +83,17 @@ def test_history_row_reason_status_duration_and_output() -> None:
         "today 12:00",
     )
     assert (row.duration, row.output, row.error, row.run_id) == ("1.2 s", "Done.", "", "r1")
-    running = tasks_models.to_history_row({"id": 8, "status": "running", "reason": "schedule"})
+    running = tasks_models.to_history_row(
+        payloads.task_run(id=8, status="running", reason="schedule")
+    )
     assert (running.reason, running.duration, running.status_color) == (
         "scheduled",
         "running",
         "blue",
     )
-    missed = tasks_models.to_history_row({"id": 9, "status": "missed", "scheduled_for": _iso(NOW)})
+    missed = tasks_models.to_history_row(
+        payloads.task_run(id=9, status="missed", scheduled_for=_iso(NOW))
+    )
     assert (missed.status_color, missed.started) == ("amber", when(_iso(NOW)))
 
 
