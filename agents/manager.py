@@ -22,6 +22,7 @@ from agents.events import EventType
 from agents.followup import standalone_query
 from agents.intents import tool_job
 from agents.knowledge import Searcher, retrieve, sources_json
+from agents.number_words import with_digits_note
 from agents.relevance import Grounding, KnowledgeUse, knowledge_use, relevant
 from agents.route_model import ask_model
 from agents.routing import ENGINES, FALLBACK, MODES, ModeUnavailable, Route, available_modes, route
@@ -204,7 +205,8 @@ class AgentManager:
         try:
             await self._take_slot(run)
             slot = True
-            context = await self._context(run, prompt, history, emit, self.offered(chosen))
+            question = with_digits_note(prompt)
+            context = await self._context(run, question, history, emit, self.offered(chosen))
             budget = self.budgets.get(run.run_id)
             if budget is not None and run.engine == "single" and tool_job(prompt):
                 # A sum, a date, a file: the agent's first call must call a tool.

@@ -301,3 +301,15 @@ async def test_a_mode_chosen_by_the_user_offers_every_tool(
     assert len(everything) > 2
     assert [offered(r) for r in fake.requests] == [everything]
     assert "tools" not in fake.requests[0]  # the clock is a tool job: a call comes first
+
+
+async def test_numbers_in_words_reach_the_engine_in_digits_too(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "It is 42."}])
+    prompt = "What is seven times six?"
+    body = (await client.post("/api/agent/query", json={"prompt": prompt, "mode": "chat"})).json()
+    asked = fake.requests[-1]["messages"][-1]["content"]
+    assert asked == f"{prompt}\n(In digits: What is 7 times 6?)"
+    stored = (await client.get(f"/api/conversations/{body['conversation_id']}")).json()
+    assert stored["messages"][0]["content"] == prompt  # the conversation keeps it as typed
