@@ -4,7 +4,6 @@ descriptions and simple JSON schemas."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from agents.knowledge import Searcher
@@ -15,7 +14,7 @@ from agents.tools.quota import MB, WorkspaceLimits
 from agents.tools.registry import Tool, ToolContext, ToolRegistry
 from agents.tools.workspace import FileRoots
 from backend.config import Settings
-from backend.knowledge import store
+from backend.knowledge.library import Library
 from backend.storage.db import Database
 
 
@@ -40,12 +39,6 @@ def current_time() -> str:
     )
 
 
-def watched_folders(db: Database) -> list[Path]:
-    """The knowledge folders, read from the database each time (they change at run time)."""
-    with db.session() as session:
-        return [Path(folder.path) for folder in store.folders(session)]
-
-
 def default_registry(
     settings: Settings,
     db: Database,
@@ -62,14 +55,16 @@ def default_registry(
         max_entries=settings.workspace_max_files,
         run_max_bytes=settings.run_write_max_mb * MB,
     )
-    roots = FileRoots(settings.workspace_dir, lambda: watched_folders(db), limits)
+    library = Library(db)
+    # The knowledge folders are read each time: they change while the app runs.
+    roots = FileRoots(settings.workspace_dir, library.folder_paths, limits)
     notes = MemoryNotes(db, embed)
 
     def search_knowledge(query: str, k: int = 4) -> str:
         return documents.search_knowledge(knowledge, query, k)
 
     def read_document(document_id: int | None = None, name: str | None = None) -> str:
-        return documents.read_document(db, document_id, name)
+        return documents.read_document(library, document_id, name)
 
     def list_files(path: str = ".") -> str:
         return files.list_files(roots, path)

@@ -5,23 +5,22 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 from backend.api.deps import Authorized, ServicesDep, SqlInt
 from backend.api.schemas import knowledge as schema
 from backend.api.schemas.media import event_stream
+from backend.knowledge.library import DocumentInfo
 from backend.knowledge.retriever import SearchFilters, SearchHit
 from backend.knowledge.service import KnowledgeService
 from backend.knowledge.uploads import UploadTooLarge, save_uploads
 from backend.knowledge.watched_folders import FolderError
-from backend.services import Services
-from backend.storage.models import Document
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"], dependencies=[Authorized])
 
@@ -69,12 +68,12 @@ async def search(
     return {"query": q, "mode": mode, "results": [hit_json(h) for h in hits]}
 
 
-def document_json(document: Document, folders: dict[int, str]) -> dict[str, Any]:
+def document_json(document: DocumentInfo) -> dict[str, Any]:
     return {
         "id": document.id,
         "path": document.path,
-        "name": Path(document.path).name,
-        "folder": folders.get(document.folder_id or -1),
+        "name": document.name,
+        "folder": document.folder,
         "file_type": document.file_type,
         "size": document.size,
         "state": document.state,
@@ -85,54 +84,27 @@ def document_json(document: Document, folders: dict[int, str]) -> dict[str, Any]
     }
 
 
-def _folder_paths(services: Services) -> dict[int, str]:
-    knowledge = services.knowledge
-    return {f["id"]: f["path"] for f in knowledge.folders()} if knowledge else {}
-
-
 @router.get("/documents", response_model=schema.DocumentList)
 def list_documents(
-    services: ServicesDep,
+    kb: KnowledgeDep,
     state: Literal["indexed", "pending", "skipped", "failed"] | None = None,
     q: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[SqlInt, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Documents, most recently changed first, with state and reason."""
-    query = select(Document)
-    if state:
-        query = query.where(Document.state == state)
-    if q:
-        query = query.where(Document.path.contains(q))
-    folders = _folder_paths(services)
-    with services.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(
-            query.order_by(Document.updated_at.desc()).limit(limit).offset(offset)
-        ).all()
-        return {"documents": [document_json(d, folders) for d in rows], "total": total}
+    page = kb.library.list_documents(state, q, limit, offset)
+    return {"documents": [document_json(d) for d in page.documents], "total": page.total}
 
 
 @router.get("/documents/{document_id}", response_model=schema.DocumentDetail)
-def get_document(document_id: SqlInt, services: ServicesDep) -> dict[str, Any]:
+def get_document(document_id: SqlInt, kb: KnowledgeDep) -> dict[str, Any]:
     """One document with its chunks."""
-    with services.db.session() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            raise HTTPException(404, f"Document {document_id} does not exist")
-        body = document_json(document, _folder_paths(services))
-        body["chunks"] = [
-            {
-                "id": c.id,
-                "seq": c.seq,
-                "text": c.text,
-                "page": c.page,
-                "start": c.start,
-                "end": c.end,
-            }
-            for c in document.chunks
-        ]
-        return body
+    document = kb.library.document(document_id)
+    if document is None:
+        raise HTTPException(404, f"Document {document_id} does not exist")
+    chunks = kb.library.chunks_of(document_id)
+    return {**document_json(document), "chunks": [asdict(c) for c in chunks]}
 
 
 @router.delete("/documents/{document_id}", status_code=204)

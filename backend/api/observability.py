@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.deps import Authorized
 from backend.storage import tasks as task_store
-from backend.storage.models import Document, Run
+from backend.storage.models import Run
 
 log = logging.getLogger("agentdesk.http")
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -118,8 +118,8 @@ class AppCollector(Collector):
                 runs.add_metric([engine, status], count)
             for status, count in task_store.counts_by_status(session).items():
                 tasks.add_metric([status], count)
-            by_state = select(Document.state, func.count()).group_by(Document.state)
-            for state, count in session.execute(by_state):
+        if services.knowledge is not None:
+            for state, count in services.knowledge.library.counts_by_state().items():
                 documents.add_metric([state], count)
         yield from (runs, tasks, documents)
         yield from self._model(services)

@@ -17,6 +17,7 @@ from backend.knowledge import store
 from backend.knowledge.embedder import Embedder
 from backend.knowledge.files import fingerprint, path_key
 from backend.knowledge.ingest import Ingestor
+from backend.knowledge.library import Library
 from backend.knowledge.links import watched_files
 from backend.knowledge.queue import IngestQueue
 from backend.knowledge.retriever import HybridRetriever, SearchFilters, SearchHit
@@ -35,7 +36,8 @@ SEARCH_THREADS = 8
 
 
 class KnowledgeService:
-    """Watched folders, the ingest queue and worker, and search."""
+    """Watched folders, the ingest queue and worker, search, and (``library``) what the
+    knowledge base holds: the one way into its tables for tools, routers and tasks."""
 
     def __init__(self, settings: Settings, db: Database, embedder: Embedder | None = None) -> None:
         self.settings = settings
@@ -51,6 +53,7 @@ class KnowledgeService:
             settings, db, self.watcher, self.queue, self.ingestor, self._save_vectors
         )
         self.retriever = HybridRetriever(db, self.vectors, self.embedder)
+        self.library = Library(db)
         self._save_lock = threading.Lock()
         self._search_pool = ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="search")
         self._stopped = False

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from agents.tools.builtin import default_registry
-from agents.tools.documents import EMPTY, joined_text
+from agents.tools.documents import EMPTY
 from agents.tools.registry import ToolContext, ToolError, ToolRegistry
 from backend.config import Settings
+from backend.knowledge.library import joined_text
 from backend.knowledge.service import KnowledgeService
 from backend.storage.db import Database
 from backend.storage.models import Chunk, Document
