@@ -83,6 +83,20 @@ def between(start: date, end: date) -> str:
     return sentence
 
 
+def _is_date(text: str, today: Day) -> bool:
+    """Whether ``text`` reads as a date and not as an amount of time."""
+    try:
+        read_amount(text)
+        return False
+    except ToolError:
+        pass
+    try:
+        read_date(text, today)
+        return True
+    except ToolError:
+        return False
+
+
 def calendar(
     date: str = "today",
     add: str | None = None,
@@ -92,12 +106,15 @@ def calendar(
 ) -> str:
     """The tool: only ``date`` gives its weekday, with ``add`` the moved date, with ``until``
     the days between; a ToolError whose message says how to call it right."""
+    add, until = (add or "").strip() or None, (until or "").strip() or None
+    now = today()
+    if add and not until and _is_date(add, now):
+        add, until = None, add  # a date where an amount belongs: the days until it were meant
     if add and until:
         raise ToolError(
             "give add or until, not both: add moves the date, until counts the days to a "
             "second date"
         )
-    now = today()
     day = read_date(date, now)
     if add:
         return moved(day, add)

@@ -82,13 +82,23 @@ class ToolContext:
     stopped: Callable[[], bool] = field(default=lambda: False)
     # What the run's tools have written so far, for the per-run cap (agents.tools.quota).
     writes: RunWrites = field(default_factory=RunWrites)
+    # The run's successful calls so far (tool and arguments → result): a call made again gets
+    # the same result back with a note to use it, instead of running again.
+    answered: dict[str, str] = field(default_factory=dict)
 
     def for_agent(self, agent: str) -> ToolContext:
         """The same run, with calls attributed to ``agent`` (e.g. the team's Executor)."""
-        return ToolContext(self.run_id, agent, self.emit, self.audit, self.stopped, self.writes)
+        return ToolContext(
+            self.run_id, agent, self.emit, self.audit, self.stopped, self.writes, self.answered
+        )
 
 
 ToolFunction = Callable[..., str]
+# Added to the result of a call the run has made before, with the same arguments.
+REPEATED = (
+    "(You called {name} with these arguments before; this is its result. Use it to answer the "
+    "user's question now.)"
+)
 
 
 @dataclass(frozen=True)
@@ -209,8 +219,14 @@ class ToolRegistry:
                 raise ToolError("the run was stopped")
             tool = self.get(name)
             checked = check_arguments(tool, arguments)
-            extra = {"context": context} if tool.takes_context else {}
-            result = clip(str(tool.function(**checked, **extra)))
+            key = f"{name} {json.dumps(checked, sort_keys=True, default=str)}"
+            if key in context.answered:
+                # Small models ask again for what they were just told: tell them so.
+                result = f"{context.answered[key]}\n{REPEATED.format(name=name)}"
+            else:
+                extra = {"context": context} if tool.takes_context else {}
+                result = clip(str(tool.function(**checked, **extra)))
+                context.answered[key] = result
         except ToolError as exc:
             error = str(exc)
         except Exception as exc:

@@ -228,9 +228,12 @@ async def test_repeating_the_same_call_stops_the_run(fake: FakeOpenAIServer) -> 
     with pytest.raises(EngineStopped, match="the agent repeated the same call to add 3 times"):
         await SingleEngine().run(run.context)
 
-    # The third identical request is caught before its tool runs.
+    # The third identical request is caught before its tool runs; the second got the first
+    # call's result back with a note to use it, without running the tool again.
     assert len(fake.requests) == 3
-    assert run.calls == [("add", {"a": 1, "b": 1})] * 2
+    assert run.calls == [("add", {"a": 1, "b": 1})]
+    repeat = fake.requests[2]["messages"][-1]["content"]
+    assert "You called add with these arguments before" in repeat
 
 
 def distinct_calls(count: int) -> list[dict[str, Any]]:

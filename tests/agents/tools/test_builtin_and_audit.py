@@ -11,7 +11,7 @@ import pytest
 
 from agents.intents import CLOCK, INTENTS
 from agents.tools.audit import AuditLog
-from agents.tools.registry import ToolCallRecord, ToolContext, ToolError, ToolRegistry
+from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
 from backend.storage import tool_calls
 from backend.storage.db import Database
 from backend.storage.models import ToolCall
@@ -116,3 +116,23 @@ def test_audit_log_records_calls_outside_a_run(db: Database) -> None:
     with db.session() as session:
         row = session.query(ToolCall).one()
         assert (row.run_id, row.tool, row.result_chars) == (None, "recall", 10)
+
+
+def test_a_call_made_again_gets_its_result_back_with_a_note_and_does_not_run_twice(
+    context: ToolContext,
+) -> None:
+    ran: list[str] = []
+
+    def note(text: str) -> str:
+        ran.append(text)
+        return f"noted {text}"
+
+    schema = {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}
+    registry = ToolRegistry([Tool("note", "Note a text.", schema, note)])
+    assert registry.call("note", {"text": "a"}, context) == "noted a"
+    again = registry.call("note", {"text": "a"}, context)
+    assert again.startswith("noted a\n(You called note with these arguments before")
+    assert registry.call("note", {"text": "b"}, context) == "noted b"
+    assert ran == ["a", "b"]
+    # The team's agents share the run's calls.
+    assert registry.call("note", {"text": "b"}, context.for_agent("Executor")) != "noted b"

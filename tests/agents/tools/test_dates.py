@@ -191,3 +191,12 @@ def test_any_text_gives_a_sentence_or_a_tool_error(
 def test_a_chain_of_relative_dates_is_cut_off_before_it_runs_deep() -> None:
     with pytest.raises(ToolError, match="at most 100 characters"):
         read_date("1 day after " * 2000 + "today", TODAY)
+
+
+def test_a_date_given_as_the_amount_to_add_counts_the_days_until_it() -> None:
+    """Small models put the second date in ``add``; empty strings stand for nothing."""
+    expected = "From 3 March 2026 to 14 July 2026 is 133 days. That is 19 weeks."
+    assert on_today("3 March 2026", add="14 July 2026", until="") == expected
+    assert on_today("3 March 2026", add="", until="14 July 2026") == expected
+    assert on_today("today", add="", until="") == "Today is Monday 7 December 2026."
+    assert on_today("3 March 2026", add="45 days", until="").startswith("45 days after")

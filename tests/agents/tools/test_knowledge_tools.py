@@ -73,7 +73,9 @@ def test_search_says_plainly_when_there_is_nothing_to_search(
     assert without.call("search_knowledge", {"query": "anything"}, context) == EMPTY
     empty = KnowledgeService(tool_settings, db, embedder=HashEmbedder())  # type: ignore[arg-type]
     with_empty = default_registry(tool_settings, db, knowledge=empty)
-    assert with_empty.call("search_knowledge", {"query": "anything"}, context) == EMPTY
+    # Another run (a fresh context): the first run's answer is not handed back as a repeat.
+    another = ToolContext(run_id="another run")
+    assert with_empty.call("search_knowledge", {"query": "anything"}, another) == EMPTY
     assert "knowledge base is empty" in EMPTY
     with pytest.raises(ToolError, match="query is empty"):
         without.call("search_knowledge", {"query": "  "}, context)
