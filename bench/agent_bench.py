@@ -137,7 +137,7 @@ def model_env(args: argparse.Namespace) -> Iterator[tuple[dict[str, str], str, A
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen tasks in the chosen modes; print the report and save the results."""
-    tasks = chosen(args.quick, args.kinds, args.limit)
+    tasks = chosen(args.quick, args.kinds, args.limit, args.per_kind)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     records: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -182,6 +182,9 @@ def run(args: argparse.Namespace) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--modes", default="auto,chat,single,code,team", help="comma-separated")
     parser.add_argument("--kinds", default=None, help="only these kinds of task, comma-separated")
+    parser.add_argument(
+        "--per-kind", type=int, default=None, help="only the first N tasks of each kind"
+    )
     parser.add_argument("--fake", action="store_true", help="a scripted fake model, no real one")
     parser.add_argument("--model-path", default=None, help="a GGUF to use instead of data/models")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))

@@ -313,10 +313,24 @@ TASKS: tuple[Task, ...] = (
 )
 
 
-def chosen(quick: bool = False, kinds: str | None = None, limit: int | None = None) -> list[Task]:
-    """The tasks to run: the quick few or all, optionally only some kinds, at most ``limit``."""
+def chosen(
+    quick: bool = False,
+    kinds: str | None = None,
+    limit: int | None = None,
+    per_kind: int | None = None,
+) -> list[Task]:
+    """The tasks to run: the quick few or all, optionally only some kinds, the first
+    ``per_kind`` of each kind (a sample of every kind for a slow engine), at most ``limit``."""
     picked = [t for t in TASKS if t.quick or not quick]
     if kinds:
         wanted = {k.strip() for k in kinds.split(",")}
         picked = [t for t in picked if t.kind in wanted]
+    if per_kind:
+        seen: dict[str, int] = {}
+        sample = []
+        for task in picked:
+            seen[task.kind] = seen.get(task.kind, 0) + 1
+            if seen[task.kind] <= per_kind:
+                sample.append(task)
+        picked = sample
     return picked[:limit] if limit else picked

@@ -130,3 +130,15 @@ def test_report_counts_general_answers_that_cite_documents(tmp_path: Path) -> No
     assert "| auto" in text and ">= 85%" in text
     assert "auto general-1: completed but wrong" in text
     assert "auto answered with: chat 2 (turns)" in text
+
+
+def test_per_kind_takes_the_first_tasks_of_every_kind() -> None:
+    from collections import Counter
+
+    from bench.agent_tasks import TASKS, chosen
+
+    sample = chosen(per_kind=2)
+    counts = Counter(t.kind for t in sample)
+    assert set(counts) == {t.kind for t in TASKS} and set(counts.values()) == {2}
+    firsts = [next(t for t in TASKS if t.kind == kind) for kind in counts]
+    assert all(t in sample for t in firsts)
