@@ -30,7 +30,7 @@ class Prepared:
     """A file read, parsed and chunked, waiting for its vectors."""
 
     path: Path
-    print_: Fingerprint
+    fingerprint: Fingerprint
     sha256: str
     file_type: str
     pieces: list[ChunkPiece]
@@ -100,7 +100,7 @@ def _rows(item: Prepared) -> Iterator[dict[str, Any]]:
 
 def _mark_indexed(document: Document, item: Prepared) -> None:
     document.file_type, document.sha256 = item.file_type, item.sha256
-    document.size, document.mtime = item.print_.size, item.print_.mtime
+    document.size, document.mtime = item.fingerprint.size, item.fingerprint.mtime
     document.state, document.error = "indexed", None
     document.chunk_count, document.indexed_at = len(item.pieces), utcnow()
     document.updated_at = utcnow()
