@@ -16,7 +16,7 @@ import numpy as np
 
 from backend.knowledge import bulk, store
 from backend.knowledge.chunking import ChunkPiece
-from backend.knowledge.files import Fingerprint
+from backend.knowledge.files import Fingerprint, path_key
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document, utcnow
@@ -46,7 +46,7 @@ def commit(db: Database, vectors: VectorIndex, item: Prepared) -> list[int] | No
     if bulk.is_big(len(item.pieces)):
         return _commit_in_steps(db, vectors, item)
     with db.session() as session:
-        document = store.document_for(session, str(item.path))
+        document = store.document_for(session, path_key(item.path))
         old_ids = store.chunk_ids(session, document.id)
         _mark_indexed(document, item)
         session.flush()
@@ -60,7 +60,7 @@ def commit(db: Database, vectors: VectorIndex, item: Prepared) -> list[int] | No
 def _commit_in_steps(db: Database, vectors: VectorIndex, item: Prepared) -> list[int] | None:
     # Short transactions, so other writers in the app never wait long for the database.
     with db.session() as session:
-        document_id = store.document_for(session, str(item.path)).id
+        document_id = store.document_for(session, path_key(item.path)).id
     old_ids: list[int] = []
     try:
         new_ids = bulk.replace_in_steps(
