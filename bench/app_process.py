@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from backend.llm.embedded import free_port
+from backend.startup.ports import free_port
 from bench.common import ROOT
 
 START_TIMEOUT = 900.0  # the first start in a new data dir installs Bun and builds the UI

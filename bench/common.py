@@ -16,7 +16,7 @@ import httpx
 import numpy as np
 
 from backend.config import Settings, load_settings
-from backend.llm.embedded import free_port
+from backend.startup.ports import free_port
 from backend.storage import migrate
 from backend.storage.db import Database
 

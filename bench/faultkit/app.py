@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import psutil
 
-from backend.llm.embedded import free_port
+from backend.startup.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180.0

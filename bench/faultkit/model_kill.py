@@ -13,7 +13,7 @@ from typing import Any
 
 import psutil
 
-from backend.llm.embedded import free_port
+from backend.startup.ports import free_port
 from bench.faultkit import checks
 from bench.faultkit.app import ROOT, AppFailed, AppProcess
 from bench.faultkit.kill_chat import RULES, write_rules
