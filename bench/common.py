@@ -5,22 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import random
-import subprocess
-import sys
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import httpx
 import numpy as np
 
 from backend.config import Settings, load_settings
-from backend.llm.embedded import free_port
 from backend.storage import migrate
 from backend.storage.db import Database
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.app_process import ROOT as ROOT  # the repository, for every benchmark
+from bench.app_process import AppFailed, AppProcess
 
 # Common English words, so synthetic documents tokenize like prose does (a word of
 # random letters costs the embedder several word pieces, a common word one).
@@ -124,7 +119,6 @@ def served_app(data_dir: Path, **env: str) -> Iterator[str]:
     ``env`` adds environment variables (``AGENTDESK_*`` settings, ``OMP_WAIT_POLICY``). The
     server is stopped when the block ends.
     """
-    port = free_port()
     # The app gets only the OpenMP settings passed in ``env``, never this process's own.
     inherited = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     environment = {
@@ -138,42 +132,13 @@ def served_app(data_dir: Path, **env: str) -> Iterator[str]:
         "AGENTDESK_RATE_LIMIT": "off",
         **env,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "backend.main:create_app",
-        "--factory",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment)
-    url = f"http://127.0.0.1:{port}"
+    app = AppProcess(data_dir, environment)
     try:
-        _wait_healthy(process, url)
-        yield url
+        app.start(timeout=300)
+    except AppFailed as error:
+        raise SystemExit(str(error)) from None
+    try:
+        yield app.url
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], url: str, timeout: float = 300) -> None:
-    # Start-up migrates the database and rebuilds the vector index, which takes a while
-    # at 100k chunks; the health check answers only once that is done.
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the app exited during start-up (code {process.returncode})")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the app did not start in time")
+        with suppress(AppFailed):
+            app.stop(timeout=30)

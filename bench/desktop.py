@@ -30,13 +30,13 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend.startup.ports import free_port  # noqa: E402
 from bench.common import print_table  # noqa: E402
 from scripts.build_desktop import folder_size  # noqa: E402
 from scripts.desktop_smoke import (  # noqa: E402
     app_processes,
     clean_environment,
     executable_in,
-    free_port,
 )
 
 SIZE_TARGET_GB = 1.2

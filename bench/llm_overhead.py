@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from agents import prompts  # noqa: E402
 from backend.config import load_settings  # noqa: E402
-from backend.llm.embedded import EmbeddedServer, free_port  # noqa: E402
+from backend.llm.embedded import EmbeddedServer  # noqa: E402
+from backend.startup.ports import free_port  # noqa: E402
 
 PROMPT = "Write a short paragraph about why local software respects privacy."
 

@@ -30,7 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.app_process import AppProcess
+from bench.app_process import RunPy
 from bench.common import english_text, percentile, print_table
 from bench.load_clients import ROUTES, Tally, run_clients
 
@@ -184,7 +184,7 @@ async def seed(url: str, files: list[Path], inbox: Path) -> None:
     raise SystemExit(f"the {len(files)} seed files were not indexed in {SEED_TIMEOUT:.0f} s")
 
 
-async def measure(app: AppProcess, args: argparse.Namespace, data_dir: Path) -> int:
+async def measure(app: RunPy, args: argparse.Namespace, data_dir: Path) -> int:
     """Both phases against the running app; returns the error count."""
     inbox = data_dir / "inbox"
     inbox.mkdir(exist_ok=True)
@@ -208,14 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print(f"load: load average at start: {load_average()} ({os.cpu_count()} cores)", flush=True)
     data_dir = Path(tempfile.mkdtemp(prefix="agentdesk-load-"))
-    app = AppProcess(data_dir, data_dir / "app-output.log")
+    app = RunPy(data_dir, data_dir / "app-output.log")
     errors = 1  # until measured: a crash keeps the data dir for a look
     try:
         app.start()
         errors = asyncio.run(measure(app, args, data_dir))
     finally:
         print(f"load: load average at end: {load_average()}", flush=True)
-        for line in app.stop():
+        for line in app.shut_down():
             print(f"load: left behind and killed: {line}")
         if errors:
             print(f"load: data dir and app output kept in {data_dir}")

@@ -26,7 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.app_process import AppProcess
+from bench.app_process import RunPy
 from bench.common import ROOT, english_text, print_table
 from bench.soak_figures import (
     METRICS,
@@ -165,7 +165,7 @@ def report(
     return not missing and not missing_files
 
 
-def print_logged_errors(app: AppProcess) -> None:
+def print_logged_errors(app: RunPy) -> None:
     """The app's logged errors: a background failure shows nowhere else."""
     errors = app.logged_errors()
     print(f"app log errors: {sum(errors.values())}")
@@ -179,7 +179,7 @@ def soak(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix="agentdesk-soak-"))
     rng = random.Random(11)
-    app = AppProcess(data_dir, out.with_suffix(".app.log"))
+    app = RunPy(data_dir, out.with_suffix(".app.log"))
     print(f"soak: {args.minutes:g} min, data dir {data_dir}, samples in {out}", flush=True)
     try:
         app.start()
@@ -223,7 +223,7 @@ def soak(args: argparse.Namespace) -> int:
         ok = report(sampler, len(fires), matched, missing, dropped, indexed, warm_up_s)
         print_logged_errors(app)
     finally:
-        leftovers = app.stop()
+        leftovers = app.shut_down()
         for line in leftovers:
             print(f"soak: left behind and killed: {line}")
         if not args.keep_data:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,6 +20,7 @@ from backend import guesses
 from backend.config import Settings, load_settings
 from backend.llm.fake_server import FakeOpenAIServer
 from backend.main import create_app
+from backend.startup.ports import free_port
 
 # Tests must never read a developer's .env or AGENTDESK_* variables (the test suite's own
 # knobs, which no setting reads, stay).
@@ -94,12 +94,6 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app in-process, lifespan started, as an async HTTP client."""
     async with client_for(settings) as http:
         yield http
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LiveServer:

@@ -26,16 +26,6 @@ from backend.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-SERIES = (
-    "cpu_percent",
-    "memory_percent",
-    "disk_percent",
-    "process_rss_mb",
-    "process_cpu_percent",
-    "gpu_percent",
-    "gpu_memory_percent",
-)
-
 
 @dataclass
 class Sample:
@@ -56,6 +46,10 @@ class Sample:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "ts": datetime.fromtimestamp(self.ts, UTC).isoformat()}
+
+    def values(self) -> list[float | None]:
+        """The stored series' values, in the order stored rows give them."""
+        return [getattr(self, name) for name in metrics.SERIES]
 
 
 class ResourceMonitor:
@@ -127,7 +121,7 @@ class ResourceMonitor:
 
     def _persist(self, batch: list[Sample]) -> None:
         values: dict[str, float | None] = {}
-        for name in SERIES:
+        for name in metrics.SERIES:
             present = [v for v in (getattr(s, name) for s in batch) if v is not None]
             values[name] = round(sum(present) / len(present), 2) if present else None
         when = datetime.fromtimestamp(batch[-1].ts, UTC)
@@ -163,13 +157,13 @@ class ResourceMonitor:
         with self._lock:
             live = list(self.live)
         if live and (live[0].ts <= since + self.interval_seconds or self.db is None):
-            rows = [(s.ts, [getattr(s, n) for n in SERIES]) for s in live if s.ts >= since]
+            rows = [(s.ts, s.values()) for s in live if s.ts >= since]
             source, step = "live", self.interval_seconds
         else:
             with self.db.session() as session:  # type: ignore[union-attr]
                 stored = metrics.since(session, datetime.fromtimestamp(since, UTC))
             rows = [(ts.timestamp(), values) for ts, values in stored]
-            rows += [(s.ts, [getattr(s, n) for n in SERIES]) for s in live if s.ts >= since]
+            rows += [(s.ts, s.values()) for s in live if s.ts >= since]
             # Nothing stored yet (a fresh start): what there is comes from memory.
             source, step = ("stored", self.persist_seconds) if stored else ("live", interval)
         merged = downsample(sorted(rows, key=lambda row: row[0]), points)
@@ -178,7 +172,7 @@ class ResourceMonitor:
         series: dict[str, list[Any]] = {
             "ts": [datetime.fromtimestamp(ts, UTC).isoformat() for ts, _ in merged]
         }
-        for index, name in enumerate(SERIES):
+        for index, name in enumerate(metrics.SERIES):
             series[name] = [values[index] for _, values in merged]
         return {
             "minutes": minutes,

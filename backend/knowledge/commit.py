@@ -16,7 +16,7 @@ import numpy as np
 
 from backend.knowledge import bulk, store
 from backend.knowledge.chunking import ChunkPiece
-from backend.knowledge.files import Fingerprint
+from backend.knowledge.files import Fingerprint, path_key
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document, utcnow
@@ -30,7 +30,7 @@ class Prepared:
     """A file read, parsed and chunked, waiting for its vectors."""
 
     path: Path
-    print_: Fingerprint
+    fingerprint: Fingerprint
     sha256: str
     file_type: str
     pieces: list[ChunkPiece]
@@ -46,7 +46,7 @@ def commit(db: Database, vectors: VectorIndex, item: Prepared) -> list[int] | No
     if bulk.is_big(len(item.pieces)):
         return _commit_in_steps(db, vectors, item)
     with db.session() as session:
-        document = store.document_for(session, str(item.path))
+        document = store.document_for(session, path_key(item.path))
         old_ids = store.chunk_ids(session, document.id)
         _mark_indexed(document, item)
         session.flush()
@@ -60,7 +60,7 @@ def commit(db: Database, vectors: VectorIndex, item: Prepared) -> list[int] | No
 def _commit_in_steps(db: Database, vectors: VectorIndex, item: Prepared) -> list[int] | None:
     # Short transactions, so other writers in the app never wait long for the database.
     with db.session() as session:
-        document_id = store.document_for(session, str(item.path)).id
+        document_id = store.document_for(session, path_key(item.path)).id
     old_ids: list[int] = []
     try:
         new_ids = bulk.replace_in_steps(
@@ -100,7 +100,7 @@ def _rows(item: Prepared) -> Iterator[dict[str, Any]]:
 
 def _mark_indexed(document: Document, item: Prepared) -> None:
     document.file_type, document.sha256 = item.file_type, item.sha256
-    document.size, document.mtime = item.print_.size, item.print_.mtime
+    document.size, document.mtime = item.fingerprint.size, item.fingerprint.mtime
     document.state, document.error = "indexed", None
     document.chunk_count, document.indexed_at = len(item.pieces), utcnow()
     document.updated_at = utcnow()

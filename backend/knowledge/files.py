@@ -50,23 +50,29 @@ def fingerprint(path: Path) -> Fingerprint | None:
 
 
 def path_key(path: Path) -> str:
-    """The path as stored and shown: ``str(path)``, or for a name that is not valid UTF-8
-    (POSIX allows any bytes) that text with the bad bytes written as ``\\xNN``.
+    """The path as stored, compared and shown: absolute (so ``docs/a.md``, ``./docs/a.md``
+    and ``/home/me/docs/a.md`` are one document), and for a name that is not valid UTF-8
+    (POSIX allows any bytes) with the bad bytes written as ``\\xNN``.
 
     The database, the JSON API and the log all need valid UTF-8, so a raw name would fail
-    each of them.
+    each of them. Symbolic links are kept, not followed: a link is listed where the user put
+    it (``links`` decides whether its target may be indexed at all).
     """
-    text = str(path)
+    text = os.path.abspath(path)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
     return text
 
 
 def has_valid_name(path: Path) -> bool:
     """False when the path holds bytes that are not UTF-8 (the file cannot be indexed)."""
-    return path_key(path) == str(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_broken_link(path: Path) -> bool:

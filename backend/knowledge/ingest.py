@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from backend.config import Settings
-from backend.knowledge import bulk, links, reasons, recipe, store
+from backend.knowledge import links, reasons, recipe, records, store
 from backend.knowledge.chunking import CHUNKER_VERSION, split_document
 from backend.knowledge.commit import Prepared, commit
 from backend.knowledge.context import DEFAULT_CONTEXT, ContextKind, labelled, matching_text
@@ -33,7 +33,6 @@ from backend.knowledge.parsers import ParseFailure, Unsupported, file_type_of, p
 from backend.knowledge.recipe import Recipe
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
-from backend.storage.models import Document, utcnow
 from backend.storage.problems import storage_problem
 
 log = logging.getLogger(__name__)
@@ -165,8 +164,11 @@ class Ingestor:
             if existing and existing.sha256 == sha256 and existing.state == "indexed":
                 store.touch(session, existing, current.size, current.mtime)
                 return Outcome(key, "unchanged", chunks=existing.chunk_count)
-            if existing is None and (moved := self._move_orphan(session, sha256, path, current)):
-                return moved
+            if existing is None and (
+                renamed := records.adopt_orphan(session, sha256, key, current)
+            ):
+                old, chunks = renamed
+                return Outcome(key, "moved", f"moved from {old}", chunks=chunks)
         try:
             parsed = parse_file(path, int(self.settings.max_unpacked_mb * 1_000_000))
         except Unsupported:
@@ -178,20 +180,6 @@ class Ingestor:
             return self._record_problem(path, "failed", "no extractable text", current, sha256)
         contexts, hashes = labelled(parsed, path, pieces, self.chunk_context)
         return Prepared(path, current, sha256, parsed.file_type, pieces, contexts, hashes)
-
-    def _move_orphan(
-        self, session: Any, sha256: str, path: Path, current: Fingerprint
-    ) -> Outcome | None:
-        orphan = store.orphan_with_hash(session, sha256)
-        if orphan is None:
-            return None
-        old = orphan.path
-        folder = store.folder_for(session, str(path))
-        orphan.path = str(path)
-        orphan.folder_id = folder.id if folder else None
-        orphan.size, orphan.mtime, orphan.updated_at = current.size, current.mtime, utcnow()
-        log.info("renamed in the index: %s -> %s", old, path)
-        return Outcome(str(path), "moved", f"moved from {old}", chunks=orphan.chunk_count)
 
     def _embed(self, prepared: list[Prepared]) -> None:
         """Fill in vectors: stored ones for known texts; the rest embedded together."""
@@ -217,7 +205,7 @@ class Ingestor:
             item.embedded = len(item_fresh)
 
     def _commit(self, item: Prepared) -> Outcome:
-        key = str(item.path)
+        key = path_key(item.path)
         new_ids = commit(self.db, self.vectors, item)
         if new_ids is None:
             return Outcome(key, "removed", "deleted while it was being indexed")
@@ -232,49 +220,16 @@ class Ingestor:
         sha256: str = "",
     ) -> Outcome:
         """Keep a file that could not be indexed in the list, with why; drop its old chunks."""
-        with self.db.session() as session:
-            known = store.document_by_path(session, path_key(path))
-            big = bulk.big_ones([known] if known is not None else [])
-        dropped = bulk.drop_chunks(self.db, big)
-        with self.db.session() as session:
-            document = store.document_for(session, path_key(path))
-            old_ids = dropped + store.chunk_ids(session, document.id)
-            document.state, document.error, document.chunk_count = state, reason, 0
-            document.file_type = file_type_of(path) or path.suffix.lower().lstrip(".")[:16]
-            document.sha256 = sha256
-            if current is not None:
-                document.size, document.mtime = current.size, current.mtime
-            document.updated_at = utcnow()
-            if old_ids:
-                store.replace_chunks(session, document, [])
-                store.bump_generation(session)
-        self.vectors.remove(old_ids)
+        records.record_problem(self.db, self.vectors, path, state, reason, current, sha256)
         return Outcome(path_key(path), state, reason)
 
     def remove(self, path: Path) -> Outcome:
         """Forget a file (and every file below it, for a folder)."""
         key = path_key(path)
-        with self.db.session() as session:
-            big = bulk.big_ones(self._documents_at(session, key))
-        removed_ids = bulk.drop_chunks(self.db, big)
-        with self.db.session() as session:
-            documents = self._documents_at(session, key)
-            for doc in documents:
-                removed_ids += store.chunk_ids(session, doc.id)
-                session.delete(doc)
-            if removed_ids:
-                store.bump_generation(session)
-        self.vectors.remove(removed_ids)
+        documents, chunks = records.forget(self.db, self.vectors, key)
         if not documents:
             return Outcome(key, "unchanged", "not in the index")
-        return Outcome(key, "removed", chunks=len(removed_ids))
-
-    @staticmethod
-    def _documents_at(session: Any, key: str) -> list[Document]:
-        """The document at ``key`` and, for a folder, every document below it."""
-        documents = store.documents_under(session, key)
-        document = store.document_by_path(session, key)
-        return [*documents, document] if document is not None else documents
+        return Outcome(key, "removed", chunks=chunks)
 
     def move(self, source: Path, destination: Path) -> Outcome:
         """Follow a rename: same content keeps its record and vectors, just a new path."""
@@ -282,23 +237,15 @@ class Ingestor:
             # The new name cannot be indexed: the old record goes, the new one is skipped.
             self.remove(source)
             return self.ingest(destination)
-        with self.db.session() as session:
-            document = store.document_by_path(session, path_key(source))
-            if document is not None and store.document_by_path(session, str(destination)) is None:
-                folder = store.folder_for(session, str(destination))
-                document.path = str(destination)
-                document.folder_id = folder.id if folder else None
-                document.updated_at = utcnow()
-                moved = True
-            else:
-                moved = False
+        source_key, destination_key = path_key(source), path_key(destination)
+        moved = records.follow_rename(self.db, source_key, destination_key)
         if not moved:
             return self.ingest(destination)
         # The content may also have changed in the move; ingest checks cheaply.
         outcome = self.ingest(destination)
         if outcome.outcome == "unchanged":
-            shown = path_key(source)
-            return Outcome(str(destination), "moved", f"moved from {shown}", outcome.chunks)
+            reason = f"moved from {source_key}"
+            return Outcome(destination_key, "moved", reason, outcome.chunks)
         return outcome
 
     @property

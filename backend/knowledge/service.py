@@ -138,11 +138,11 @@ class KnowledgeService:
         """List a file as pending right away, so it shows before the worker reaches it."""
         try:
             with self.db.session() as session:
-                if store.document_by_path(session, str(path)) is None:
+                if store.document_by_path(session, path_key(path)) is None:
                     # If the ingest worker records it meanwhile, its row stays (add_document).
                     store.add_document(
                         session,
-                        str(path),
+                        path_key(path),
                         file_type=path.suffix.lower().lstrip(".")[:16],
                         size=path.stat().st_size,
                         state="pending",

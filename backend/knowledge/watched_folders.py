@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from backend.config import Settings
 from backend.knowledge import folder_rules, store
-from backend.knowledge.files import path_key
+from backend.knowledge.files import has_valid_name, path_key
 from backend.knowledge.ingest import Ingestor
 from backend.knowledge.links import watched_files
 from backend.knowledge.queue import IngestQueue
@@ -95,7 +95,7 @@ class WatchedFolders:
             raise FolderError(f"{path} cannot be read (permission denied)")
         real = path.resolve()
         resolved = path_key(real)
-        if resolved != str(real):
+        if not has_valid_name(real):
             raise FolderError(f"{resolved}: the folder's name is not valid UTF-8; rename it")
         if problem := self.refusal(resolved):
             raise FolderError(problem)

@@ -26,8 +26,9 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def free_port(host: str) -> int:
-    """A port the system reports unused on ``host``."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the system reports unused on ``host`` (closed again before returning): the one
+    helper for the app, its tests and the benchmarks."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from backend.storage.models import MetricSample
 
-COLUMNS = (
+# The measured series, in the order stored rows (and the monitor's history) give them.
+SERIES = (
     "cpu_percent",
     "memory_percent",
     "disk_percent",
@@ -22,22 +23,22 @@ COLUMNS = (
 
 def add(session: Session, ts: datetime, values: dict[str, float | None]) -> None:
     """Store one averaged sample (missing required values count as 0)."""
-    row = MetricSample(ts=ts, **{name: values.get(name) for name in COLUMNS})
-    for name in COLUMNS[:5]:
+    row = MetricSample(ts=ts, **{name: values.get(name) for name in SERIES})
+    for name in SERIES[:5]:
         if getattr(row, name) is None:
             setattr(row, name, 0.0)
     session.add(row)
 
 
 def since(session: Session, start: datetime) -> list[tuple[datetime, list[float | None]]]:
-    """Rows from ``start`` on, oldest first, as (time, values in COLUMNS order)."""
+    """Rows from ``start`` on, oldest first, as (time, values in SERIES order)."""
     rows = session.scalars(
         select(MetricSample).where(MetricSample.ts >= start).order_by(MetricSample.ts)
     )
     return [
         (
             row.ts if row.ts.tzinfo else row.ts.replace(tzinfo=UTC),
-            [getattr(row, n) for n in COLUMNS],
+            [getattr(row, n) for n in SERIES],
         )
         for row in rows
     ]

@@ -9,11 +9,8 @@ signal handling.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -23,16 +20,12 @@ from typing import Any
 import httpx
 import psutil
 
-from backend.llm.embedded import free_port
+from bench.app_process import ROOT, AppFailed, AppProcess
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT", "AppFailed", "FaultApp", "base_env"]
+
 START_TIMEOUT = 180.0
-REAL_APP = "backend.main:create_app"
 STAND_INS = "bench.faultkit.stand_ins:create_app"
-
-
-class AppFailed(RuntimeError):
-    """The app did not start, or stopped answering, when it should have."""
 
 
 def base_env(data_dir: Path, **env: str) -> dict[str, str]:
@@ -50,8 +43,8 @@ def base_env(data_dir: Path, **env: str) -> dict[str, str]:
     }
 
 
-class AppProcess:
-    """One app process (and whatever it starts) on a free loopback port.
+class FaultApp(AppProcess):
+    """The app under a fault drill, in a process group of its own (one kill reaches it all).
 
     With ``FAULTS_STAND_INS`` in its environment (``env`` or inherited) the app is served from
     ``bench.faultkit.stand_ins``, which swaps the named heavy parts for light ones; with
@@ -62,93 +55,23 @@ class AppProcess:
     def __init__(
         self, data_dir: Path, env: dict[str, str] | None = None, *, log_dir: Path | None = None
     ) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.env = base_env(data_dir, **(env or {}))
-        self.module = STAND_INS if self.env.get("FAULTS_STAND_INS") else REAL_APP
+        super().__init__(data_dir, base_env(data_dir, **(env or {})), own_session=True)
+        if self.env.get("FAULTS_STAND_INS"):
+            self.factory = STAND_INS
         self.ui_dir = self.env.get("FAULTS_UI_DIR", "")
-        if self.ui_dir and self.module == STAND_INS:
+        if self.ui_dir and self.factory == STAND_INS:
             raise ValueError("FAULTS_UI_DIR (run.py) cannot use FAULTS_STAND_INS")
-        self.process: subprocess.Popen[bytes] | None = None
         # The console output sits beside the data dir unless that disk is part of the test.
         self.output = (log_dir or data_dir.parent) / f"{data_dir.name}-app-{self.port}.log"
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def command(self) -> list[str]:
+        if not self.ui_dir:
+            return super().command()
+        command = [sys.executable, "run.py", "--no-browser", "--port", str(self.port)]
+        return [*command, "--ui-dir", self.ui_dir]
 
-    def start(self, timeout: float = START_TIMEOUT) -> AppProcess:
-        """Start the server and wait until ``/api/health`` answers."""
-        if self.ui_dir:
-            command = [sys.executable, "run.py", "--no-browser", "--port", str(self.port)]
-            command += ["--ui-dir", self.ui_dir]
-        else:
-            command = [sys.executable, "-m", "uvicorn", self.module, "--factory"]
-            command += ["--port", str(self.port), "--log-level", "warning"]
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self.output.open("ab") as sink:
-            # Its own session: one killpg reaches the server and every child it started.
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=sink, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                code = self.process.returncode
-                raise AppFailed(f"the app exited at start ({code}): {self.tail()}")
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=2, trust_env=False).is_success:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise AppFailed(f"the app did not answer within {timeout:.0f} s: {self.tail()}")
-
-    def tail(self, lines: int = 30) -> str:
-        """The end of the app's console output."""
-        if not self.output.exists():
-            return ""
-        text = self.output.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def tree(self) -> list[psutil.Process]:
-        """The server process and all its descendants."""
-        if self.process is None:
-            return []
-        try:
-            root = psutil.Process(self.process.pid)
-            return [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
-
-    def kill(self) -> int:
-        """SIGKILL the whole tree at once (no clean-up code runs); returns how many died."""
-        if self.process is None:
-            return 0
-        members = self.tree()
-        # Freeze first, so no child notices its parent dying and acts before it is killed.
-        for member in members:
-            _signal(member, signal.SIGSTOP)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        for member in members:
-            _signal(member, signal.SIGKILL)
-        self.process.wait(30)
-        psutil.wait_procs(members, timeout=30)
-        return len(members)
-
-    def stop(self, timeout: float = 60.0) -> int | None:
-        """Stop the app as Ctrl+C does and wait; returns its exit code."""
-        if self.process is None or self.process.poll() is not None:
-            return self.process.returncode if self.process else None
-        self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AppFailed(f"the app did not stop within {timeout:.0f} s") from None
+    def start(self, timeout: float = START_TIMEOUT) -> FaultApp:
+        return super().start(timeout)
 
     def survivors(self, members: list[psutil.Process]) -> list[int]:
         """Pids of ``members`` still alive."""
@@ -196,8 +119,3 @@ class AppProcess:
                     return last
             time.sleep(every)
         raise AppFailed(f"timed out waiting for {what} (last: {last!r}): {self.tail(10)}")
-
-
-def _signal(process: psutil.Process, signum: int) -> None:
-    with contextlib.suppress(psutil.Error):
-        process.send_signal(signum)

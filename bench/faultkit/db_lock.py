@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from bench.faultkit import checks
-from bench.faultkit.app import AppFailed, AppProcess
+from bench.faultkit.app import AppFailed, FaultApp
 from bench.faultkit.kill_chat import RULES, write_rules
 from bench.faultkit.report import FaultResult
 
@@ -42,7 +42,7 @@ def hold_lock(database: Path, seconds: float) -> subprocess.Popen[bytes]:
     return holder
 
 
-def requests(app: AppProcess, marker: str) -> dict[str, Callable[[], httpx.Response]]:
+def requests(app: FaultApp, marker: str) -> dict[str, Callable[[], httpx.Response]]:
     """What a person might do while the lock is held: read, ask, upload, schedule."""
     files = {"files": (f"{marker}.txt", f"Note {marker}: the lock test was here.".encode())}
     task = {"name": marker, "prompt": "hi", "trigger": {"type": "interval", "hours": 1},
@@ -83,7 +83,7 @@ def _call(request: Callable[[], httpx.Response]) -> httpx.Response | Exception:
         return error
 
 
-def streamed_ending(app: AppProcess, started: threading.Event) -> dict[str, Any]:
+def streamed_ending(app: FaultApp, started: threading.Event) -> dict[str, Any]:
     """Stream a slow answer; ``started`` is set at its first token; returns its last event."""
     last: dict[str, Any] = {}
     for event in app.stream_query("Please answer slowly, lock or not", mode="chat"):
@@ -112,7 +112,7 @@ def run_trial(work: Path, seconds: float) -> tuple[checks.Findings, str]:
     data.mkdir(parents=True, exist_ok=True)
     found = checks.Findings()
     rules = write_rules(data, RULES)
-    app = AppProcess(data, {"AGENTDESK_FAKE_RULES": str(rules)}).start()
+    app = FaultApp(data, {"AGENTDESK_FAKE_RULES": str(rules)}).start()
     marker = f"lock{int(seconds)}"
     try:
         started = threading.Event()
@@ -141,7 +141,7 @@ def _succeeded(outcome: str) -> bool:
     return outcome.startswith(("2", "completed"))
 
 
-def _afterwards(app: AppProcess, marker: str, outcome: dict[str, str]) -> checks.Findings:
+def _afterwards(app: FaultApp, marker: str, outcome: dict[str, str]) -> checks.Findings:
     """Once the lock is gone: questions are answered, uploads are indexed, the app is fine."""
     found = checks.Findings()
     if not app.get("/api/health").is_success:
@@ -167,9 +167,9 @@ def startup_trial(work: Path, seconds: float) -> tuple[checks.Findings, str]:
     refuse writes clearly, and write again once the lock is gone."""
     data = work / "data"
     found = checks.Findings()
-    AppProcess(data).start().stop()  # an existing data dir, as on any start but the first
+    FaultApp(data).start().stop()  # an existing data dir, as on any start but the first
     holder = hold_lock(data / "agentdesk.db", seconds)
-    app = AppProcess(data)
+    app = FaultApp(data)
     try:
         app.start()
         asked = app.post("/api/agent/query", json={"prompt": "hello", "mode": "chat"})

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.faultkit import checks
-from bench.faultkit.app import AppFailed, AppProcess
+from bench.faultkit.app import AppFailed, FaultApp
 from bench.faultkit.corpus import Corpus, build
 from bench.faultkit.report import FaultResult
 
@@ -79,7 +79,7 @@ def run_trial(work: Path, files: int, seed: int) -> tuple[checks.Findings, str]:
         upload = build(work / "upload", 1, seed + 2000)
         watched = work / "watched"
         watched.mkdir()
-        app = AppProcess(data, {"AGENTDESK_WATCH_DEBOUNCE_SECONDS": "0.2"}, log_dir=work)
+        app = FaultApp(data, {"AGENTDESK_WATCH_DEBOUNCE_SECONDS": "0.2"}, log_dir=work)
         app.start()
         try:
             app.wait_for("the first files", lambda: _indexed(app) >= 5, 300)
@@ -119,7 +119,7 @@ def _move_into(staged: Corpus, folder: Path) -> Corpus:
     return Corpus(folder, chunks)
 
 
-def _while_full(app: AppProcess, later: Corpus, upload: Corpus, found: checks.Findings) -> str:
+def _while_full(app: FaultApp, later: Corpus, upload: Corpus, found: checks.Findings) -> str:
     """Every new file is listed with a reason; an upload and a question get a clear error."""
 
     def listed() -> bool:
@@ -145,7 +145,7 @@ def _while_full(app: AppProcess, later: Corpus, upload: Corpus, found: checks.Fi
 
 
 def _once_space_is_back(
-    app: AppProcess, expected: int, upload: Corpus, found: checks.Findings
+    app: FaultApp, expected: int, upload: Corpus, found: checks.Findings
 ) -> None:
     """The put-off files are indexed by themselves; uploads and questions work again."""
     try:
@@ -167,7 +167,7 @@ def _once_space_is_back(
         found.problems.append(f"a question once space is back: {asked.status_code}")
 
 
-def _indexed(app: AppProcess) -> int:
+def _indexed(app: FaultApp) -> int:
     return int(app.json("/api/knowledge/status")["totals"]["indexed"])
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.faultkit import checks
-from bench.faultkit.app import AppProcess
+from bench.faultkit.app import FaultApp
 from bench.faultkit.report import FaultResult
 
 SLOW_REPLY = " ".join(f"word{i}" for i in range(400))
@@ -23,7 +23,7 @@ def write_rules(data: Path, rules: list[dict[str, Any]]) -> Path:
     return path
 
 
-def start_task(app: AppProcess, prompt: str) -> tuple[str, int]:
+def start_task(app: FaultApp, prompt: str) -> tuple[str, int]:
     """A paused task run now: its run waits for the chat answer's slot."""
     trigger = {"type": "interval", "hours": 24}
     body = {"name": "fault task", "prompt": prompt, "trigger": trigger, "enabled": False}
@@ -40,7 +40,7 @@ def run_trial(work: Path, tokens_before_kill: int) -> tuple[checks.Findings, str
     env = {"AGENTDESK_FAKE_RULES": str(rules)}
     found = checks.Findings()
     prompt = "Please answer slowly: what is in my notes?"
-    app = AppProcess(data, env).start()
+    app = FaultApp(data, env).start()
     run_id = conversation_id = ""
     tokens = 0
     task_id, task_run = "", 0
@@ -64,7 +64,7 @@ def run_trial(work: Path, tokens_before_kill: int) -> tuple[checks.Findings, str
         app.kill()
     if left := app.survivors(members):
         found.problems.append(f"processes outlived the kill: {left}")
-    again = AppProcess(data, env).start()
+    again = FaultApp(data, env).start()
     try:
         found.merge(_after_restart(again, prompt, run_id, conversation_id, task_id, task_run))
     finally:
@@ -74,7 +74,7 @@ def run_trial(work: Path, tokens_before_kill: int) -> tuple[checks.Findings, str
 
 
 def _after_restart(
-    app: AppProcess, prompt: str, run_id: str, conversation_id: str, task_id: str, task_run: int
+    app: FaultApp, prompt: str, run_id: str, conversation_id: str, task_id: str, task_run: int
 ) -> checks.Findings:
     found = checks.Findings()
     chat = app.get(f"/api/conversations/{conversation_id}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.faultkit import checks
-from bench.faultkit.app import AppProcess
+from bench.faultkit.app import FaultApp
 from bench.faultkit.corpus import Corpus, build
 from bench.faultkit.report import FaultResult
 
@@ -36,11 +36,11 @@ def kill_points(trials: int, seed: int) -> list[KillPoint]:
     return points
 
 
-def indexed(app: AppProcess) -> int:
+def indexed(app: FaultApp) -> int:
     return int(app.json("/api/knowledge/status")["totals"]["indexed"])
 
 
-def settled(app: AppProcess, corpus: Corpus) -> bool:
+def settled(app: FaultApp, corpus: Corpus) -> bool:
     """All files indexed and nothing queued or in progress."""
     status = app.json("/api/knowledge/status")
     return bool(
@@ -60,7 +60,7 @@ def run_trial(work: Path, files: int, point: KillPoint, seed: int) -> tuple[chec
     data = work / "data"
     corpus = build(data / "inbox", files, seed)
     database = data / "agentdesk.db"
-    app = AppProcess(data).start()
+    app = FaultApp(data).start()
     target = int(point.share * files)
     try:
         app.wait_for(f"{target} indexed", lambda: indexed(app) >= target, INGEST_TIMEOUT, 0.05)
@@ -75,7 +75,7 @@ def run_trial(work: Path, files: int, point: KillPoint, seed: int) -> tuple[chec
     trusted, index_state = checks.trusted_index(data / "index", database)
     found.merge(trusted)
     note = f"killed at {at_kill}/{files} indexed; {index_state}"
-    restarted = AppProcess(data).start()
+    restarted = FaultApp(data).start()
     try:
         try:
             restarted.wait_for("the ingest to finish", lambda: settled(restarted, corpus),

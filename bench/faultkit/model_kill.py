@@ -13,9 +13,9 @@ from typing import Any
 
 import psutil
 
-from backend.llm.embedded import free_port
+from backend.startup.ports import free_port
 from bench.faultkit import checks
-from bench.faultkit.app import ROOT, AppFailed, AppProcess
+from bench.faultkit.app import ROOT, AppFailed, FaultApp
 from bench.faultkit.kill_chat import RULES, write_rules
 from bench.faultkit.report import FaultResult
 
@@ -24,7 +24,7 @@ STORY = "Write a long story about a lighthouse keeper and her cat."
 TERMINAL = ("completed", "error", "stopped", "http_error")
 
 
-def model_process(app: AppProcess, marker: str) -> psutil.Process | None:
+def model_process(app: FaultApp, marker: str) -> psutil.Process | None:
     """The app's child process whose command line contains ``marker``."""
     for member in app.tree()[1:]:
         try:
@@ -36,7 +36,7 @@ def model_process(app: AppProcess, marker: str) -> psutil.Process | None:
 
 
 def stream_and_kill(
-    app: AppProcess, kill: Any, tokens_before_kill: int, prompt: str = PROMPT
+    app: FaultApp, kill: Any, tokens_before_kill: int, prompt: str = PROMPT
 ) -> tuple[dict[str, Any], int]:
     """Ask, call ``kill()`` after some streamed tokens, return the run's last event."""
     tokens = 0
@@ -63,13 +63,13 @@ def judge_ending(last: dict[str, Any], found: checks.Findings) -> str:
     return message
 
 
-def judge_health(app: AppProcess, found: checks.Findings) -> None:
+def judge_health(app: FaultApp, found: checks.Findings) -> None:
     reply = app.get("/api/health")
     if reply.status_code != 200:
         found.problems.append(f"/api/health answered {reply.status_code} after the model died")
 
 
-def judge_question_while_down(app: AppProcess, found: checks.Findings) -> int:
+def judge_question_while_down(app: FaultApp, found: checks.Findings) -> int:
     """A question while the model is gone gets an answer or a clear error, never a 500."""
     reply = app.post("/api/agent/query", json={"prompt": "anyone there?", "mode": "chat"})
     if reply.status_code == 200:
@@ -80,7 +80,7 @@ def judge_question_while_down(app: AppProcess, found: checks.Findings) -> int:
     return reply.status_code
 
 
-def answered(app: AppProcess) -> bool:
+def answered(app: FaultApp) -> bool:
     reply = app.post("/api/agent/query", json={"prompt": "hello again", "mode": "chat"})
     return reply.status_code == 200 and reply.json().get("status") == "completed"
 
@@ -104,7 +104,7 @@ def remote_trial(work: Path, tokens_before_kill: int) -> tuple[checks.Findings, 
         "AGENTDESK_MODEL_HEALTH_SECONDS": "1",
     }
     found = checks.Findings()
-    app = AppProcess(data, env).start()
+    app = FaultApp(data, env).start()
     try:
         last, tokens = stream_and_kill(app, lambda: os.kill(server.pid, signal.SIGKILL),
                                        tokens_before_kill)  # fmt: skip
@@ -143,7 +143,7 @@ def embedded_trial(
     }
     if model_path is not None:
         env |= {"AGENTDESK_MODEL_PATH": str(model_path), "AGENTDESK_THREADS": "2"}
-        app, marker, prompt = AppProcess(data, env), "backend.llm.llama_server", STORY
+        app, marker, prompt = FaultApp(data, env), "backend.llm.llama_server", STORY
     else:
         stand_in = data.parent / "stand-in.gguf"
         stand_in.write_bytes(b"GGUF")  # passes the model-path check; the fake never reads it
@@ -153,7 +153,7 @@ def embedded_trial(
             "FAULTS_FAKE_RULES": str(write_rules(data, RULES)),
             "FAULTS_STAND_INS": chosen,
         }
-        app, marker, prompt = AppProcess(data, env), "backend.llm.fake_server", PROMPT
+        app, marker, prompt = FaultApp(data, env), "backend.llm.fake_server", PROMPT
     found = checks.Findings()
     app.start()
     try:
@@ -179,11 +179,11 @@ def embedded_trial(
     return found, f"{kind} killed after {tokens} tokens: {said}"
 
 
-def _model_state(app: AppProcess) -> str:
+def _model_state(app: FaultApp) -> str:
     return str(app.json("/api/health")["llm"]["state"])
 
 
-def _restarted(app: AppProcess, old_pid: int) -> bool:
+def _restarted(app: FaultApp, old_pid: int) -> bool:
     stats = app.json("/api/system/stats")["model"]
     server = model_process(app, "fake_server") or model_process(app, "llama_server")
     return bool(stats["restarts"] >= 1 and stats["health"] == "healthy" and server

@@ -1,10 +1,25 @@
-"""The error banner above the transcript."""
+"""The error banner above the transcript, and the button that dismisses an error."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 
 from frontend.state.chat import ChatState
+
+
+def dismiss_button(on_click: Any, **props: Any) -> rx.Component:
+    """The small red cross that puts an error away."""
+    return rx.icon_button(
+        rx.icon("x", size=14),
+        variant="ghost",
+        color_scheme="red",
+        size="1",
+        aria_label="Dismiss error",
+        on_click=on_click,
+        **props,
+    )
 
 
 def error_banner() -> rx.Component:
@@ -20,14 +35,7 @@ def error_banner() -> rx.Component:
                 flex="1",
                 data_testid="error-text",
             ),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                variant="ghost",
-                color_scheme="red",
-                size="1",
-                aria_label="Dismiss error",
-                on_click=ChatState.dismiss_error,
-            ),
+            dismiss_button(ChatState.dismiss_error),
             role="alert",
             align="center",
             spacing="3",

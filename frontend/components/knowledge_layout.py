@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.banner import dismiss_button
 from frontend.state.knowledge import KnowledgeState
 
 # Read by screen readers, not drawn: labels for columns whose meaning is obvious on screen.
@@ -62,15 +63,7 @@ def page_error_banner() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert", size=16)),
             rx.callout.text(KnowledgeState.error, data_testid="knowledge-error-text"),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                variant="ghost",
-                color_scheme="red",
-                size="1",
-                aria_label="Dismiss error",
-                on_click=KnowledgeState.dismiss_error,
-                margin_left="auto",
-            ),
+            dismiss_button(KnowledgeState.dismiss_error, margin_left="auto"),
             color_scheme="red",
             role="alert",
             width="100%",

@@ -87,3 +87,8 @@ def sidebar_frame(*children: rx.Component, testid: str = "sidebar") -> rx.Compon
         background_color=rx.color("gray", 2),
         border_right=f"1px solid {rx.color('gray', 5)}",
     )
+
+
+def sidebar_note(text: str) -> rx.Component:
+    """A page's few words under the links, saying what the page is for."""
+    return rx.text(text, size="2", color_scheme="gray", padding_x="0.5rem")

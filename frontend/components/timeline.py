@@ -5,6 +5,8 @@ Shared by the chat (under each answer) and the Agents page (a run's transcript).
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from frontend.state.run_timeline import RunTimeline, TimelineItem
@@ -94,18 +96,12 @@ def tool_call(item: TimelineItem) -> rx.Component:
     """A tool call, folded: name, state and duration; unfolded: arguments and result."""
     return rx.el.details(
         rx.el.summary(
-            rx.hstack(
-                _kind_icon(item.kind),
-                agent_badge(item),
+            _step_line(
+                item,
                 rx.code(item.tool, variant="ghost", size="2", weight="medium"),
                 _tool_state(item),
                 rx.cond(item.duration != "", rx.text(item.duration, size="1", color_scheme="gray")),
-                rx.spacer(),
-                rx.text(item.at, size="1", color_scheme="gray"),
-                rx.icon("chevrons-up-down", size=12, color=rx.color("gray", 9)),
-                align="center",
-                spacing="2",
-                width="100%",
+                end=rx.icon("chevrons-up-down", size=12, color=rx.color("gray", 9)),
             ),
             cursor="pointer",
             style=_NO_MARKER,
@@ -134,13 +130,18 @@ def tool_call(item: TimelineItem) -> rx.Component:
     )
 
 
-def _heading(item: TimelineItem) -> rx.Component:
+def _step_line(
+    item: TimelineItem, *middle: rx.Component, end: rx.Component | None = None
+) -> rx.Component:
+    """A step's first line: its kind's icon, the agent who wrote it, ``middle``, and at the
+    right its time (then ``end``)."""
     return rx.hstack(
         _kind_icon(item.kind),
         agent_badge(item),
-        rx.text(item.title, size="2", weight="medium", color=rx.color("gray", 12)),
+        *middle,
         rx.spacer(),
         rx.text(item.at, size="1", color_scheme="gray", white_space="nowrap"),
+        *([end] if end is not None else []),
         align="center",
         spacing="2",
         width="100%",
@@ -188,7 +189,14 @@ def timeline_item(item: TimelineItem) -> rx.Component:
         rx.cond(
             item.kind == "tool",
             tool_call(item),
-            rx.vstack(_heading(item), _step_body(item), spacing="1", width="100%"),
+            rx.vstack(
+                _step_line(
+                    item, rx.text(item.title, size="2", weight="medium", color=rx.color("gray", 12))
+                ),
+                _step_body(item),
+                spacing="1",
+                width="100%",
+            ),
         ),
         width="100%",
         padding="0.4rem 0.6rem",
@@ -265,35 +273,26 @@ def run_timeline(
     )
 
 
+def _ending(badge: tuple[str, str, str], message: rx.Component, **props: Any) -> rx.Component:
+    """How a run ended without a full answer: a badge (icon, label, colour), then why."""
+    icon, label, color = badge
+    shown = rx.badge(rx.icon(icon, size=12), label, color_scheme=color, variant="soft")
+    return rx.hstack(shown, message, align="center", spacing="2", **props)
+
+
 def stopped_marker(timeline: RunTimeline) -> rx.Component:
     """Under an answer that was cut short: that it stopped, and why."""
-    return rx.cond(
-        timeline.status == "stopped",
-        rx.hstack(
-            rx.badge(
-                rx.icon("circle-stop", size=12), "Stopped", color_scheme="amber", variant="soft"
-            ),
-            rx.text(timeline.message, size="1", color_scheme="gray"),
-            align="center",
-            spacing="2",
-            data_testid="stopped-marker",
-        ),
-    )
+    message = rx.text(timeline.message, size="1", color_scheme="gray")
+    badge = ("circle-stop", "Stopped", "amber")
+    ending = _ending(badge, message, data_testid="stopped-marker")
+    return rx.cond(timeline.status == "stopped", ending)
 
 
 def no_answer_marker(timeline: RunTimeline) -> rx.Component:
     """Where an answer would be: that there is none, and why (the check that refused it)."""
+    message = rx.text(timeline.message, size="2", color_scheme="orange")
+    badge = ("circle-help", "No answer", "orange")
     return rx.cond(
         timeline.status == "no_answer",
-        rx.hstack(
-            rx.badge(
-                rx.icon("circle-help", size=12), "No answer", color_scheme="orange", variant="soft"
-            ),
-            rx.text(timeline.message, size="2", color_scheme="orange"),
-            align="center",
-            spacing="2",
-            wrap="wrap",
-            data_testid="no-answer-marker",
-            role="status",
-        ),
+        _ending(badge, message, wrap="wrap", data_testid="no-answer-marker", role="status"),
     )

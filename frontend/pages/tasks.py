@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from frontend.components.nav import sidebar_frame
+from frontend.components.nav import sidebar_frame, sidebar_note
 from frontend.components.page_frame import error_callout, page_body, page_frame
 from frontend.components.task_form import task_form
 from frontend.components.task_history import history_card, transcript_dialog
@@ -13,23 +13,18 @@ from frontend.state.tasks import TasksState
 
 ROUTE = "/tasks"
 TITLE = "Tasks · AgentDesk"
-
-
-def _sidebar_note() -> rx.Component:
-    return rx.text(
-        "A task asks an agent the same thing on a schedule: every morning, every hour, or once. "
-        "Each run is kept with its answer and its transcript.",
-        size="2",
-        color_scheme="gray",
-        padding_x="0.5rem",
-    )
+# What the page is for, under the links in the sidebar.
+NOTE = (
+    "A task asks an agent the same thing on a schedule: every morning, every hour, or once. "
+    "Each run is kept with its answer and its transcript."
+)
 
 
 def tasks_page() -> rx.Component:
     """Sidebar; the new-task form beside the task list and the chosen task's history."""
     return page_frame(
         "Tasks",
-        sidebar_frame(_sidebar_note()),
+        sidebar_frame(sidebar_note(NOTE)),
         page_body(
             error_callout(TasksState.error, "tasks-error"),
             rx.flex(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from typing import Any
 
 import httpx
 import psutil
+
+from backend.startup.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
@@ -43,13 +44,6 @@ class RunningApp:
         response = httpx.get(self.url.rstrip("/") + path, timeout=10)
         response.raise_for_status()
         return response.json()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (closed again before returning)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def tail(path: Path, lines: int = 40) -> str:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from backend.automation.recovery import ModelWatch
-from backend.llm.embedded import EmbeddedServer, free_port
+from backend.llm.embedded import EmbeddedServer
 from backend.llm.errors import ModelUnavailable
 from backend.llm.service import ModelService, ModelState
+from backend.startup.ports import free_port
 from tests.conftest import SettingsFactory
 
 FAILS_AT_ONCE = [sys.executable, "-c", "raise SystemExit(3)"]

@@ -14,6 +14,7 @@ import pytest
 
 from backend.config import Settings
 from backend.knowledge.embedder import Embedder
+from backend.knowledge.ingest import Ingestor
 from backend.knowledge.vectors import VectorIndex
 from backend.storage import migrate
 from backend.storage.db import Database
@@ -85,6 +86,13 @@ def db(kb_settings: Settings) -> Iterator[Database]:
     database = Database(kb_settings.database_path)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def ingestor(kb_settings: Settings, db: Database) -> Ingestor:
+    """An ingestor on ``db`` with the hashing embedder and a fresh vector index."""
+    vectors = VectorIndex(kb_settings.index_dir, 384)
+    return Ingestor(kb_settings, db, HashEmbedder(), vectors)  # type: ignore[arg-type]
 
 
 ServiceFactory = Callable[[], "KnowledgeService"]

@@ -12,7 +12,8 @@ from backend.config import Settings
 from backend.knowledge.service import KnowledgeService
 from backend.storage.db import Database
 from tests.backend.knowledge.conftest import HashEmbedder
-from tests.backend.knowledge.test_watch_and_reconcile import states, wait_for
+from tests.backend.knowledge.test_watch_and_reconcile import states
+from tests.backend.knowledge.waiting import wait_for
 from tests.conftest import SettingsFactory
 
 

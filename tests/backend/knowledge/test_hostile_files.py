@@ -37,12 +37,6 @@ def kb_settings(make_settings: SettingsFactory) -> Settings:
 
 
 @pytest.fixture
-def ingestor(kb_settings: Settings, db: Database) -> Ingestor:
-    vectors = VectorIndex(kb_settings.index_dir, 384)
-    return Ingestor(kb_settings, db, HashEmbedder(), vectors)  # type: ignore[arg-type]
-
-
-@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A folder of files to ingest, apart from the data dir."""
     path = tmp_path / "files"

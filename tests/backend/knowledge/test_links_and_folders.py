@@ -18,6 +18,7 @@ from backend.knowledge.watched_folders import FolderError
 from backend.storage.db import Database
 from backend.storage.models import Document, WatchedFolder
 from tests.backend.knowledge.conftest import ServiceFactory
+from tests.backend.knowledge.waiting import wait_for
 from tests.conftest import SettingsFactory
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX symlinks")
@@ -27,13 +28,6 @@ SECRET = "zanzibar quokka passphrase"
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(watch_debounce_seconds=0.2, chunk_size=300, chunk_overlap=0)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 def indexed(db: Database) -> dict[str, str]:

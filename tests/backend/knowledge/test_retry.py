@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from backend.storage import migrate
 from backend.storage.db import Database
 from backend.storage.models import Document
 from tests.backend.knowledge.conftest import HashEmbedder
+from tests.backend.knowledge.waiting import wait_for
 from tests.conftest import SettingsFactory
 
 
@@ -40,14 +40,6 @@ class Switch:
             self.failures += 1
             raise self.error
         return self.real(*args, **kwargs)
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-    return result
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from backend.knowledge.turns import MAX_QUERIES, EncodeTurns
+from tests.backend.knowledge.waiting import wait_for
 
 
 class Model:
@@ -37,13 +37,6 @@ class Model:
         return np.array([[float(len(text)), 1.0] for text in texts], dtype=np.float32)
 
 
-def wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 10
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
-
-
 def in_thread(target: Callable[[], object]) -> threading.Thread:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
@@ -66,7 +59,7 @@ def test_searches_waiting_for_a_batch_are_embedded_together_in_one_call() -> Non
     searches = [
         in_thread(lambda t=t: results.__setitem__(t, turns.query(t, model.encode))) for t in texts
     ]
-    wait_until(lambda: turns.waiting == (5, 0))
+    wait_for(lambda: turns.waiting == (5, 0))
     model.release("batch")
     for thread in [ingest, *searches]:
         thread.join(10)
@@ -84,14 +77,14 @@ def test_a_search_goes_before_the_next_batch_and_a_batch_before_the_next_search(
     first = in_thread(lambda: bulk_batch(turns, model, "batch 1"))
     assert model.entered["batch 1"].wait(10)
     search_1 = in_thread(lambda: turns.query("search 1", model.encode))
-    wait_until(lambda: turns.waiting == (1, 0))
+    wait_for(lambda: turns.waiting == (1, 0))
     second = in_thread(lambda: bulk_batch(turns, model, "batch 2"))
-    wait_until(lambda: turns.waiting == (1, 1))
+    wait_for(lambda: turns.waiting == (1, 1))
 
     model.release("batch 1")  # the search was waiting: it goes before batch 2
     assert model.entered["search 1"].wait(10)
     search_2 = in_thread(lambda: turns.query("search 2", model.encode))
-    wait_until(lambda: turns.waiting == (1, 1))
+    wait_for(lambda: turns.waiting == (1, 1))
     model.release("search 1")  # batch 2 was waiting: it goes before search 2
     for thread in (first, search_1, second, search_2):
         thread.join(10)
@@ -110,7 +103,7 @@ def test_the_worker_cannot_take_the_model_straight_back_while_a_search_waits() -
     worker = in_thread(ingest_loop)
     assert model.entered["batch 1"].wait(10)
     search = in_thread(lambda: turns.query("search", model.encode))
-    wait_until(lambda: turns.waiting == (1, 0))
+    wait_for(lambda: turns.waiting == (1, 0))
     model.release("batch 1")
     worker.join(10)
     search.join(10)
@@ -124,7 +117,7 @@ def test_batches_go_in_the_order_they_asked() -> None:
     assert model.entered["batch 0"].wait(10)
     for i in range(1, 6):
         threads.append(in_thread(lambda i=i: bulk_batch(turns, model, f"batch {i}")))
-        wait_until(lambda i=i: turns.waiting == (0, i))
+        wait_for(lambda i=i: turns.waiting == (0, i))
     model.release("batch 0")
     for thread in threads:
         thread.join(10)
@@ -138,7 +131,7 @@ def test_at_most_max_queries_go_in_one_call_and_the_rest_in_the_next() -> None:
     assert model.entered["batch"].wait(10)
     count = MAX_QUERIES + 3
     searches = [in_thread(lambda i=i: turns.query(f"q{i}", model.encode)) for i in range(count)]
-    wait_until(lambda: turns.waiting == (count, 0))
+    wait_for(lambda: turns.waiting == (count, 0))
     model.release("batch")
     for thread in [ingest, *searches]:
         thread.join(10)

@@ -19,22 +19,13 @@ from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
 from backend.storage.models import Document
 from tests.backend.knowledge.conftest import HashEmbedder, ServiceFactory
+from tests.backend.knowledge.waiting import wait_for
 from tests.conftest import SettingsFactory
 
 
 @pytest.fixture
 def kb_settings(make_settings: SettingsFactory) -> Settings:
     return make_settings(watch_debounce_seconds=0.3, chunk_size=300, chunk_overlap=0)
-
-
-def wait_for(
-    condition: Callable[[], bool], timeout: float = 20.0, show: Callable[[], object] = str
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met in time; state: {show()}")
-        time.sleep(0.05)
 
 
 def states(db: Database) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scripts.chromium import CHROMIUM_ARGS
-from tests.frontend.app_process import BrowserTab
+from tests.frontend.app_process import FAKE_RULES, BrowserTab
 
 
 @pytest.fixture(scope="package")
@@ -34,3 +34,10 @@ def tab(browser: Any) -> Iterator[BrowserTab]:
     opened.page.on("request", lambda request: opened.requested_urls.append(request.url))
     yield opened
     context.close()
+
+
+@pytest.fixture
+def fake_model(ui_fake_llm: Any) -> Iterator[Any]:
+    """The app's fake model, given back its default script after the test."""
+    yield ui_fake_llm
+    ui_fake_llm.set_rules(FAKE_RULES)

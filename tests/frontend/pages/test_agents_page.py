@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.frontend.app_process import FAKE_RULES, PROJECT_ROOT, BrowserTab, RunningApp, screenshot
+from tests.frontend.app_process import PROJECT_ROOT, BrowserTab, RunningApp, screenshot
 from tests.frontend.pages.chat_actions import (
     EXECUTOR_REPORT,
     TEAM_ANSWER,
@@ -27,13 +26,6 @@ from tests.frontend.pages.chat_actions import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
-
-
-@pytest.fixture
-def fake_model(ui_fake_llm: Any) -> Iterator[Any]:
-    """The app's fake model, given back its default script after the test."""
-    yield ui_fake_llm
-    ui_fake_llm.set_rules(FAKE_RULES)
 
 
 def _open_agents(page: Page, app: RunningApp) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.frontend.app_process import (
-    FAKE_RULES,
     PROJECT_ROOT,
     BrowserTab,
     RunningApp,
@@ -38,13 +36,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 # Slow enough that the test sees the answer grow and stops it long before it is finished.
 SLOW_STORY = " ".join(f"word{n}" for n in range(1, 81))
-
-
-@pytest.fixture
-def fake_model(ui_fake_llm: Any) -> Iterator[Any]:
-    """The app's fake model, given back its default script after the test."""
-    yield ui_fake_llm
-    ui_fake_llm.set_rules(FAKE_RULES)
 
 
 def _open_chat(page: Page, app: RunningApp) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +30,6 @@ DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 INDEXED_SECONDS = 180.0
 # A passage number no retrieval of two short files reaches.
 UNKNOWN = 9
-
-
-@pytest.fixture
-def fake_model(ui_fake_llm: Any) -> Iterator[Any]:
-    """The app's fake model, given back its default script after the test."""
-    yield ui_fake_llm
-    ui_fake_llm.set_rules(FAKE_RULES)
 
 
 def _upload_and_index(app: RunningApp, files: dict[str, str]) -> list[int]:

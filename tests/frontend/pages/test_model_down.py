@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
+from backend.startup.ports import free_port
 from tests.frontend.app_process import (
     BrowserTab,
     RunningApp,
-    free_port,
     screenshot,
     start_app,
     stop_app,

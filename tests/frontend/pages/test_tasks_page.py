@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.frontend.app_process import FAKE_RULES, PROJECT_ROOT, BrowserTab, RunningApp, screenshot
+from tests.frontend.app_process import PROJECT_ROOT, BrowserTab, RunningApp, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
-
-
-@pytest.fixture
-def fake_model(ui_fake_llm: Any) -> Iterator[Any]:
-    """The app's fake model, given back its default script after the test."""
-    yield ui_fake_llm
-    ui_fake_llm.set_rules(FAKE_RULES)
 
 
 def _open_tasks(page: Page, app: RunningApp) -> None:
