@@ -55,7 +55,7 @@ class Services:
         gateway.meter = models.throughput
         tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
         await asyncio.to_thread(add_mcp_tools, tools, settings)
-        agents = AgentManager(settings, db, models, knowledge, gateway, tools, AuditLog(db))
+        agents = AgentManager(settings, db, models, gateway, knowledge, tools, AuditLog(db))
         # Waited for when another program holds the database (a backup, a sync tool).
         interrupted = await asyncio.to_thread(with_retries, agents.recover, "marking runs")
         if interrupted:

@@ -25,6 +25,7 @@ from agents.events import RunEvent
 from agents.manager import AVAILABLE_MODES, MODES, ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import openai as schema
 from backend.api.schemas.media import event_stream
 
@@ -162,19 +163,13 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
 def prompt_from(messages: list[ChatMessage], limit: int) -> str:
     """The last user message, checked like a prompt to ``/api/agent/query``."""
     users = [m for m in messages if m.role == "user"]
-    text = _text(users[-1].content).strip() if users else ""
-    if not text:
-        raise OpenAIError(
-            400, "The prompt is empty: the last user message has no text.", "empty_prompt"
-        )
-    if len(text) > limit:
-        raise OpenAIError(
-            413,
-            f"The prompt is {len(text):,} characters long; the limit is {limit:,} "
-            "(AGENTDESK_MAX_PROMPT_CHARS). Shorten it or attach the text as a document.",
-            "prompt_too_long",
-        )
-    return text
+    text = _text(users[-1].content) if users else ""
+    try:
+        return checked_prompt(text, limit, "the last user message has no text.")
+    except PromptRefused as refused:
+        # OpenAI answers an invalid request with 400, and its clients expect that.
+        status = 400 if refused.status == 422 else refused.status
+        raise OpenAIError(status, refused.message, refused.code) from None
 
 
 def history_from(messages: list[ChatMessage]) -> list[dict[str, str]]:
@@ -253,20 +248,14 @@ async def chat_completions(body: ChatRequest, services: ServicesDep) -> Any:
         raise OpenAIError(404, str(error), "conversation_not_found") from None
     except ModeUnavailable as error:
         raise OpenAIError(404, str(error), "model_not_found") from None
-    # Wait for the first event past "started": a model that is down is then a proper HTTP error.
-    seen: list[RunEvent] = []
-    async for event in run.follow():
-        seen.append(event)
-        if event.type != "started":
-            break
-    if seen[-1].type == "error":
-        raise run_error(seen[-1])
+    seen, first = await run.first_answer_event()
+    if first is not None and first.type == "error":
+        raise run_error(first)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         chunks = _chunks(run, model, seen, include_usage)
         return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
-    events = seen + [e async for e in run.follow(after=len(seen))]
-    end = events[-1]
+    end = (await run.all_events(seen))[-1]
     if end.type in ("error", "no_answer"):
         raise run_error(end)
     return {
@@ -306,14 +295,8 @@ async def _chunks(
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
         }
 
-    async def events() -> AsyncIterator[RunEvent]:
-        for event in seen:
-            yield event
-        async for event in run.follow(after=len(seen)):
-            yield event
-
     yield _sse(chunk({"role": "assistant", "content": ""}))
-    async for event in events():
+    async for event in run.replay(seen):
         if event.type == "token":
             yield _sse(chunk({"content": str(event.data.get("text", ""))}))
         elif event.type in ("error", "no_answer"):

@@ -12,9 +12,11 @@ from typing import Any
 import openai
 import pytest
 
+from backend.llm.budget import RunBudget
+from backend.llm.client import ModelEndpoint
 from backend.llm.errors import ModelUnavailable
 from backend.llm.fake_server import FakeOpenAIServer
-from backend.llm.gateway import ModelGateway, RunBudget, Upstream
+from backend.llm.gateway import ModelGateway
 
 ADD_TOOL = {
     "type": "function",
@@ -32,7 +34,7 @@ ADD_TOOL = {
 
 @pytest.fixture
 def gateway(fake: FakeOpenAIServer) -> Iterator[ModelGateway]:
-    gw = ModelGateway(lambda: Upstream(fake.base_url, "", "fake-model"))
+    gw = ModelGateway(lambda: ModelEndpoint(fake.base_url, "", "fake-model"))
     yield gw
     gw.stop()
 
@@ -94,7 +96,7 @@ def test_tool_request_streamed_back_as_chunks(
     calls = [c for ch in chunks for choice in ch.choices for c in choice.delta.tool_calls or []]
     assert [c.function.name for c in calls] == ["add"]  # type: ignore[union-attr]
     assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
-    # Upstream saw one plain (non-streamed) request.
+    # The model server saw one plain (non-streamed) request.
     assert fake.requests[-1]["stream"] is False
 
 
@@ -151,7 +153,7 @@ def test_keys_and_unknown_runs_are_refused(gateway: ModelGateway) -> None:
 
 
 def test_model_unavailable_is_503(fake: FakeOpenAIServer) -> None:
-    def down() -> Upstream:
+    def down() -> ModelEndpoint:
         raise ModelUnavailable("the embedded model is not ready yet (loading)")
 
     gw = ModelGateway(down)
@@ -167,7 +169,7 @@ def test_model_unavailable_is_503(fake: FakeOpenAIServer) -> None:
 
 
 def test_json_schema_mode_round_trip(fake: FakeOpenAIServer) -> None:
-    gw = ModelGateway(lambda: Upstream(fake.base_url, "", "fake-model"), "json_schema")
+    gw = ModelGateway(lambda: ModelEndpoint(fake.base_url, "", "fake-model"), "json_schema")
     try:
         fake.set_rules(
             [
@@ -207,7 +209,7 @@ def test_json_schema_mode_round_trip(fake: FakeOpenAIServer) -> None:
 
 
 def test_auto_mode_asks_again_when_a_call_is_unreadable(fake: FakeOpenAIServer) -> None:
-    gw = ModelGateway(lambda: Upstream(fake.base_url, "", "fake-model"), "auto")
+    gw = ModelGateway(lambda: ModelEndpoint(fake.base_url, "", "fake-model"), "auto")
     try:
         fake.set_rules(
             [
