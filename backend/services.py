@@ -51,7 +51,7 @@ class Services:
         db = Database(settings.database_path)
         models = ModelService(settings)
         knowledge = KnowledgeService(settings, db)
-        gateway = ModelGateway(models.upstream, settings.tool_calls)
+        gateway = ModelGateway(models.upstream, settings.tool_calls, settings.llm_retries)
         gateway.meter = models.throughput
         tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
         await asyncio.to_thread(add_mcp_tools, tools, settings)

@@ -90,9 +90,17 @@ def completion_as_chunks(data: dict[str, Any], include_usage: bool) -> list[dict
 class ModelGateway:
     """Per-run OpenAI endpoints on a loopback port, forwarding to the configured model."""
 
-    def __init__(self, upstream: Callable[[], ModelEndpoint], tool_format: str = "native") -> None:
+    def __init__(
+        self,
+        upstream: Callable[[], ModelEndpoint],
+        tool_format: str = "native",
+        retries: int = 0,
+        backoff: float = 0.5,
+    ) -> None:
         self._upstream = upstream
         self.tool_format = tool_format
+        # A model server that cannot be reached is tried again, with doubling pauses.
+        self.retries, self.backoff = retries, backoff
         self._budgets: dict[str, RunBudget] = {}
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._app(), "model-gateway")
@@ -192,11 +200,27 @@ class ModelGateway:
     async def _post(
         self, upstream: ModelEndpoint, body: dict[str, Any], stream: bool
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {upstream.api_key}"} if upstream.api_key else {}
-        request = self._client().build_request(
-            "POST", f"{upstream.base_url}/chat/completions", json=body, headers=headers
-        )
-        return await self._client().send(request, stream=stream)
+        """Send ``body`` upstream; a refused connection is tried ``retries`` more times, each
+        time asking again where the model server is (it may have been restarted)."""
+        attempt = 0
+        while True:
+            headers = {"Authorization": f"Bearer {upstream.api_key}"} if upstream.api_key else {}
+            request = self._client().build_request(
+                "POST", f"{upstream.base_url}/chat/completions", json=body, headers=headers
+            )
+            try:
+                return await self._client().send(request, stream=stream)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                if attempt >= self.retries:
+                    raise
+                delay = self.backoff * (2**attempt)
+                attempt += 1
+                log.warning("model connection failed, retry %d in %.1fs: %s", attempt, delay, error)
+                await asyncio.sleep(delay)
+                try:
+                    upstream = self._upstream()
+                except ModelUnavailable:
+                    raise error from None
 
     async def _until_stopped(self, work: asyncio.Task[Any], budget: RunBudget) -> Any:
         """Await ``work`` unless the run is stopped first (then the call is abandoned)."""

@@ -17,6 +17,7 @@ from backend.llm.client import ModelEndpoint
 from backend.llm.errors import ModelUnavailable
 from backend.llm.fake_server import FakeOpenAIServer
 from backend.llm.gateway import ModelGateway
+from tests.conftest import free_port
 
 ADD_TOOL = {
     "type": "function",
@@ -261,3 +262,28 @@ def test_a_run_that_wants_a_tool_first_gets_a_schema_without_the_answer_once(
     # Only the first call is held to a tool: the next goes out natively and may answer.
     assert "tools" in fake.requests[-1] and "response_format" not in fake.requests[-1]
     assert allowance.tool_first is False
+
+
+@pytest.mark.parametrize(("retries", "answered"), [(0, False), (1, True)])
+def test_a_model_server_that_cannot_be_reached_is_tried_again(
+    fake: FakeOpenAIServer, retries: int, answered: bool
+) -> None:
+    # The first address refuses the connection; asked again, the server is where it now is.
+    addresses = iter([f"http://127.0.0.1:{free_port()}/v1"])
+
+    def upstream() -> ModelEndpoint:
+        return ModelEndpoint(next(addresses, fake.base_url), "", "fake-model")
+
+    fake.set_rules([{"reply": "back again"}])
+    gw = ModelGateway(upstream, retries=retries, backoff=0.01)
+    try:
+        client = client_for(gw, "r", budget())
+        ask = {"model": "m", "messages": [{"role": "user", "content": "x"}]}
+        if answered:
+            reply = client.chat.completions.create(**ask)  # type: ignore[call-overload]
+            assert reply.choices[0].message.content == "back again"
+        else:
+            with pytest.raises(openai.InternalServerError, match="not reachable"):
+                client.chat.completions.create(**ask)  # type: ignore[call-overload]
+    finally:
+        gw.stop()
