@@ -3,93 +3,34 @@
 Each available agent mode is a model (``agentdesk-chat``, ``agentdesk-auto``, …) and a chat
 completion is one agent run, recorded as a conversation like any other. Errors use OpenAI's shape
 ``{"error": {"message", "type", "code"}}`` so OpenAI clients raise their usual exceptions; the
-route class below converts them here, leaving the app's ``{"detail"}`` handlers untouched.
+route class (``backend/api/openai_errors.py``) converts them here, leaving the app's
+``{"detail"}`` handlers untouched.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
-from fastapi.routing import APIRoute
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agents.events import RunEvent
 from agents.manager import AVAILABLE_MODES, MODES, ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.openai_errors import OpenAIError, OpenAIRoute
 from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import openai as schema
 from backend.api.schemas.media import event_stream
-
-log = logging.getLogger(__name__)
 
 MODEL_PREFIX = "agentdesk-"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 # OpenAI model objects carry a creation time; the time this process started is honest enough.
 STARTED = int(time.time())
-
-
-class OpenAIError(Exception):
-    """An error answered in OpenAI's shape with an HTTP status."""
-
-    def __init__(self, status: int, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code = status, message, code
-
-    def body(self) -> dict[str, Any]:
-        if self.status == 401:
-            kind = "authentication_error"
-        elif self.status >= 500:
-            kind = "server_error"
-        else:
-            kind = "invalid_request_error"
-        return {"error": {"message": self.message, "type": kind, "code": self.code}}
-
-    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status, headers=headers)
-
-
-def _validation_message(error: RequestValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        field = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "request"
-        problems.append(f"{field}: {item.get('msg', 'invalid')}")
-    return "Invalid request: " + "; ".join(problems)
-
-
-class OpenAIRoute(APIRoute):
-    """Answers every error of its route, including auth and validation, in OpenAI's shape."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except OpenAIError as error:
-                return error.response()
-            except RequestValidationError as error:
-                # OpenAI answers malformed requests with 400, and its clients expect that.
-                return OpenAIError(400, _validation_message(error), "invalid_request").response()
-            except StarletteHTTPException as error:
-                code = "invalid_api_key" if error.status_code == 401 else None
-                return OpenAIError(error.status_code, str(error.detail), code).response(
-                    dict(error.headers or {})
-                )
-            except Exception:
-                log.exception("unhandled error on %s %s", request.method, request.url.path)
-                message = "Something went wrong inside AgentDesk; the log has the details."
-                return OpenAIError(500, message).response()
-
-        return guarded
 
 
 router = APIRouter(
