@@ -15,7 +15,6 @@ from agents import prompts
 from agents.answer_check import ToolOutput, check_answer
 from agents.engines.base import RunContext
 from agents.events import RunEvent
-from agents.knowledge import grounded_prompt
 
 # Tool results handed to the repair turn: the newest few, each cut to this many characters
 # (a small model on 2 cores reads about 60 tokens a second).
@@ -50,12 +49,9 @@ def repair_messages(
     """The one extra model turn: the question, why the answer was refused, the tool results."""
     recent = tools[-REPAIR_TOOL_RESULTS:]
     listed = "\n".join(f"- {o.tool}: {o.result[:REPAIR_RESULT_CHARS]}" for o in recent)
-    question = (
-        grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
-    )
     text = prompts.load("answer_repair").format(
         reason=reason,
-        question=question,
+        question=context.question,
         tool_results=listed or "(no tools were used)",
         answer=answer.strip() or "(empty)",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 EventType = Literal[
     "started",
@@ -33,6 +33,13 @@ class RunEvent:
     agent: str
     data: dict[str, Any] = field(default_factory=dict)
     ts: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def stored(cls, row: Any) -> RunEvent:
+        """The event a stored row (``backend.storage.models.RunEventRecord``) records."""
+        return cls(
+            row.run_id, row.seq, cast("EventType", row.type), row.agent, dict(row.data), row.ts
+        )
 
     @property
     def terminal(self) -> bool:

@@ -11,8 +11,8 @@ import logging
 import re
 
 from agents import prompts
-from agents.charged import Completer
-from agents.engines.base import EngineStopped
+from agents.engines.base import Completer
+from backend.llm.errors import RunStopped
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ async def standalone_query(client: Completer, history: list[dict[str, str]], pro
     ]
     try:
         reply = await client.complete(messages, max_tokens=80, temperature=0.0)
-    except EngineStopped:
+    except RunStopped:
         raise
     except Exception as error:
         log.warning("follow-up rewrite failed, searching as typed: %s", error)

@@ -12,10 +12,10 @@ import logging
 from typing import Any
 
 from agents import prompts
-from agents.charged import Completer
-from agents.engines.base import EngineStopped
+from agents.engines.base import Completer
 from agents.intents import Knowledge
 from agents.routing import Route, available_modes, route
+from backend.llm.errors import RunStopped
 
 log = logging.getLogger(__name__)
 REASON_CHARS = 60
@@ -74,7 +74,7 @@ async def ask_model(chosen: Route, prompt: str, client: Completer) -> Route:
         reply = await client.complete(
             messages, response_format=schema(engines), max_tokens=50, temperature=0.0
         )
-    except EngineStopped:
+    except RunStopped:
         raise
     except Exception as error:
         log.warning("routing call failed, keeping %s: %s", chosen.engine, error)

@@ -51,11 +51,11 @@ class Services:
         db = Database(settings.database_path)
         models = ModelService(settings)
         knowledge = KnowledgeService(settings, db)
-        gateway = ModelGateway(models.upstream, settings.tool_calls)
+        gateway = ModelGateway(models.upstream, settings.tool_calls, settings.llm_retries)
         gateway.meter = models.throughput
         tools = default_registry(settings, db, knowledge, knowledge.embedder.encode)
         await asyncio.to_thread(add_mcp_tools, tools, settings)
-        agents = AgentManager(settings, db, models, knowledge, gateway, tools, AuditLog(db))
+        agents = AgentManager(settings, db, models, gateway, knowledge, tools, AuditLog(db))
         # Waited for when another program holds the database (a backup, a sync tool).
         interrupted = await asyncio.to_thread(with_retries, agents.recover, "marking runs")
         if interrupted:

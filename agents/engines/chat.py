@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from agents import prompts
 from agents.engines.base import RunContext
-from agents.knowledge import grounded_prompt
 
 
 class ChatEngine:
-    """Streams the model's answer; no tools."""
+    """Streams the model's answer through the run's address on the gateway; no tools."""
 
     name = "chat"
 
     async def run(self, context: RunContext) -> str:
         messages = [{"role": "system", "content": prompts.load("chat_system")}]
         messages += context.history
-        # Passages go in the user turn, so the system prompt stays the same for the prompt cache.
-        question = (
-            grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
-        )
-        messages.append({"role": "user", "content": question})
+        messages.append({"role": "user", "content": context.question})
         parts: list[str] = []
         async for text in context.client.stream(
             messages,

@@ -12,11 +12,10 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
-from agents.engines.base import EngineStopped, RunContext
+from agents.engines.base import EngineStopped, RunContext, model_failure
 from agents.intents import pure_computation
-from agents.knowledge import grounded_prompt
 from agents.prompts import PROMPTS_DIR
-from backend.llm.errors import ModelError, ModelUnavailable
+from backend.llm.errors import ModelError
 
 # This many steps in a row without code to run: the model is not following the format.
 PARSE_FAILURE_LIMIT = 3
@@ -58,10 +57,8 @@ def task_text(context: RunContext) -> str:
     """
     if pure_computation(context.prompt):
         question = f"{context.prompt}\n{COMPUTE_ONLY}"
-    elif context.sources:
-        question = grounded_prompt(context.prompt, context.sources)
     else:
-        question = context.prompt
+        question = context.question
     if not context.history:
         return question
     said = "\n".join(f"{turn['role']}: {turn['content']}" for turn in context.history)
@@ -240,17 +237,12 @@ class _CodeRun:
         raise EngineStopped(out_of_steps)
 
     def _model_failure(self, error: Exception) -> Exception:
-        from openai import APIConnectionError, APIStatusError
-
         cause = error.__cause__
         if self.context.cancelled.is_set():
             return EngineStopped("stopped")
-        if isinstance(cause, APIConnectionError):
-            where = self.context.endpoint.base_url if self.context.endpoint else "?"
-            return ModelUnavailable(f"the model server at {where} is not reachable: {cause}")
-        if isinstance(cause, APIStatusError):
-            return ModelError(f"the model server answered with an error: {cause.message}")
-        return ModelError(f"the model call failed: {cause or error}")
+        where = self.context.endpoint.base_url if self.context.endpoint else ""
+        found = model_failure(cause, where) if cause is not None else None
+        return found or ModelError(f"the model call failed: {cause or error}")
 
 
 class CodeEngine:

@@ -2,22 +2,17 @@
 
 Every new httpx client otherwise builds a TLS context and loads the CA bundle again: about
 20 ms of CPU, paid once or twice per run by each engine, although the engines only ever call
-the gateway on loopback. One context, made on first use, serves every client.
+the gateway on loopback. One context (``backend.llm.client.tls_context``, which the run's own
+``ChatClient`` uses too), made on first use, serves every client.
 """
 
 from __future__ import annotations
 
-import functools
-import ssl
 from typing import Any
 
+from backend.llm.client import tls_context
 
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The process's TLS context for model clients (certifi's CA bundle, as httpx uses)."""
-    import certifi
-
-    return ssl.create_default_context(cafile=certifi.where())
+__all__ = ["async_client", "sync_client", "tls_context"]
 
 
 def async_client(timeout: float) -> Any:

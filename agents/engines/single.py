@@ -8,14 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Any, cast
 
 from agents import prompts
-from agents.engines.base import EngineStopped, RunContext
-from agents.knowledge import grounded_prompt
-from backend.llm.errors import ModelError, ModelUnavailable
+from agents.engines.base import EngineStopped, RunContext, model_failure, until_set
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator
@@ -99,11 +96,7 @@ def _chat_model(context: RunContext, http_client: Any, sync_http: Any) -> ChatOp
 
 
 def _messages(context: RunContext) -> list[dict[str, str]]:
-    # Passages go in the user turn, so the system prompt stays the same for the prompt cache.
-    question = (
-        grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
-    )
-    return [*context.history, {"role": "user", "content": question}]
+    return [*context.history, {"role": "user", "content": context.question}]
 
 
 def _ai_messages(update: Any) -> list[AIMessage]:
@@ -129,13 +122,6 @@ def _count_usage(usage: dict[str, Any], message: AIMessage) -> None:
             usage[key] = int(usage.get(key, 0)) + value
 
 
-async def _until_set(flag: threading.Event) -> None:
-    # The flag is a threading.Event (set from any thread), which has no awaitable wait; a short
-    # poll keeps no worker thread parked on it.
-    while not flag.is_set():  # noqa: ASYNC110
-        await asyncio.sleep(CANCEL_POLL_SECONDS)
-
-
 class SingleEngine:
     """A LangChain ``create_agent`` loop: the model calls tools until it can answer."""
 
@@ -144,7 +130,7 @@ class SingleEngine:
     async def run(self, context: RunContext) -> str:
         """Run the agent; EngineStopped when stopped, out of steps or looping."""
         work = asyncio.ensure_future(self._run_agent(context))
-        watch = asyncio.ensure_future(_until_set(context.cancelled))
+        watch = asyncio.ensure_future(until_set(context.cancelled, CANCEL_POLL_SECONDS))
         try:
             await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -208,12 +194,8 @@ class SingleEngine:
         except (APIConnectionError, APIStatusError) as exc:
             if context.cancelled.is_set():
                 raise EngineStopped("stopped") from None
-            base_url = context.endpoint.base_url if context.endpoint else "?"
-            if isinstance(exc, APIConnectionError):
-                raise ModelUnavailable(
-                    f"the model server at {base_url} is not reachable: {exc}"
-                ) from exc
-            raise ModelError(f"the model server answered with an error: {exc.message}") from exc
+            where = context.endpoint.base_url if context.endpoint else ""
+            raise (model_failure(exc, where) or exc) from exc
         if answer:
             await context.emit("token", {"text": answer})
         return answer

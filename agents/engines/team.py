@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from typing import TYPE_CHECKING
 
 from agents import prompts
-from agents.engines.base import EngineStopped, RunContext
-from agents.knowledge import grounded_prompt
-from backend.llm.errors import ModelError, ModelUnavailable
+from agents.engines.base import EngineStopped, RunContext, model_failure, until_set
 
 if TYPE_CHECKING:
     from autogen_agentchat.teams import RoundRobinGroupChat
@@ -24,20 +21,6 @@ if TYPE_CHECKING:
 PLANNER, EXECUTOR = "Planner", "Executor"
 FINAL_MARK = "FINAL ANSWER"
 _FINAL = re.compile(rf"{FINAL_MARK}:?\s*(.*)", re.DOTALL)
-# OpenAI client errors, by class name, as AutoGen reports them from inside the group chat.
-_UNREACHABLE = {"APIConnectionError", "APITimeoutError"}
-_MODEL_REFUSED = {
-    "APIError",
-    "APIStatusError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "InternalServerError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "UnprocessableEntityError",
-}
 # How often the run's stop flag is checked; a stop then cancels the model call in flight.
 STOP_POLL_SECONDS = 0.1
 # The earlier conversation goes in the task text, kept short: the newest turns, each clipped.
@@ -53,9 +36,7 @@ def team_turns(max_steps: int) -> int:
 
 def task_text(context: RunContext) -> str:
     """What the team is asked: the question (with passages, if any) after a short recap."""
-    question = (
-        grounded_prompt(context.prompt, context.sources) if context.sources else context.prompt
-    )
+    question = context.question
     recent = context.history[-HISTORY_TURNS:]
     if not recent:
         return question
@@ -78,12 +59,7 @@ def team_error(error: RuntimeError) -> Exception:
     message and traceback as text; the user gets the first line, as a model error if it is one.
     """
     first_line = str(error).split("\n", 1)[0].strip()
-    kind = first_line.split(":", 1)[0]
-    if kind in _UNREACHABLE:
-        return ModelUnavailable(f"the model could not be reached: {first_line}")
-    if kind in _MODEL_REFUSED:
-        return ModelError(f"the model answered with an error: {first_line}")
-    return RuntimeError(f"the team failed: {first_line}")
+    return model_failure(first_line) or RuntimeError(f"the team failed: {first_line}")
 
 
 def _model_client(context: RunContext) -> OpenAIChatCompletionClient:
@@ -143,12 +119,6 @@ def _team(client: OpenAIChatCompletionClient, context: RunContext) -> RoundRobin
     return RoundRobinGroupChat([planner, executor], termination_condition=stop)
 
 
-async def _until_set(flag: threading.Event) -> None:
-    # A threading.Event (set from any thread) cannot be awaited, so it is polled.
-    while not flag.is_set():  # noqa: ASYNC110
-        await asyncio.sleep(STOP_POLL_SECONDS)
-
-
 class TeamEngine:
     """A Planner and an Executor (with the tools) talk until the Planner gives the answer."""
 
@@ -170,7 +140,7 @@ class TeamEngine:
 
         token = CancellationToken()
         chat = asyncio.create_task(self._chat(team, context, token))
-        stop = asyncio.create_task(_until_set(context.cancelled))
+        stop = asyncio.create_task(until_set(context.cancelled, STOP_POLL_SECONDS))
         try:
             # Waiting this way (not `await chat`) keeps the chat running if this task is
             # cancelled, so the token can stop it cleanly in `finally`.

@@ -16,6 +16,7 @@ from agents.events import RunEvent
 from agents.manager import ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import agent as schema
 from backend.api.schemas.media import download, event_stream
 from backend.storage import runs, tool_calls
@@ -39,30 +40,6 @@ class Query(BaseModel):
     stream: bool = False
 
 
-def _check_prompt(prompt: str, limit: int) -> str:
-    text = prompt.strip()
-    if not text:
-        raise HTTPException(422, "The prompt is empty: type a question first.")
-    if len(text) > limit:
-        raise HTTPException(
-            413,
-            f"The prompt is {len(text):,} characters long; the limit is {limit:,} "
-            "(AGENTDESK_MAX_PROMPT_CHARS). Shorten it or attach the text as a document.",
-        )
-    return text
-
-
-async def _first_answer_event(run: ActiveRun) -> tuple[list[RunEvent], RunEvent | None]:
-    """Events up to the first one past ``started``, so a failure to reach the model can still
-    be answered with a proper HTTP status instead of a 200 stream that carries an error."""
-    seen: list[RunEvent] = []
-    async for event in run.follow():
-        seen.append(event)
-        if event.type != "started":
-            return seen, event
-    return seen, None
-
-
 def _error_response(event: RunEvent, run: ActiveRun) -> JSONResponse:
     # The prompt is already stored: the ids let a client keep the conversation going.
     body = {
@@ -80,7 +57,12 @@ def _error_response(event: RunEvent, run: ActiveRun) -> JSONResponse:
 )
 async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
     """Answer ``prompt``; with ``stream`` an SSE stream of run events, else the final result."""
-    prompt = _check_prompt(body.prompt, services.settings.max_prompt_chars)
+    try:
+        prompt = checked_prompt(
+            body.prompt, services.settings.max_prompt_chars, "type a question first."
+        )
+    except PromptRefused as refused:
+        raise refused.http() from None
     try:
         run = await services.agents.submit(
             prompt, body.conversation_id, body.mode, body.use_knowledge
@@ -89,14 +71,16 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         raise HTTPException(404, str(error)) from None
     except ModeUnavailable as error:
         raise HTTPException(422, str(error)) from None
-    seen, first = await _first_answer_event(run)
+    seen, first = await run.first_answer_event()
     if first is not None and first.type == "error":
         return _error_response(first, run)
     if body.stream:
         return StreamingResponse(
-            _stream(run, seen), media_type="text/event-stream", headers=SSE_HEADERS
+            (event.sse() async for event in run.replay(seen)),
+            media_type="text/event-stream",
+            headers=SSE_HEADERS,
         )
-    events = seen + [e async for e in run.follow(after=len(seen))]
+    events = await run.all_events(seen)
     last = events[-1]
     if last.type == "error":
         return _error_response(last, run)
@@ -112,13 +96,6 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         "sources": last.data.get("sources", []),
         "steps": [e.to_dict() for e in events if e.type not in ("token",)],
     }
-
-
-async def _stream(run: ActiveRun, seen: list[RunEvent]) -> AsyncIterator[str]:
-    for event in seen:
-        yield event.sse()
-    async for event in run.follow(after=len(seen)):
-        yield event.sse()
 
 
 @router.get("/runs", response_model=schema.RunList)
@@ -180,10 +157,7 @@ def export_run(
         else:
             transcript = {
                 **runs.as_dict(run),
-                "events": [
-                    RunEvent(e.run_id, e.seq, e.type, e.agent, dict(e.data), e.ts).to_dict()  # type: ignore[arg-type]
-                    for e in events
-                ],
+                "events": [RunEvent.stored(e).to_dict() for e in events],
                 "tool_calls": _tool_calls(session, run_id),
             }
             content = json.dumps(transcript, ensure_ascii=False, indent=2)
@@ -217,10 +191,7 @@ async def run_events(run_id: str, services: ServicesDep) -> StreamingResponse:
     with services.db.session() as session:
         if runs.get(session, run_id) is None:
             raise HTTPException(404, f"Run {run_id} does not exist")
-        stored = [
-            RunEvent(r.run_id, r.seq, r.type, r.agent, dict(r.data), r.ts)  # type: ignore[arg-type]
-            for r in runs.events(session, run_id)
-        ]
+        stored = [RunEvent.stored(row) for row in runs.events(session, run_id)]
 
     async def replay() -> AsyncIterator[str]:
         for event in stored:

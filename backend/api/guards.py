@@ -18,7 +18,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.api.openai_compat import OpenAIError
+from backend.api.openai_errors import OpenAIError
 from backend.guesses import GuessThrottle, TooManyGuesses, client_key
 from backend.security import TOKEN_HINT, is_api_path, send_json, token_matches
 

@@ -3,92 +3,34 @@
 Each available agent mode is a model (``agentdesk-chat``, ``agentdesk-auto``, …) and a chat
 completion is one agent run, recorded as a conversation like any other. Errors use OpenAI's shape
 ``{"error": {"message", "type", "code"}}`` so OpenAI clients raise their usual exceptions; the
-route class below converts them here, leaving the app's ``{"detail"}`` handlers untouched.
+route class (``backend/api/openai_errors.py``) converts them here, leaving the app's
+``{"detail"}`` handlers untouched.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
-from fastapi.routing import APIRoute
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agents.events import RunEvent
 from agents.manager import AVAILABLE_MODES, MODES, ModeUnavailable, UnknownConversation
 from agents.runs import ActiveRun
 from backend.api.deps import Authorized, ServicesDep
+from backend.api.openai_errors import OpenAIError, OpenAIRoute
+from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import openai as schema
 from backend.api.schemas.media import event_stream
-
-log = logging.getLogger(__name__)
 
 MODEL_PREFIX = "agentdesk-"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 # OpenAI model objects carry a creation time; the time this process started is honest enough.
 STARTED = int(time.time())
-
-
-class OpenAIError(Exception):
-    """An error answered in OpenAI's shape with an HTTP status."""
-
-    def __init__(self, status: int, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code = status, message, code
-
-    def body(self) -> dict[str, Any]:
-        if self.status == 401:
-            kind = "authentication_error"
-        elif self.status >= 500:
-            kind = "server_error"
-        else:
-            kind = "invalid_request_error"
-        return {"error": {"message": self.message, "type": kind, "code": self.code}}
-
-    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status, headers=headers)
-
-
-def _validation_message(error: RequestValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        field = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "request"
-        problems.append(f"{field}: {item.get('msg', 'invalid')}")
-    return "Invalid request: " + "; ".join(problems)
-
-
-class OpenAIRoute(APIRoute):
-    """Answers every error of its route, including auth and validation, in OpenAI's shape."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except OpenAIError as error:
-                return error.response()
-            except RequestValidationError as error:
-                # OpenAI answers malformed requests with 400, and its clients expect that.
-                return OpenAIError(400, _validation_message(error), "invalid_request").response()
-            except StarletteHTTPException as error:
-                code = "invalid_api_key" if error.status_code == 401 else None
-                return OpenAIError(error.status_code, str(error.detail), code).response(
-                    dict(error.headers or {})
-                )
-            except Exception:
-                log.exception("unhandled error on %s %s", request.method, request.url.path)
-                message = "Something went wrong inside AgentDesk; the log has the details."
-                return OpenAIError(500, message).response()
-
-        return guarded
 
 
 router = APIRouter(
@@ -162,19 +104,13 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
 def prompt_from(messages: list[ChatMessage], limit: int) -> str:
     """The last user message, checked like a prompt to ``/api/agent/query``."""
     users = [m for m in messages if m.role == "user"]
-    text = _text(users[-1].content).strip() if users else ""
-    if not text:
-        raise OpenAIError(
-            400, "The prompt is empty: the last user message has no text.", "empty_prompt"
-        )
-    if len(text) > limit:
-        raise OpenAIError(
-            413,
-            f"The prompt is {len(text):,} characters long; the limit is {limit:,} "
-            "(AGENTDESK_MAX_PROMPT_CHARS). Shorten it or attach the text as a document.",
-            "prompt_too_long",
-        )
-    return text
+    text = _text(users[-1].content) if users else ""
+    try:
+        return checked_prompt(text, limit, "the last user message has no text.")
+    except PromptRefused as refused:
+        # OpenAI answers an invalid request with 400, and its clients expect that.
+        status = 400 if refused.status == 422 else refused.status
+        raise OpenAIError(status, refused.message, refused.code) from None
 
 
 def history_from(messages: list[ChatMessage]) -> list[dict[str, str]]:
@@ -253,20 +189,14 @@ async def chat_completions(body: ChatRequest, services: ServicesDep) -> Any:
         raise OpenAIError(404, str(error), "conversation_not_found") from None
     except ModeUnavailable as error:
         raise OpenAIError(404, str(error), "model_not_found") from None
-    # Wait for the first event past "started": a model that is down is then a proper HTTP error.
-    seen: list[RunEvent] = []
-    async for event in run.follow():
-        seen.append(event)
-        if event.type != "started":
-            break
-    if seen[-1].type == "error":
-        raise run_error(seen[-1])
+    seen, first = await run.first_answer_event()
+    if first is not None and first.type == "error":
+        raise run_error(first)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         chunks = _chunks(run, model, seen, include_usage)
         return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
-    events = seen + [e async for e in run.follow(after=len(seen))]
-    end = events[-1]
+    end = (await run.all_events(seen))[-1]
     if end.type in ("error", "no_answer"):
         raise run_error(end)
     return {
@@ -306,14 +236,8 @@ async def _chunks(
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
         }
 
-    async def events() -> AsyncIterator[RunEvent]:
-        for event in seen:
-            yield event
-        async for event in run.follow(after=len(seen)):
-            yield event
-
     yield _sse(chunk({"role": "assistant", "content": ""}))
-    async for event in events():
+    async for event in run.replay(seen):
         if event.type == "token":
             yield _sse(chunk({"content": str(event.data.get("text", ""))}))
         elif event.type in ("error", "no_answer"):

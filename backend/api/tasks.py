@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from agents.manager import AVAILABLE_MODES
 from backend.api.deps import Authorized, ServicesDep, SqlInt
+from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import tasks as schema
 from backend.automation.task_runs import TaskBusy, TaskNotFound
 from backend.automation.triggers import (
@@ -51,16 +52,10 @@ class Preview(BaseModel):
 
 
 def _prompt(prompt: str, limit: int) -> str:
-    text = prompt.strip()
-    if not text:
-        raise HTTPException(422, "The prompt is empty: write what the agent should do.")
-    if len(text) > limit:
-        raise HTTPException(
-            413,
-            f"The prompt is {len(text):,} characters long; the limit is {limit:,} "
-            "(AGENTDESK_MAX_PROMPT_CHARS).",
-        )
-    return text
+    try:
+        return checked_prompt(prompt, limit, "write what the agent should do.")
+    except PromptRefused as refused:
+        raise refused.http() from None
 
 
 def _mode(mode: str) -> str:

@@ -7,8 +7,10 @@ against the same base URL, so both exercise the same wire format.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import ssl
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from backend.llm.errors import ModelError, ModelUnavailable
+from backend.llm.errors import ModelError, ModelUnavailable, RunStopped
 from backend.llm.throughput import ThroughputMeter
 from backend.llm.toolcalls import normalize_completion
 
@@ -35,17 +37,39 @@ class Completion:
     usage: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class ClientOptions:
-    """How to reach a model server."""
+@dataclass(frozen=True)
+class ModelEndpoint:
+    """Where model calls go: an OpenAI-compatible base URL, its key and the model's name.
 
-    base_url: str
+    The model server itself (where the gateway forwards), or a run's own address on the model
+    gateway (where every model call of the run goes, whatever client makes it).
+    """
+
+    base_url: str  # ends with /v1
     api_key: str = ""
     model: str = ""
+
+
+@dataclass(frozen=True)
+class ClientOptions(ModelEndpoint):
+    """An endpoint, and how patiently to talk to it."""
+
     timeout: float = 120.0
     connect_timeout: float = 5.0
     retries: int = 3
     backoff: float = 0.5
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The process's TLS context for model clients (certifi's CA bundle, as httpx uses).
+
+    Every run gets clients of its own, and each new httpx client otherwise loads the CA bundle
+    again: about 20 ms of CPU, for calls that mostly go to the gateway on loopback.
+    """
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _describe(error: Exception, base_url: str) -> str:
@@ -69,6 +93,30 @@ def _error_message(response: httpx.Response) -> str:
     return str(body)[:300]
 
 
+def _error_kind(response: httpx.Response) -> str:
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return ""
+    return str(error.get("type") or "") if isinstance(error, dict) else ""
+
+
+def answer_error(response: httpx.Response) -> Exception:
+    """What a refused call ends in: the run stopped (the gateway refused a spent or stopped
+    run's call), the model unavailable (503), or the server's error."""
+    message, kind = _error_message(response), _error_kind(response)
+    if kind == "agentdesk_run_stopped":
+        return RunStopped(message.removeprefix("run stopped: "))
+    if kind == "model_unavailable":
+        return ModelUnavailable(message)
+    if response.status_code == 503:
+        return ModelUnavailable(f"the model server is not ready: {message}")
+    return ModelError(
+        f"the model server answered {response.status_code}: {message}",
+        status=response.status_code,
+    )
+
+
 class ChatClient:
     """Chat completions against one OpenAI-compatible server."""
 
@@ -77,7 +125,11 @@ class ChatClient:
         headers = {"Authorization": f"Bearer {options.api_key}"} if options.api_key else {}
         timeout = httpx.Timeout(options.timeout, connect=options.connect_timeout)
         self._http = httpx.AsyncClient(
-            base_url=options.base_url, headers=headers, timeout=timeout, trust_env=False
+            base_url=options.base_url,
+            headers=headers,
+            timeout=timeout,
+            trust_env=False,
+            verify=tls_context(),
         )
         # Set by ModelService: every finished call is counted for the tokens/s figure.
         self.meter: ThroughputMeter | None = None
@@ -114,13 +166,7 @@ class ChatClient:
             if response.status_code >= 400:
                 await response.aread()
                 await response.aclose()
-                message = _error_message(response)
-                if response.status_code == 503:
-                    raise ModelUnavailable(f"the model server is not ready: {message}")
-                raise ModelError(
-                    f"the model server answered {response.status_code}: {message}",
-                    status=response.status_code,
-                )
+                raise answer_error(response)
             return response
 
     async def complete(

@@ -13,3 +13,11 @@ class ModelError(RuntimeError):
     def __init__(self, message: str, status: int = 502) -> None:
         super().__init__(message)
         self.status = status
+
+
+class RunStopped(RuntimeError):
+    """A run must end early: stopped, out of budget, or looping. The message says which.
+
+    The model gateway refuses a stopped run's calls, and the run's client raises this; the
+    engines raise it (as ``EngineStopped``) when they stop themselves.
+    """

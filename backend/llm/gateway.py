@@ -1,6 +1,8 @@
 """ModelGateway: the loopback OpenAI endpoint the agent frameworks talk to, one address per run.
 
-LangChain, smolagents and AutoGen each bring their own OpenAI client. Pointing them all at
+Every model call of a run comes here: LangChain, smolagents and AutoGen each bring their own
+OpenAI client, and the chat engine, the routing call, the follow-up rewrite and the answer's
+second try use AgentDesk's ``ChatClient``. Pointing them all at
 ``http://127.0.0.1:<port>/runs/<run id>/v1`` instead of the model server gives one place to:
 - turn tool calls that small models write as text into proper ``tool_calls`` (or, for models
   without native tool calls, ask for JSON-schema-constrained output and translate it back);
@@ -18,7 +20,6 @@ import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -28,6 +29,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from backend.llm import json_tools
+from backend.llm.budget import RunBudget
+from backend.llm.client import ModelEndpoint
 from backend.llm.errors import ModelUnavailable
 from backend.llm.loopback import LoopbackServer
 from backend.llm.throughput import ThroughputMeter
@@ -39,85 +42,13 @@ CHARS_PER_TOKEN = 4
 POLL_SECONDS = 0.1
 
 
-@dataclass(frozen=True)
-class Upstream:
-    """The model server the gateway forwards to."""
-
-    base_url: str  # ends with /v1
-    api_key: str
-    model: str
-
-
-@dataclass
-class RunBudget:
-    """What one run may still spend, what it has spent, and whether it must end."""
-
-    max_tokens: int
-    max_calls: int
-    max_seconds: float
-    key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    tokens: int = 0
-    calls: int = 0
-    started: float = field(default_factory=time.monotonic)
-    reason: str | None = None
-    # Called (from the gateway's thread) after each model call with the run's totals.
-    on_call: Callable[[dict[str, Any]], None] | None = None
-    # The job needs a tool (a sum, the date, a file): the run's first call that offers tools
-    # must call one, so a small model cannot skip the tool and guess.
-    tool_first: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def stop(self, reason: str) -> None:
-        """End the run's model use; the first reason given is the one kept."""
-        with self._lock:
-            if self.reason is None:
-                self.reason = reason
-
-    @property
-    def stopped(self) -> bool:
-        return self.reason is not None
-
-    def admit(self) -> str | None:
-        """Count one more model call; the reason it may not happen, if any."""
-        with self._lock:
-            if self.reason is None:
-                elapsed = time.monotonic() - self.started
-                if self.tokens >= self.max_tokens:
-                    self.reason = f"the run used its budget of {self.max_tokens:,} tokens"
-                elif self.calls >= self.max_calls:
-                    self.reason = f"the run used its budget of {self.max_calls} model calls"
-                elif elapsed >= self.max_seconds:
-                    self.reason = f"the run used its time budget of {self.max_seconds:g} s"
-                else:
-                    self.calls += 1
-            return self.reason
-
-    def must_call_tool(self) -> bool:
-        """True once, for the first call offering tools, when the run wants a tool first."""
-        with self._lock:
-            wanted, self.tool_first = self.tool_first, False
-        return wanted
-
-    def charge(self, usage: dict[str, Any], milliseconds: float) -> None:
-        tokens = int(usage.get("total_tokens") or 0)
-        with self._lock:
-            self.tokens += tokens
-            totals = {
-                "model_calls": self.calls,
-                "tokens": self.tokens,
-                "max_tokens": self.max_tokens,
-                "last_call_ms": round(milliseconds, 1),
-                "last_call_tokens": tokens,
-            }
-        if self.on_call is not None:
-            try:
-                self.on_call(totals)
-            except Exception:
-                log.exception("on_call callback failed")
-
-
 def _error(status: int, message: str, kind: str = "agentdesk_gateway") -> JSONResponse:
     return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status)
+
+
+def _unreachable(upstream: ModelEndpoint, error: Exception) -> JSONResponse:
+    message = f"the model server at {upstream.base_url} is not reachable: {error}"
+    return _error(503, message, "model_unavailable")
 
 
 def estimate_usage(messages: list[Any], text: str) -> dict[str, int]:
@@ -159,9 +90,17 @@ def completion_as_chunks(data: dict[str, Any], include_usage: bool) -> list[dict
 class ModelGateway:
     """Per-run OpenAI endpoints on a loopback port, forwarding to the configured model."""
 
-    def __init__(self, upstream: Callable[[], Upstream], tool_format: str = "native") -> None:
+    def __init__(
+        self,
+        upstream: Callable[[], ModelEndpoint],
+        tool_format: str = "native",
+        retries: int = 0,
+        backoff: float = 0.5,
+    ) -> None:
         self._upstream = upstream
         self.tool_format = tool_format
+        # A model server that cannot be reached is tried again, with doubling pauses.
+        self.retries, self.backoff = retries, backoff
         self._budgets: dict[str, RunBudget] = {}
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._app(), "model-gateway")
@@ -258,12 +197,30 @@ class ModelGateway:
             return await self._whole(body, tools, upstream, budget)
         return await self._passthrough(body, upstream, budget)
 
-    async def _post(self, upstream: Upstream, body: dict[str, Any], stream: bool) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {upstream.api_key}"} if upstream.api_key else {}
-        request = self._client().build_request(
-            "POST", f"{upstream.base_url}/chat/completions", json=body, headers=headers
-        )
-        return await self._client().send(request, stream=stream)
+    async def _post(
+        self, upstream: ModelEndpoint, body: dict[str, Any], stream: bool
+    ) -> httpx.Response:
+        """Send ``body`` upstream; a refused connection is tried ``retries`` more times, each
+        time asking again where the model server is (it may have been restarted)."""
+        attempt = 0
+        while True:
+            headers = {"Authorization": f"Bearer {upstream.api_key}"} if upstream.api_key else {}
+            request = self._client().build_request(
+                "POST", f"{upstream.base_url}/chat/completions", json=body, headers=headers
+            )
+            try:
+                return await self._client().send(request, stream=stream)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                if attempt >= self.retries:
+                    raise
+                delay = self.backoff * (2**attempt)
+                attempt += 1
+                log.warning("model connection failed, retry %d in %.1fs: %s", attempt, delay, error)
+                await asyncio.sleep(delay)
+                try:
+                    upstream = self._upstream()
+                except ModelUnavailable:
+                    raise error from None
 
     async def _until_stopped(self, work: asyncio.Task[Any], budget: RunBudget) -> Any:
         """Await ``work`` unless the run is stopped first (then the call is abandoned)."""
@@ -279,7 +236,7 @@ class ModelGateway:
         self,
         body: dict[str, Any],
         tools: list[dict[str, Any]] | None,
-        upstream: Upstream,
+        upstream: ModelEndpoint,
         budget: RunBudget,
     ) -> Response:
         """One non-streamed upstream call; tool calls normalized; streamed back if asked."""
@@ -319,7 +276,7 @@ class ModelGateway:
         body: dict[str, Any],
         tools: list[dict[str, Any]] | None,
         constrained: bool,
-        upstream: Upstream,
+        upstream: ModelEndpoint,
         budget: RunBudget,
         forced: bool = False,
     ) -> dict[str, Any] | Response:
@@ -339,7 +296,7 @@ class ModelGateway:
         except asyncio.CancelledError:
             return _error(400, f"run stopped: {budget.reason}", "agentdesk_run_stopped")
         except httpx.HTTPError as error:
-            return _error(503, f"the model server cannot be reached: {error}", "model_unavailable")
+            return _unreachable(upstream, error)
         if response.status_code >= 400:
             return Response(response.content, response.status_code, media_type="application/json")
         try:
@@ -356,7 +313,7 @@ class ModelGateway:
         return data
 
     async def _passthrough(
-        self, body: dict[str, Any], upstream: Upstream, budget: RunBudget
+        self, body: dict[str, Any], upstream: ModelEndpoint, budget: RunBudget
     ) -> Response:
         """A streamed call without tools, relayed chunk by chunk while counting its usage."""
         started = time.perf_counter()
@@ -369,7 +326,7 @@ class ModelGateway:
         except asyncio.CancelledError:
             return _error(400, f"run stopped: {budget.reason}", "agentdesk_run_stopped")
         except httpx.HTTPError as error:
-            return _error(503, f"the model server cannot be reached: {error}", "model_unavailable")
+            return _unreachable(upstream, error)
         if response.status_code >= 400:
             content = await response.aread()
             await response.aclose()

@@ -10,10 +10,9 @@ from typing import Any
 import httpx
 
 from backend.config import LLMProvider, Settings
-from backend.llm.client import ChatClient, ClientOptions
+from backend.llm.client import ChatClient, ClientOptions, ModelEndpoint
 from backend.llm.embedded import EmbeddedServer
 from backend.llm.errors import ModelUnavailable
-from backend.llm.gateway import Upstream
 from backend.llm.throughput import ThroughputMeter
 
 log = logging.getLogger(__name__)
@@ -171,10 +170,10 @@ class ModelService:
             self._client.meter = self.throughput
         return self._client
 
-    def upstream(self) -> Upstream:
-        """Where the model gateway forwards agent calls; raises ModelUnavailable when down."""
+    def upstream(self) -> ModelEndpoint:
+        """Where the model gateway forwards runs' calls; raises ModelUnavailable when down."""
         client = self.client()
-        return Upstream(client.options.base_url, self.settings.llm_api_key, self.model_name)
+        return ModelEndpoint(client.options.base_url, self.settings.llm_api_key, self.model_name)
 
     async def check(self) -> bool:
         """Probe the model server and update the state; True when it answers."""

@@ -103,6 +103,26 @@ async def test_token_budget_stops_the_run_with_the_reason(
     assert len(fake.requests) == 2
 
 
+@pytest.mark.parametrize("mode", ["chat", "single"])
+async def test_every_model_call_of_a_run_counts_in_its_token_budget(
+    make_settings: SettingsFactory, fake: FakeOpenAIServer, mode: str
+) -> None:
+    # The answer is refused by the answer check; the second try would be a second call, but
+    # the first one spent the whole budget: the run stops, whichever engine answered.
+    fake.set_rules([{"reply": "", "usage": {"prompt_tokens": 400}}])
+    async with client_for(make_settings(agent_max_tokens=300)) as client:
+        body = (
+            await client.post(
+                "/api/agent/query", json={"prompt": "ponder", "mode": mode, "use_knowledge": False}
+            )
+        ).json()
+    assert body["status"] == "stopped", body
+    assert body["steps"][-1]["data"]["message"] == "the run used its budget of 300 tokens"
+    progress = [s["data"] for s in body["steps"] if s["data"].get("state") == "model_call"]
+    assert progress and progress[-1]["model_calls"] == 1 and progress[-1]["tokens"] >= 400
+    assert len(fake.requests) == 1
+
+
 @pytest.mark.parametrize("mode", ["chat", "single", "team", pytest.param("code", marks=NEEDS_CODE)])
 async def test_a_model_call_past_the_time_budget_ends_the_run(
     make_settings: SettingsFactory, fake: FakeOpenAIServer, mode: str

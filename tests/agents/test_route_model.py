@@ -98,9 +98,9 @@ async def test_the_models_reason_shows_in_the_run(
 async def test_the_routing_call_is_refused_once_the_runs_budget_is_spent(
     client: httpx.AsyncClient, fake: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agents.wiring
+    from backend.llm.budget import RunBudget
 
-    monkeypatch.setattr(agents.wiring.RunBudget, "admit", lambda self: "budget spent")
+    monkeypatch.setattr(RunBudget, "admit", lambda self: "budget spent")
     fake.set_rules([{"reply": '{"engine": "single", "reason": "a file lookup"}'}])
     body = (
         await client.post("/api/agent/query", json={"prompt": UNSURE, "use_knowledge": False})

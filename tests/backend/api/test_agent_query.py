@@ -18,7 +18,9 @@ async def test_chat_answer_is_returned_and_persisted(
     body = response.json()
     assert body["answer"] == "Paris is the capital."
     assert body["mode"] == "chat" and body["engine"] == "chat"
-    assert [s["type"] for s in body["steps"]] == ["started", "completed"]
+    # The model call went through the run's budget, which reports it like any engine's.
+    assert [s["type"] for s in body["steps"]] == ["started", "progress", "completed"]
+    assert body["steps"][1]["data"]["state"] == "model_call"
 
     conversation = (await client.get(f"/api/conversations/{body['conversation_id']}")).json()
     assert [(m["role"], m["content"]) for m in conversation["messages"]] == [

@@ -2,6 +2,7 @@
 
 import json
 import time
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,21 @@ async def test_list_models(fake: FakeOpenAIServer) -> None:
     client = client_for(fake.base_url)
     assert await client.list_models() == ["fake-model"]
     await client.aclose()
+
+
+async def test_clients_share_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each run gets a client of its own; loading the CA bundle for each would cost ~20 ms.
+    import ssl
+
+    built: list[object] = []
+    real = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    clients = [client_for(f"http://127.0.0.1:{free_port()}/v1") for _ in range(3)]
+    for client in clients:
+        await client.aclose()
+    assert len(built) <= 1

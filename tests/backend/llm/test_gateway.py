@@ -12,9 +12,12 @@ from typing import Any
 import openai
 import pytest
 
+from backend.llm.budget import RunBudget
+from backend.llm.client import ModelEndpoint
 from backend.llm.errors import ModelUnavailable
 from backend.llm.fake_server import FakeOpenAIServer
-from backend.llm.gateway import ModelGateway, RunBudget, Upstream
+from backend.llm.gateway import ModelGateway
+from tests.conftest import free_port
 
 ADD_TOOL = {
     "type": "function",
@@ -32,7 +35,7 @@ ADD_TOOL = {
 
 @pytest.fixture
 def gateway(fake: FakeOpenAIServer) -> Iterator[ModelGateway]:
-    gw = ModelGateway(lambda: Upstream(fake.base_url, "", "fake-model"))
+    gw = ModelGateway(lambda: ModelEndpoint(fake.base_url, "", "fake-model"))
     yield gw
     gw.stop()
 
@@ -94,7 +97,7 @@ def test_tool_request_streamed_back_as_chunks(
     calls = [c for ch in chunks for choice in ch.choices for c in choice.delta.tool_calls or []]
     assert [c.function.name for c in calls] == ["add"]  # type: ignore[union-attr]
     assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
-    # Upstream saw one plain (non-streamed) request.
+    # The model server saw one plain (non-streamed) request.
     assert fake.requests[-1]["stream"] is False
 
 
@@ -151,7 +154,7 @@ def test_keys_and_unknown_runs_are_refused(gateway: ModelGateway) -> None:
 
 
 def test_model_unavailable_is_503(fake: FakeOpenAIServer) -> None:
-    def down() -> Upstream:
+    def down() -> ModelEndpoint:
         raise ModelUnavailable("the embedded model is not ready yet (loading)")
 
     gw = ModelGateway(down)
@@ -167,7 +170,7 @@ def test_model_unavailable_is_503(fake: FakeOpenAIServer) -> None:
 
 
 def test_json_schema_mode_round_trip(fake: FakeOpenAIServer) -> None:
-    gw = ModelGateway(lambda: Upstream(fake.base_url, "", "fake-model"), "json_schema")
+    gw = ModelGateway(lambda: ModelEndpoint(fake.base_url, "", "fake-model"), "json_schema")
     try:
         fake.set_rules(
             [
@@ -207,7 +210,7 @@ def test_json_schema_mode_round_trip(fake: FakeOpenAIServer) -> None:
 
 
 def test_auto_mode_asks_again_when_a_call_is_unreadable(fake: FakeOpenAIServer) -> None:
-    gw = ModelGateway(lambda: Upstream(fake.base_url, "", "fake-model"), "auto")
+    gw = ModelGateway(lambda: ModelEndpoint(fake.base_url, "", "fake-model"), "auto")
     try:
         fake.set_rules(
             [
@@ -259,3 +262,28 @@ def test_a_run_that_wants_a_tool_first_gets_a_schema_without_the_answer_once(
     # Only the first call is held to a tool: the next goes out natively and may answer.
     assert "tools" in fake.requests[-1] and "response_format" not in fake.requests[-1]
     assert allowance.tool_first is False
+
+
+@pytest.mark.parametrize(("retries", "answered"), [(0, False), (1, True)])
+def test_a_model_server_that_cannot_be_reached_is_tried_again(
+    fake: FakeOpenAIServer, retries: int, answered: bool
+) -> None:
+    # The first address refuses the connection; asked again, the server is where it now is.
+    addresses = iter([f"http://127.0.0.1:{free_port()}/v1"])
+
+    def upstream() -> ModelEndpoint:
+        return ModelEndpoint(next(addresses, fake.base_url), "", "fake-model")
+
+    fake.set_rules([{"reply": "back again"}])
+    gw = ModelGateway(upstream, retries=retries, backoff=0.01)
+    try:
+        client = client_for(gw, "r", budget())
+        ask = {"model": "m", "messages": [{"role": "user", "content": "x"}]}
+        if answered:
+            reply = client.chat.completions.create(**ask)  # type: ignore[call-overload]
+            assert reply.choices[0].message.content == "back again"
+        else:
+            with pytest.raises(openai.InternalServerError, match="not reachable"):
+                client.chat.completions.create(**ask)  # type: ignore[call-overload]
+    finally:
+        gw.stop()

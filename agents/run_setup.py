@@ -1,5 +1,10 @@
-"""Plumbing between a run and the code that serves it: events from worker threads, the
-run's tool context, its model endpoint and budget, and conversation history that fits."""
+"""Setting a run up: its budget and address on the model gateway, the client and context its
+engine gets, events from worker threads, its tool context, and conversation history that fits.
+
+Every model call of a run goes through its address on the gateway: the agent frameworks' own
+OpenAI clients and the run's ``ChatClient`` (chat, the routing call, the follow-up rewrite, the
+answer's second try) alike, so the budget counts all of them and a stop refuses all of them.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,18 @@ import asyncio
 import logging
 from typing import Any
 
-from agents.engines.base import Emit, Limits, ModelEndpoint
+from agents.engines.base import Emit, RunContext
 from agents.events import EventType
 from agents.history import estimate_tokens, fit_history
-from agents.tools.registry import AuditFn, ToolContext
+from agents.runs import ActiveRun
+from agents.tools.registry import AuditFn, ToolContext, ToolRegistry
 from backend.config import Settings
-from backend.llm.gateway import ModelGateway, RunBudget
+from backend.llm.budget import Limits, RunBudget
+from backend.llm.client import ChatClient, ClientOptions
+from backend.llm.gateway import ModelGateway
 
 log = logging.getLogger(__name__)
 
-# Model calls allowed per step: a step may need a call to act and one to read the result.
-CALLS_PER_STEP = 3
 SUMMARY_CHARS = 400
 
 
@@ -45,26 +51,53 @@ def thread_emitter(loop: asyncio.AbstractEventLoop, emit: Emit) -> Any:
     return publish
 
 
-def limits_from(settings: Settings) -> Limits:
-    return Limits(
-        max_steps=settings.agent_max_steps,
-        max_seconds=settings.agent_max_seconds,
-        max_tokens=settings.agent_max_tokens,
-    )
+def set_up(
+    run: ActiveRun,
+    prompt: str,
+    history: list[dict[str, str]],
+    emit: Emit,
+    tools: ToolRegistry,
+    settings: Settings,
+    gateway: ModelGateway,
+    model: str,
+    audit: AuditFn | None,
+) -> RunContext:
+    """Give ``run`` its budget, its address on the gateway and the context its engine gets."""
+    loop = asyncio.get_running_loop()
+    publish = thread_emitter(loop, emit)
+    limits = Limits.from_settings(settings)
+    usage: dict[str, Any] = {}
 
+    def on_call(totals: dict[str, Any]) -> None:
+        usage.update(totals)
+        publish("progress", {"state": "model_call", **totals})
 
-def open_endpoint(
-    gateway: ModelGateway, run_id: str, limits: Limits, model: str, on_call: Any
-) -> tuple[ModelEndpoint, RunBudget]:
-    """The run's address on the model gateway, with its budget."""
-    budget = RunBudget(
-        max_tokens=limits.max_tokens,
-        max_calls=limits.max_steps * CALLS_PER_STEP + 2,
-        max_seconds=limits.max_seconds,
-        on_call=on_call,
+    budget = RunBudget.within(limits, on_call)
+    endpoint = ClientOptions(
+        gateway.open(run.run_id, budget),
+        budget.key,
+        model or "local",
+        timeout=settings.llm_timeout,
+        connect_timeout=settings.llm_connect_timeout,
+        retries=0,  # the gateway is on loopback; it answers a model that is down with a 503
     )
-    base_url = gateway.open(run_id, budget)
-    return ModelEndpoint(base_url, budget.key, model or "local"), budget
+    run.budget = budget
+    run.context = RunContext(
+        run_id=run.run_id,
+        prompt=prompt,
+        history=history_with_summary(history, prompt, settings),
+        client=ChatClient(endpoint),
+        emit=emit,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+        usage=usage,
+        endpoint=endpoint,
+        tools=tools,
+        tool_context=tool_context(run.run_id, publish, audit, budget),
+        limits=limits,
+        loop=loop,
+    )
+    return run.context
 
 
 def tool_context(
