@@ -73,7 +73,23 @@ def ask(http: httpx.Client, prompt: str, mode: str, conversation: str | None) ->
         "sources": [s.get("name", s.get("path", "?")) for s in data.get("sources") or []],
         "conversation_id": data.get("conversation_id"),
         "seconds": round(seconds, 2),
+        # Why a run did not complete, and what its tools were asked and said: for reading a
+        # failure without running it again.
+        "reason": str(data.get("reason") or data.get("error") or ""),
+        "tools": [_tool_line(step) for step in data.get("steps") or [] if _is_tool(step)],
     }
+
+
+def _is_tool(step: dict[str, Any]) -> bool:
+    return step.get("type") in ("tool_call", "tool_result")
+
+
+def _tool_line(step: dict[str, Any]) -> str:
+    data = step.get("data") or {}
+    if step.get("type") == "tool_call":
+        return f"{data.get('tool')}({json.dumps(data.get('arguments'))[:200]})"
+    said = data.get("error") or data.get("result") or ""
+    return f"  -> {str(said)[:200]}"
 
 
 def run_task(http: httpx.Client, task: Task, mode: str, workspace: Path) -> dict[str, Any]:
