@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from agents import prompts
 from agents.engines.base import EngineStopped, RunContext, model_failure, until_set
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 
 PLANNER, EXECUTOR = "Planner", "Executor"
 FINAL_MARK = "FINAL ANSWER"
-_FINAL = re.compile(rf"{FINAL_MARK}:?\s*(.*)", re.DOTALL)
+# However the model capitalises it ("Final ANSWER: …", "final answer - …").
+_FINAL = re.compile(r"\bfinal\s+answer\s*[:\-]?\s*(.*)", re.IGNORECASE | re.DOTALL)
 # How often the run's stop flag is checked; a stop then cancels the model call in flight.
 STOP_POLL_SECONDS = 0.1
 # The earlier conversation goes in the task text, kept short: the newest turns, each clipped.
@@ -50,6 +52,43 @@ def final_answer(text: str) -> str | None:
     """The text after "FINAL ANSWER:", or None when ``text`` holds no final answer."""
     found = _FINAL.search(text)
     return found.group(1).strip() if found else None
+
+
+class Referee:
+    """Decides when the team's chat is over, message by message.
+
+    A final answer counts only once the Executor has spoken: a Planner that answers in its
+    own plan has guessed, not worked it out. A Planner that says the same thing twice in a row
+    has nothing new to add, so the chat ends there too (with its final answer, if it gave one).
+    """
+
+    def __init__(self) -> None:
+        self.executor_spoke = False
+        self.answer: str | None = None
+        self.planner_said = ""
+        self.circled = False
+
+    def __call__(self, messages: Sequence[Any]) -> bool:
+        from autogen_agentchat.messages import BaseChatMessage
+
+        for message in messages:
+            if not isinstance(message, BaseChatMessage):
+                continue
+            if message.source not in (PLANNER, EXECUTOR):
+                continue
+            text = message.to_text()
+            found = final_answer(text)
+            if found and (self.executor_spoke or message.source == EXECUTOR):
+                self.answer = found
+                return True
+            if message.source == EXECUTOR:
+                self.executor_spoke = True
+            elif text.strip() == self.planner_said:
+                self.circled = True  # the same message again: the chat goes round in circles
+                return True
+            else:
+                self.planner_said = text.strip()
+        return False
 
 
 def team_error(error: RuntimeError) -> Exception:
@@ -90,9 +129,11 @@ def _model_client(context: RunContext) -> OpenAIChatCompletionClient:
     )
 
 
-def _team(client: OpenAIChatCompletionClient, context: RunContext) -> RoundRobinGroupChat:
+def _team(
+    client: OpenAIChatCompletionClient, context: RunContext, referee: Referee
+) -> RoundRobinGroupChat:
     from autogen_agentchat.agents import AssistantAgent
-    from autogen_agentchat.conditions import MaxMessageTermination, TextMentionTermination
+    from autogen_agentchat.conditions import FunctionalTermination, MaxMessageTermination
     from autogen_agentchat.teams import RoundRobinGroupChat
 
     from agents.tools.for_autogen import autogen_tools
@@ -111,9 +152,9 @@ def _team(client: OpenAIChatCompletionClient, context: RunContext) -> RoundRobin
         system_message=prompts.load("team_executor"),
         reflect_on_tool_use=True,
     )
-    # Only the agents can end the chat with a final answer, not a task that quotes the words.
-    # The task message counts as one message, hence the +1.
-    stop = TextMentionTermination(FINAL_MARK, sources=[PLANNER, EXECUTOR]) | MaxMessageTermination(
+    # Only the agents can end the chat (the referee reads their messages alone), not a task
+    # that quotes the words. The task message counts as one message, hence the +1.
+    stop = FunctionalTermination(referee) | MaxMessageTermination(
         team_turns(context.limits.max_steps) + 1
     )
     return RoundRobinGroupChat([planner, executor], termination_condition=stop)
@@ -127,19 +168,22 @@ class TeamEngine:
     async def run(self, context: RunContext) -> str:
         """The team's final answer; EngineStopped when stopped or out of turns."""
         client = _model_client(context)
+        referee = Referee()
         try:
-            answer = await self._run_team(_team(client, context), context)
+            answer = await self._run_team(_team(client, context, referee), context, referee)
         finally:
             await client.close()
         await context.emit("token", {"text": answer})
         return answer
 
-    async def _run_team(self, team: RoundRobinGroupChat, context: RunContext) -> str:
+    async def _run_team(
+        self, team: RoundRobinGroupChat, context: RunContext, referee: Referee
+    ) -> str:
         """Run the chat until it ends, the run is stopped, or this task is cancelled."""
         from autogen_core import CancellationToken
 
         token = CancellationToken()
-        chat = asyncio.create_task(self._chat(team, context, token))
+        chat = asyncio.create_task(self._chat(team, context, token, referee))
         stop = asyncio.create_task(until_set(context.cancelled, STOP_POLL_SECONDS))
         try:
             # Waiting this way (not `await chat`) keeps the chat running if this task is
@@ -155,13 +199,16 @@ class TeamEngine:
         return chat.result()
 
     async def _chat(
-        self, team: RoundRobinGroupChat, context: RunContext, token: CancellationToken
+        self,
+        team: RoundRobinGroupChat,
+        context: RunContext,
+        token: CancellationToken,
+        referee: Referee,
     ) -> str:
         """Run the group chat, announcing each agent message; the final answer."""
         from autogen_agentchat.base import TaskResult
         from autogen_agentchat.messages import BaseChatMessage, ThoughtEvent
 
-        answer: str | None = None
         stream = team.run_stream(
             task=task_text(context), cancellation_token=token, output_task_messages=False
         )
@@ -176,10 +223,11 @@ class TeamEngine:
                 elif isinstance(item, BaseChatMessage):
                     text = item.to_text()
                     await context.emit("step", {"kind": "message", "text": text}, item.source)
-                    answer = final_answer(text) if FINAL_MARK in text else answer
         except RuntimeError as error:
             raise team_error(error) from error
-        if answer is None:
+        if referee.answer is None:
             turns = team_turns(context.limits.max_steps)
+            if referee.circled:
+                raise EngineStopped("the team went round in circles without a final answer")
             raise EngineStopped(f"the team used its {turns} turns without a final answer")
-        return answer
+        return referee.answer

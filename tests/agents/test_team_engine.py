@@ -277,3 +277,46 @@ def test_final_answer_is_the_text_after_the_mark() -> None:
     assert final_answer("Done.\nFINAL ANSWER: 42 apples") == "42 apples"
     assert final_answer("FINAL ANSWER 7") == "7"
     assert final_answer("no answer yet") is None
+
+
+async def test_a_planner_that_answers_in_its_plan_waits_for_the_executor(
+    fake: FakeOpenAIServer,
+) -> None:
+    guessed = "1. Add 2 and 3.\nFinal ANSWER: 6"
+    fake.set_rules(
+        [
+            {"match": "What is 2 plus 3", "reply": guessed, "times": 1},
+            {"match": "Add 2 and 3", "tool_calls": [ADD_2_3], "times": 1},
+            {"match": "Add 2 and 3", "reply": "The add tool says 5.", "times": 1},
+            {"match": "says 5", "reply": "final answer: 5"},
+        ]
+    )
+    run = make_run(fake, "What is 2 plus 3?")
+
+    # The guess in the plan does not end the chat; the answer after the tool's result does,
+    # however it is capitalised.
+    assert await TeamEngine().run(run.context) == "5"
+    assert [agent for agent, _ in run.steps()] == ["Planner", "Executor", "Planner"]
+    assert run.added == [(2, 3)]
+
+
+async def test_a_planner_repeating_itself_ends_the_chat(fake: FakeOpenAIServer) -> None:
+    fake.set_rules(
+        [
+            {"match": "Keep going", "reply": "1. Think about it.", "times": 1},
+            {"match": "Think about it", "reply": "I thought about it.", "times": 1},
+            {"match": "thought about it", "reply": "1. Think about it."},
+        ]
+    )
+    run = make_run(fake, "Keep going.", max_steps=8)
+
+    with pytest.raises(EngineStopped, match="round in circles"):
+        await TeamEngine().run(run.context)
+    # Planner, Executor, the same plan again: over, long before the 17 turns.
+    assert [agent for agent, _ in run.steps()] == ["Planner", "Executor", "Planner"]
+
+
+def test_final_answer_reads_any_capitalisation() -> None:
+    assert final_answer("Step 3: done.\nFinal ANSWER: 961.4") == "961.4"
+    assert final_answer("final answer - Canberra") == "Canberra"
+    assert final_answer("No answer here.") is None
