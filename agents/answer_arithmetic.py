@@ -26,7 +26,8 @@ _UNIT = r"(?:[ \t]*(?:%|/[ \t]?[A-Za-z€$£]+|(?!x\b|of\b|equals\b|is\b)[A-Za-z
 _OPERATOR = r"[ \t]*(?:[+*/^\u00d7\u00f7\u2212\u22c5\u00b7]|-(?!\d{2}\b)|\bx\b|\bof\b)[ \t]*"
 _TERM = rf"[( \t]*(?:{_NUMBER}){_UNIT}[) \t]*"
 _SIDE = rf"{_TERM}(?:{_OPERATOR}{_TERM})*"
-_EQUALS = r"[ \t]*(?:=|\bequals\b)[ \t]*"
+# "≈" claims the value rounded as written: checked the same way as "=".
+_EQUALS = r"[ \t]*(?:=|\u2248|\bequals\b)[ \t]*"
 _CHAIN = re.compile(rf"(?<![\w.,:/-])({_SIDE})((?:{_EQUALS}{_SIDE})+)", re.IGNORECASE)
 _SPLIT = re.compile(_EQUALS, re.IGNORECASE)
 _HAS_OPERATOR = re.compile(rf"\d[^=]*?{_OPERATOR}[^=]*\d", re.IGNORECASE)

@@ -67,6 +67,12 @@ _TOOL_CALL_TEXT = re.compile(
 # Markup of a tool exchange pasted into the answer: the model wrote the call or the result
 # out instead of using it.
 _TOOL_MARKUP = re.compile(r"</?tool_(?:call|response|result)>", re.IGNORECASE)
+# A tool named as something to use ("you should use the `list_files` function", "call
+# read_file(...)"): how to get the result, not the result. Tool names have an underscore.
+_TOOL_TALK = re.compile(
+    r"`[a-z]+_[a-z_]+`|\b[a-z]+_[a-z_]+\s*\(|"
+    r"\b(?:use|call|using|calling|run|invoke)\s+(?:the\s+)?[a-z]+_[a-z_]+\b"
+)
 # A sentence that says what will be done, not what was found ("I will search the documents").
 _PLAN = re.compile(
     r"\b(?:i will|i'll|let me|i am going to|i'm going to|i need to|we need to|we will|we'll|"
@@ -250,6 +256,8 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return "the answer is a tool call written as text, not an answer"
     if _TOOL_MARKUP.search(answer):
         return "the answer pastes a tool exchange (<tool_response>…) instead of answering"
+    if _TOOL_TALK.search(text) and not re.search(r"\b[a-z]+_[a-z_]+\b", question):
+        return "the answer describes a tool instead of giving what it returned"
     if _only_plans(question, text):
         return "the answer says what it will do next, not what it found"
     if _restates(question, text):

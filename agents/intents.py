@@ -128,6 +128,9 @@ COMPUTING = Intent(
     "it is counting, primes or work on a string",
     re.compile(
         r"\bprime numbers?\b|\bprimes\b|\bprime factors?\b|\d[^.?!]*\bprime\b|"
+        # A sum or product over a run of numbers: a loop, not one calculator expression.
+        r"\b(?:sum|product|average|mean|total)\s+of\s+(?:all\s+)?(?:the\s+)?(?:squares|cubes|"
+        r"(?:whole |natural |odd |even |prime )?(?:numbers|integers)|first \d+)\b[^.?!]*\d|"
         r"\b(?:fibonacci|factorial|gcd|lcm|divisors?|digits?|permutations?|combinations?)\b"
         r"[^.?!]*\d|\d[^.?!]*\b(?:fibonacci|factorial|gcd|lcm|divisors?|digits)\b|"
         rf"\b(?:palindromes?|anagrams?)\b[^.?!]*{_QUOTED}|"

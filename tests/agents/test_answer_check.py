@@ -82,6 +82,9 @@ PASSES = [
         [],
     ),
     ("Who owns the follow-up?", "Let me be brief: Petra Lindqvist owns it.", []),
+    # Snake case that is not a tool being described, and a question that asks about a tool.
+    ("What does the file say?", "It says: rename snake_case_names before Friday.", []),
+    ("What does list_files do?", "`list_files` lists the files in your workspace.", []),
 ]
 
 FAILS = [
@@ -198,6 +201,18 @@ FAILS = [
         "I'll search the knowledge base.\n\n<tool_response>\n[1] travel-policy.md\n...",
         [],
         "pastes a tool exchange",
+    ),
+    (
+        "Which files are in my workspace folder?",
+        "To list files in the workspace, you should use the `list_files` function.",
+        [],
+        "describes a tool instead of giving what it returned",
+    ),
+    (
+        "What is in todo.md?",
+        "You can call read_file(path='todo.md') to see it.",
+        [],
+        "describes a tool instead of giving what it returned",
     ),
 ]
 
