@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Engines that get knowledge passages up front; the others look things up with their tools.
-GROUNDED_UP_FRONT = ("chat", "single")
+GROUNDED_UP_FRONT = ("chat", "single", "team")
 
 Ending = tuple[EventType, dict[str, Any]]
 

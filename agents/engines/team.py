@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 PLANNER, EXECUTOR = "Planner", "Executor"
 FINAL_MARK = "FINAL ANSWER"
 # However the model capitalises it ("Final ANSWER: …", "final answer - …").
-_FINAL = re.compile(r"\bfinal\s+answer\s*[:\-]?\s*(.*)", re.IGNORECASE | re.DOTALL)
+# The mark: "FINAL ANSWER" in capitals, or the words in any case with a colon (or a dash);
+# "do not write the final answer yet" is none.
+_FINAL = re.compile(r"\bFINAL\s+ANSWER\b\s*[:\-]?\s*|\b(?i:final\s+answer)\s*[:\-]\s*")
 # How often the run's stop flag is checked; a stop then cancels the model call in flight.
 STOP_POLL_SECONDS = 0.1
 # The earlier conversation goes in the task text, kept short: the newest turns, each clipped.
@@ -49,9 +51,9 @@ def task_text(context: RunContext) -> str:
 
 
 def final_answer(text: str) -> str | None:
-    """The text after "FINAL ANSWER:", or None when ``text`` holds no final answer."""
-    found = _FINAL.search(text)
-    return found.group(1).strip() if found else None
+    """The text after the last "FINAL ANSWER:", or None when ``text`` holds no final answer."""
+    marks = list(_FINAL.finditer(text))
+    return text[marks[-1].end() :].strip() if marks else None
 
 
 class Referee:

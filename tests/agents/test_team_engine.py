@@ -320,3 +320,9 @@ def test_final_answer_reads_any_capitalisation() -> None:
     assert final_answer("Step 3: done.\nFinal ANSWER: 961.4") == "961.4"
     assert final_answer("final answer - Canberra") == "Canberra"
     assert final_answer("No answer here.") is None
+
+
+def test_the_last_final_answer_mark_counts_and_a_mention_is_none() -> None:
+    text = "I will now write the final answer. FINAL ANSWER: Oriel Bastable"
+    assert final_answer(text) == "Oriel Bastable"
+    assert final_answer("Do not write the final answer yet; step 2 first.") is None
