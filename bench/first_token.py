@@ -84,10 +84,12 @@ def main() -> int:
             wait_indexed(http, documents)
             first_token(http, "Say hello.", "off")  # loads the model, warms its cache
             for round_ in range(args.rounds):
-                for index, (kind, prompt) in enumerate(questions):
-                    # The order of the three switches turns each time: none always goes first.
-                    shift = (round_ + index) % len(SWITCHES)
-                    for use in SWITCHES[shift:] + SWITCHES[:shift]:
+                # One switch at a time over every question, the switches' order turning each
+                # round: the same question is never asked twice in a row, so no answer gets
+                # the previous one's prompt from llama.cpp's cache, only the shared prefix.
+                shift = round_ % len(SWITCHES)
+                for use in SWITCHES[shift:] + SWITCHES[:shift]:
+                    for kind, prompt in questions:
                         samples.setdefault((kind, use), []).append(first_token(http, prompt, use))
                 print(f"round {round_ + 1} of {args.rounds} done", file=sys.stderr, flush=True)
     rows = []
