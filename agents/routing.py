@@ -80,4 +80,9 @@ def route(mode: str, prompt: str) -> Route:
         )
     if mode == "auto":
         return auto_route(prompt)
-    return Route(mode, mode, "chosen by the user", knowledge_for(prompt))
+    # The agent chosen by hand still gets the tools its job needs when the job is plain (a
+    # sum, a date, a named file): with every tool, a small model searched the documents for
+    # sales.csv instead of reading it. With no sure intent it has every tool.
+    sure = auto_route(prompt)
+    tools = sure.tools if mode == "single" and sure.engine == "single" else ()
+    return Route(mode, mode, "chosen by the user", knowledge_for(prompt), tools=tools)

@@ -311,16 +311,25 @@ async def test_a_question_that_needs_no_tool_may_be_answered_at_once(
     assert request.get("tools") and "response_format" not in request
 
 
-async def test_a_mode_chosen_by_the_user_offers_every_tool(
+async def test_the_agent_chosen_by_hand_gets_the_tools_of_a_plain_job(
     client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
     fake.set_rules([{"reply": "It is Monday."}])
     prompt = "Which day of the week is it today?"
     await client.post("/api/agent/query", json={"prompt": prompt, "mode": "single"})
+    assert [offered(r) for r in fake.requests] == [["current_time", "calendar"]]
+    assert "tools" not in fake.requests[0]  # the clock is a tool job: a call comes first
+
+
+async def test_the_agent_chosen_by_hand_has_every_tool_when_the_job_is_unclear(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "Here is a summary."}])
+    prompt = "Tell me something useful about my week."
+    await client.post("/api/agent/query", json={"prompt": prompt, "mode": "single"})
     everything = [tool.name for tool in services_of(client).agents.tools.tools]
     assert len(everything) > 2
     assert [offered(r) for r in fake.requests] == [everything]
-    assert "tools" not in fake.requests[0]  # the clock is a tool job: a call comes first
 
 
 async def test_numbers_in_words_reach_the_engine_in_digits_too(

@@ -344,11 +344,13 @@ def test_a_date_question_about_the_users_documents_wants_them() -> None:
         ("Remember that my dentist is on Friday", ()),
     ],
 )
-def test_auto_names_the_tools_an_intent_needs_and_a_chosen_mode_all(
+def test_the_tools_an_intent_needs_in_auto_and_for_the_agent_chosen_by_hand(
     prompt: str, tools: tuple[str, ...]
 ) -> None:
     assert auto_route(prompt).tools == tools
-    assert route("single", prompt).tools == ()
+    # The agent chosen by hand gets the same; the other engines are given no subset.
+    assert route("single", prompt).tools == tools
+    assert route("team", prompt).tools == route("chat", prompt).tools == ()
 
 
 @pytest.mark.parametrize(
