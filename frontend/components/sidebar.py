@@ -13,6 +13,8 @@ from frontend.components.nav import sidebar_frame
 from frontend.state.chat import ChatState, ConversationItem
 from frontend.state.conversations import ConversationMenuState
 
+SCROLLBAR_GUTTER = "20px"
+
 
 def _open_button(conversation: ConversationItem) -> rx.Component:
     """The conversation's title: click to open it."""
@@ -22,8 +24,8 @@ def _open_button(conversation: ConversationItem) -> rx.Component:
         rx.text(
             conversation.title,
             size="2",
-            trim="both",
-            # One line with an ellipsis: a long first question must not spill out.
+            # One line with an ellipsis: a long first question must not spill out. No leading
+            # trim: with overflow hidden it cut off descenders and commas ("4,180" read "4.180").
             white_space="nowrap",
             overflow="hidden",
             text_overflow="ellipsis",
@@ -86,6 +88,10 @@ def sidebar() -> rx.Component:
                     rx.foreach(ChatState.conversations, conversation_entry),
                     spacing="1",
                     width="100%",
+                    # Room for the scrollbar, drawn over the list's right edge, and its thumb's
+                    # wider grab area: else they cover each conversation's "…" button and take
+                    # its clicks.
+                    padding_right=SCROLLBAR_GUTTER,
                 ),
                 rx.text("No conversations yet.", size="2", color_scheme="gray", padding_x="0.5rem"),
             ),

@@ -1,0 +1,118 @@
+"""Layout in a real browser: sidebar titles and menus, narrow windows, the page for a bad link."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.frontend.app_process import BrowserTab, RunningApp, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Commas, descenders (g, j, p, q, y) and a percent sign: what a clipped line hides first.
+CLIPPABLE_TITLE = "What is 23% of 4,180? Typing jumpy queries"
+
+
+def _start_conversation(app: RunningApp, prompt: str) -> str:
+    """A conversation titled after ``prompt``, answered by the fake model in chat mode."""
+    response = httpx.post(
+        app.url.rstrip("/") + "/api/agent/query",
+        json={"prompt": prompt, "mode": "chat", "use_knowledge": "off"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return str(response.json()["conversation_id"])
+
+
+@pytest.fixture
+def conversations(app_server: RunningApp) -> Iterator[list[str]]:
+    """Ids of the conversations a test starts; deleted again afterwards."""
+    started: list[str] = []
+    yield started
+    for conversation_id in started:
+        httpx.delete(app_server.url.rstrip("/") + f"/api/conversations/{conversation_id}")
+
+
+def _open_chat(page: Page, app: RunningApp, width: int = 1280) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(app.url)
+    expect(page.get_by_test_id("health-dot")).to_have_attribute("data-level", "ok", timeout=20_000)
+
+
+def _clipped_titles(page: Page) -> list[dict[str, Any]]:
+    """Sidebar titles whose text is taller than the box that shows it (the rest is cut off)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=conversation-item] p')]
+                .map(p => ({text: p.textContent, text_height: p.scrollHeight,
+                            shown_height: p.clientHeight}))
+                .filter(t => t.text_height > t.shown_height)"""
+        )
+    )
+
+
+def test_sidebar_titles_show_commas_and_descenders(
+    app_server: RunningApp, tab: BrowserTab, conversations: list[str]
+) -> None:
+    conversations.append(_start_conversation(app_server, CLIPPABLE_TITLE))
+    page = tab.page
+    _open_chat(page, app_server)
+    title = page.get_by_test_id("conversation-item").filter(has_text="4,180").first
+    expect(title).to_be_visible()
+    assert _clipped_titles(page) == []
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_scrollbar_leaves_the_last_conversations_menu_clickable(
+    app_server: RunningApp, tab: BrowserTab, conversations: list[str]
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    for number in range(40):
+        conversations.append(_start_conversation(app_server, f"Long list {tag} #{number}"))
+    page = tab.page
+    _open_chat(page, app_server)
+    expect(page.get_by_test_id("conversation-item").nth(39)).to_be_visible()
+
+    last_button = page.get_by_test_id("conversation-actions").last
+    last_button.scroll_into_view_if_needed()
+    box = last_button.bounding_box()
+    assert box is not None
+    # The list's scrollbar shows while the pointer is over the list.
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    scrollbar = page.locator(
+        ".rt-ScrollAreaRoot:has([data-testid=conversation-list]) > .rt-ScrollAreaScrollbar"
+    )
+    expect(scrollbar).to_be_visible()
+    bar = scrollbar.bounding_box()
+    assert bar is not None
+    assert not _overlap(box, bar), f"the scrollbar {bar} covers the menu button {box}"
+    # The scrollbar's thumb takes pointer events a few pixels beyond what it draws.
+    covered = last_button.evaluate(
+        """button => {
+            const r = button.getBoundingClientRect();
+            const covered = [];
+            for (let x = r.left + 1; x < r.right; x += 2) {
+                const hit = document.elementFromPoint(x, r.top + r.height / 2);
+                if (!button.contains(hit)) covered.push([x, hit && hit.className]);
+            }
+            return covered;
+        }"""
+    )
+    assert covered == [], f"points of the menu button that take no click: {covered}"
+
+    last_button.click(timeout=5_000)
+    expect(page.get_by_test_id("rename-conversation")).to_be_visible()
+    screenshot(page, "layout-long-conversation-list")
