@@ -12,6 +12,7 @@ from frontend.components.conversation_actions import (
 from frontend.components.nav import sidebar_frame
 from frontend.state.chat import ChatState, ConversationItem
 from frontend.state.conversations import ConversationMenuState
+from frontend.state.layout import LayoutState
 
 SCROLLBAR_GUTTER = "20px"
 
@@ -35,7 +36,7 @@ def _open_button(conversation: ConversationItem) -> rx.Component:
         ),
         variant="soft",
         color_scheme="gray",
-        on_click=ChatState.open_conversation(conversation.id),
+        on_click=[ChatState.open_conversation(conversation.id), LayoutState.close_menu],
         disabled=ChatState.streaming,
         justify_content="flex-start",
         flex="1 1 0",
@@ -72,7 +73,7 @@ def sidebar() -> rx.Component:
         rx.button(
             rx.icon("plus", size=16),
             "New chat",
-            on_click=ChatState.new_chat,
+            on_click=[ChatState.new_chat, LayoutState.close_menu],
             disabled=ChatState.streaming,
             width="100%",
             variant="surface",

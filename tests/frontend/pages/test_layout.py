@@ -116,3 +116,95 @@ def test_scrollbar_leaves_the_last_conversations_menu_clickable(
     last_button.click(timeout=5_000)
     expect(page.get_by_test_id("rename-conversation")).to_be_visible()
     screenshot(page, "layout-long-conversation-list")
+
+
+# What sticks out of the window sideways, leaving out the sidebar while it is closed off screen.
+_OUTSIDE_THE_WINDOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const outside = [];
+    for (const element of document.querySelectorAll('body *')) {
+        const sidebar = element.closest('[data-testid=sidebar]');
+        if (sidebar && sidebar.dataset.open === 'false') continue;
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) continue;
+        if (getComputedStyle(element).visibility === 'hidden') continue;
+        if (box.left < -0.5 || box.right > width + 0.5) {
+            outside.push([element.tagName, element.dataset.testid || element.className.toString(),
+                          Math.round(box.left), Math.round(box.right)]);
+        }
+    }
+    return {width, page_width: document.documentElement.scrollWidth, outside};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_narrow_chat_page_fits_and_the_sidebar_opens_from_a_menu(
+    app_server: RunningApp, tab: BrowserTab, conversations: list[str], width: int
+) -> None:
+    conversations.append(_start_conversation(app_server, CLIPPABLE_TITLE))
+    page = tab.page
+    _open_chat(page, app_server, width)
+    expect(page.get_by_test_id("prompt-input")).to_be_visible()
+    layout = page.evaluate(_OUTSIDE_THE_WINDOW)
+    assert layout["outside"] == [], layout
+    assert layout["page_width"] <= width
+    expect(page.get_by_test_id("main-nav")).to_be_hidden()
+    screenshot(page, f"layout-chat-{width}")
+
+    menu = page.get_by_test_id("menu-button")
+    menu.click()
+    expect(page.get_by_test_id("main-nav")).to_be_visible()
+    expect(page.get_by_test_id("conversation-item").first).to_be_in_viewport()
+    layout = page.evaluate(_OUTSIDE_THE_WINDOW)
+    assert layout["outside"] == [], layout
+    screenshot(page, f"layout-chat-{width}-menu")
+    # Opening a conversation closes the menu again, as a click on the dimmed page does.
+    page.get_by_test_id("conversation-item").filter(has_text="4,180").first.click()
+    expect(page.get_by_test_id("main-nav")).to_be_hidden()
+    menu.click()
+    expect(page.get_by_test_id("main-nav")).to_be_visible()
+    page.mouse.click(width - 10, 400)
+    expect(page.get_by_test_id("main-nav")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [820, 390])
+def test_message_box_placeholder_is_not_cut(
+    app_server: RunningApp, tab: BrowserTab, width: int
+) -> None:
+    page = tab.page
+    _open_chat(page, app_server, width)
+    box = page.get_by_label("Message", exact=True)
+    expect(box).to_have_value("")
+    sizes = box.evaluate(
+        """box => ({placeholder: box.placeholder, scroll: [box.scrollWidth, box.scrollHeight],
+                   shown: [box.clientWidth, box.clientHeight]})"""
+    )
+    assert sizes["placeholder"]
+    assert sizes["scroll"][0] <= sizes["shown"][0], sizes
+    assert sizes["scroll"][1] <= sizes["shown"][1], sizes
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_unknown_address_gets_a_page_with_a_way_back(
+    app_server: RunningApp, tab: BrowserTab, width: int
+) -> None:
+    page = tab.page
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(app_server.url.rstrip("/") + "/settings")
+    expect(page).to_have_title("Page not found · AgentDesk")
+    expect(page.get_by_test_id("not-found-page")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("missing-path")).to_have_text("/settings")
+    # Styled like every other page: the header, and the page links (behind the menu if narrow).
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    screenshot(page, f"layout-not-found-{width}")
+    if width < 768:
+        page.get_by_test_id("menu-button").click()
+    expect(page.get_by_test_id("main-nav")).to_be_visible()
+    layout = page.evaluate(_OUTSIDE_THE_WINDOW)
+    assert layout["outside"] == [], layout
+
+    page.reload()
+    expect(page.get_by_test_id("not-found-page")).to_be_visible()
+    page.get_by_test_id("back-to-chat").click()
+    expect(page.get_by_label("Message", exact=True)).to_be_visible()
+    assert page.url.rstrip("/") == app_server.url.rstrip("/")
