@@ -208,3 +208,39 @@ def test_unknown_address_gets_a_page_with_a_way_back(
     page.get_by_test_id("back-to-chat").click()
     expect(page.get_by_label("Message", exact=True)).to_be_visible()
     assert page.url.rstrip("/") == app_server.url.rstrip("/")
+
+
+def test_a_rename_keeps_the_conversation_where_it_was(
+    app_server: RunningApp, tab: BrowserTab, conversations: list[str]
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    for number in range(30):
+        conversations.append(_start_conversation(app_server, f"Rename list {tag} #{number}"))
+    page = tab.page
+    _open_chat(page, app_server)
+    # An older conversation, halfway down the scrolled list.
+    entry = page.get_by_test_id("conversation-item").filter(has_text=f"Rename list {tag} #10")
+    entry.scroll_into_view_if_needed()
+    titles_before = page.get_by_test_id("conversation-item").all_inner_texts()
+    place_before = entry.bounding_box()
+    assert place_before is not None
+
+    expect(page.get_by_role("menu")).to_have_count(0)
+    page.get_by_label(f"Actions for conversation Rename list {tag} #10", exact=True).click()
+    page.get_by_test_id("rename-conversation").click()
+    field = page.get_by_test_id("rename-input")
+    expect(field).to_be_focused()
+    field.fill(f"Renamed {tag}")
+    field.press("Enter")
+
+    renamed = page.get_by_test_id("conversation-item").filter(has_text=f"Renamed {tag}")
+    expect(renamed).to_be_visible()
+    titles_after = page.get_by_test_id("conversation-item").all_inner_texts()
+    at = titles_before.index(f"Rename list {tag} #10")
+    assert titles_after[at] == f"Renamed {tag}"
+    assert (
+        titles_after[:at] + titles_after[at + 1 :] == titles_before[:at] + titles_before[at + 1 :]
+    )
+    place_after = renamed.bounding_box()
+    assert place_after is not None
+    assert abs(place_after["y"] - place_before["y"]) < 1, (place_before, place_after)
