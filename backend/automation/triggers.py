@@ -7,6 +7,7 @@ a reason a person can read before anything is scheduled.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -112,35 +113,64 @@ def standard_day_of_week(field: str) -> str:
         base, _, step_text = part.partition("/")
         if not base or base.isalpha() or ("-" in base and base.replace("-", "").isalpha()):
             if step_text:
-                raise ValueError(f"a step needs numbers in the day of week ({part!r})")
+                raise ValueError(f"a step needs numbers ({part!r})")
             days.append(base)
             continue
         step = int(step_text) if step_text.isdigit() else 1
         if step_text and not step_text.isdigit():
-            raise ValueError(f"bad step in the day of week ({part!r})")
+            raise ValueError(f"bad step ({part!r})")
         if base == "*":
             first, last = 0, 6
         elif "-" in base:
             low, _, high = base.partition("-")
             if not (low.isdigit() and high.isdigit()):
-                raise ValueError(f"bad day-of-week range {base!r}")
+                raise ValueError(f"bad range {base!r}")
             first, last = int(low), int(high)
         elif base.isdigit():
             first = int(base)
             last = 6 if step_text else first
         else:
-            raise ValueError(f"bad day of week {base!r}")
+            raise ValueError(f"{base!r} is not a day")
         if not (0 <= first <= 7 and 0 <= last <= 7) or first > last:
-            raise ValueError(f"day of week {base!r} is outside 0-7 (0 and 7 are Sunday)")
+            raise ValueError(f"{base!r} is outside 0-7 (0 and 7 are Sunday)")
         days.extend(DAY_NAMES[day] for day in range(first, last + 1, step))
     return ",".join(dict.fromkeys(days))
 
 
+CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
+_APSCHEDULER_PREFIX = re.compile(r"^Error validating expression '[^']*': ")
+
+
+def _field_error(label: str, value: str) -> str | None:
+    """Why one cron field is wrong, or None when it is fine on its own."""
+    try:
+        if label == "day of week":
+            value = standard_day_of_week(value) if value != "*" else value
+        CronTrigger(**{label.replace("day of month", "day").replace(" ", "_"): value})
+    except ValueError as error:
+        reason = _APSCHEDULER_PREFIX.sub("", str(error))
+        if reason.startswith("Unrecognized expression"):
+            reason = "not a number, range, step or list"
+        return reason
+    return None
+
+
 def cron_trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
-    """A CronTrigger from a standard five-field crontab line."""
+    """A CronTrigger from a standard five-field crontab line.
+
+    Every field is checked on its own first, so a line with two mistakes names both (APScheduler
+    stops at the first).
+    """
     fields = expression.split()
     if len(fields) != 5:
         raise ValueError(f"Wrong number of fields; got {len(fields)}, expected 5")
+    errors = [
+        f"{label} {value!r}: {reason}"
+        for label, value in zip(CRON_FIELDS, fields, strict=True)
+        if (reason := _field_error(label, value)) is not None
+    ]
+    if errors:
+        raise ValueError("; ".join(errors))
     minute, hour, day, month, day_of_week = fields
     if day_of_week != "*":
         day_of_week = standard_day_of_week(day_of_week)

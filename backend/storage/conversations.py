@@ -122,8 +122,9 @@ def _sources(conversation: Conversation) -> dict[str, list[Any]]:
 
 
 def rename(session: Session, conversation: Conversation, title: str) -> None:
+    """A new title only: the list is ordered by last activity, and a rename is not activity
+    (bumping ``updated_at`` moved the renamed conversation to the top of the sidebar)."""
     conversation.title = title
-    conversation.updated_at = utcnow()
 
 
 def remove(session: Session, conversation_id: str) -> bool:

@@ -41,7 +41,9 @@ def composer() -> rx.Component:
             rx.hstack(
                 rx.text_area(
                     name="prompt",
-                    placeholder="Message AgentDesk…  (Enter to send, Shift+Enter for a new line)",
+                    # Short enough for one line in a narrow window; the keys are in the tooltip.
+                    placeholder="Message AgentDesk…",
+                    title="Enter sends, Shift+Enter starts a new line",
                     aria_label="Message",
                     enter_key_submit=True,
                     auto_height=True,
@@ -50,6 +52,7 @@ def composer() -> rx.Component:
                     disabled=ChatState.streaming,
                     size="3",
                     flex="1",
+                    min_width="0",
                     min_height="3rem",
                     max_height="12rem",
                     data_testid="prompt-input",

@@ -24,11 +24,22 @@ def health_indicator() -> rx.Component:
                 custom_attrs={"data-level": HealthState.level},
                 flex_shrink="0",
             ),
-            rx.text(HealthState.summary, size="2", color_scheme="gray", data_testid="health-text"),
+            rx.text(
+                HealthState.summary,
+                size="2",
+                color_scheme="gray",
+                # A narrow window shortens the status rather than pushing the header wider.
+                white_space="nowrap",
+                overflow="hidden",
+                text_overflow="ellipsis",
+                min_width="0",
+                data_testid="health-text",
+            ),
             # Checks health when the page opens, then on a timer for as long as it stays open.
             hidden_timer(HEALTH_REFRESH_MS, HealthState.refresh),
             align="center",
             spacing="2",
+            min_width="0",
             role="status",
             aria_live="polite",
             data_testid="health-indicator",

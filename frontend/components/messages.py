@@ -123,11 +123,13 @@ def empty_transcript() -> rx.Component:
                 "Ask a question to start a conversation. Everything stays on this computer.",
                 color_scheme="gray",
                 size="2",
+                text_align="center",
             ),
             align="center",
             spacing="2",
         ),
         height="100%",
+        padding_x="1rem",
         min_height="50vh",
         data_testid="empty-transcript",
     )

@@ -67,4 +67,6 @@ def mode_selector() -> rx.Component:
         spacing="2",
         width="100%",
         min_width="0",
+        # In a narrow window the documents switch moves to a line of its own.
+        flex_wrap="wrap",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.quit import quit_button
+from frontend.state.layout import NARROW, LayoutState
 
 # (label, icon, route): one entry per page, in the order they appear.
 PAGES = [
@@ -44,6 +45,7 @@ def nav_link(label: str, icon: str, route: str) -> rx.Component:
             spacing="2",
         ),
         href=route,
+        on_click=LayoutState.close_menu,
         underline="none",
         display="block",
         width="100%",
@@ -70,22 +72,75 @@ def main_nav() -> rx.Component:
     )
 
 
+# In a narrow window the sidebar lies over the page, off screen until the menu opens it.
+_NARROW_SIDEBAR = {
+    NARROW: {
+        "position": "fixed",
+        "top": "0",
+        "left": "0",
+        "z_index": "30",
+        "max_width": "85vw",
+        "box_shadow": "var(--shadow-5)",
+        "&[data-open='false']": {"transform": "translateX(-100%)", "visibility": "hidden"},
+    }
+}
+
+
+def _backdrop() -> rx.Component:
+    """The page behind the open sidebar in a narrow window, dimmed; a click closes the menu."""
+    return rx.cond(
+        LayoutState.menu_open,
+        rx.box(
+            on_click=LayoutState.close_menu,
+            position="fixed",
+            inset="0",
+            z_index="29",
+            background_color="var(--color-overlay)",
+            display="none",
+            style={NARROW: {"display": "block"}},
+            data_testid="sidebar-backdrop",
+        ),
+    )
+
+
 def sidebar_frame(*children: rx.Component, testid: str = "sidebar") -> rx.Component:
     """The left column every page shares: brand, page links, then the page's own content."""
-    return rx.vstack(
-        brand(),
-        main_nav(),
-        rx.separator(size="4"),
-        *children,
-        as_="aside",
-        data_testid=testid,
-        spacing="3",
-        padding="1rem",
-        width=SIDEBAR_WIDTH,
-        min_width=SIDEBAR_WIDTH,
-        height="100vh",
-        background_color=rx.color("gray", 2),
-        border_right=f"1px solid {rx.color('gray', 5)}",
+    return rx.fragment(
+        _backdrop(),
+        rx.vstack(
+            brand(),
+            main_nav(),
+            rx.separator(size="4"),
+            *children,
+            as_="aside",
+            data_testid=testid,
+            custom_attrs={"data-open": rx.cond(LayoutState.menu_open, "true", "false")},
+            # Each page opens with the menu closed, even after a reload with it open.
+            on_mount=LayoutState.close_menu,
+            spacing="3",
+            padding="1rem",
+            width=SIDEBAR_WIDTH,
+            min_width=SIDEBAR_WIDTH,
+            height="100vh",
+            background_color=rx.color("gray", 2),
+            border_right=f"1px solid {rx.color('gray', 5)}",
+            style=_NARROW_SIDEBAR,
+        ),
+    )
+
+
+def menu_button() -> rx.Component:
+    """Opens the sidebar in a narrow window; not shown while the sidebar has room of its own."""
+    return rx.icon_button(
+        rx.icon("menu", size=18),
+        on_click=LayoutState.toggle_menu,
+        variant="ghost",
+        color_scheme="gray",
+        aria_label="Menu",
+        aria_expanded=rx.cond(LayoutState.menu_open, "true", "false"),
+        display="none",
+        style={NARROW: {"display": "inline-flex"}},
+        data_testid="menu-button",
     )
 
 

@@ -8,22 +8,30 @@ import reflex as rx
 
 from frontend.components.health import health_indicator
 from frontend.components.model_download import model_download_banner
+from frontend.components.nav import menu_button
 from frontend.components.timer import hidden_timer
+from frontend.state.layout import NARROW
 from frontend.state.page_watcher import HEARTBEAT_MS
 
 
 def page_header(title: str) -> rx.Component:
-    """The page's title on the left, the model's health on the right."""
+    """The page's title on the left, the model's health on the right.
+
+    In a narrow window the menu button comes first and the health text gives way to the title.
+    """
     return rx.hstack(
-        rx.heading(title, size="4", weight="medium", as_="h2"),
-        health_indicator(),
-        justify="between",
+        menu_button(),
+        rx.heading(title, size="4", weight="medium", as_="h2", white_space="nowrap"),
+        rx.spacer(),
+        rx.box(health_indicator(), min_width="0", overflow="hidden"),
         align="center",
+        spacing="3",
         width="100%",
         padding_x="1.5rem",
         padding_y="0.85rem",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         as_="header",
+        style={NARROW: {"padding_x": "1rem"}},
     )
 
 

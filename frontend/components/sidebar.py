@@ -12,6 +12,9 @@ from frontend.components.conversation_actions import (
 from frontend.components.nav import sidebar_frame
 from frontend.state.chat import ChatState, ConversationItem
 from frontend.state.conversations import ConversationMenuState
+from frontend.state.layout import LayoutState
+
+SCROLLBAR_GUTTER = "20px"
 
 
 def _open_button(conversation: ConversationItem) -> rx.Component:
@@ -22,8 +25,8 @@ def _open_button(conversation: ConversationItem) -> rx.Component:
         rx.text(
             conversation.title,
             size="2",
-            trim="both",
-            # One line with an ellipsis: a long first question must not spill out.
+            # One line with an ellipsis: a long first question must not spill out. No leading
+            # trim: with overflow hidden it cut off descenders and commas ("4,180" read "4.180").
             white_space="nowrap",
             overflow="hidden",
             text_overflow="ellipsis",
@@ -33,7 +36,7 @@ def _open_button(conversation: ConversationItem) -> rx.Component:
         ),
         variant="soft",
         color_scheme="gray",
-        on_click=ChatState.open_conversation(conversation.id),
+        on_click=[ChatState.open_conversation(conversation.id), LayoutState.close_menu],
         disabled=ChatState.streaming,
         justify_content="flex-start",
         flex="1 1 0",
@@ -70,7 +73,7 @@ def sidebar() -> rx.Component:
         rx.button(
             rx.icon("plus", size=16),
             "New chat",
-            on_click=ChatState.new_chat,
+            on_click=[ChatState.new_chat, LayoutState.close_menu],
             disabled=ChatState.streaming,
             width="100%",
             variant="surface",
@@ -86,6 +89,10 @@ def sidebar() -> rx.Component:
                     rx.foreach(ChatState.conversations, conversation_entry),
                     spacing="1",
                     width="100%",
+                    # Room for the scrollbar, drawn over the list's right edge, and its thumb's
+                    # wider grab area: else they cover each conversation's "…" button and take
+                    # its clicks.
+                    padding_right=SCROLLBAR_GUTTER,
                 ),
                 rx.text("No conversations yet.", size="2", color_scheme="gray", padding_x="0.5rem"),
             ),

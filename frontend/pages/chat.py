@@ -9,6 +9,7 @@ from frontend.components.composer import composer
 from frontend.components.messages import transcript
 from frontend.components.page_frame import page_frame
 from frontend.components.sidebar import sidebar
+from frontend.state.layout import NARROW
 
 ROUTE = "/"
 TITLE = "AgentDesk"
@@ -28,6 +29,7 @@ def chat_page() -> rx.Component:
             width="100%",
             padding_x="1.5rem",
             padding_y="1rem",
+            style={NARROW: {"padding_x": "1rem"}},
             border_top=f"1px solid {rx.color('gray', 4)}",
         ),
     )

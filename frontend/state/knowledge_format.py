@@ -97,25 +97,35 @@ def query_terms(query: str) -> list[str]:
     return sorted(words, key=lambda word: (-len(word), word))
 
 
+def _word_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """Words that begin with a searched term, whole: "per" finds "personal", not "Operations"."""
+    if not terms:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
+
+
 def snippet_parts(text: str, query: str, width: int = _SNIPPET_CHARS) -> list[TextPart]:
-    """A window of ``text`` around the first searched word, split into plain and matched parts."""
+    """A window of ``text`` around the first searched word, split into plain and matched parts.
+
+    Matches are found in the whole text, then clipped to the window, so a window that opens
+    inside a word does not make that word's tail look like a word of its own.
+    """
     flat = " ".join(text.split())
-    terms = query_terms(query)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.I) if terms else None
-    first = pattern.search(flat) if pattern else None
-    start = max(0, (first.start() if first else 0) - width // 3)
-    window = flat[start : start + width]
+    pattern = _word_pattern(query_terms(query))
+    matches = list(pattern.finditer(flat)) if pattern else []
+    start = max(0, (matches[0].start() if matches else 0) - width // 3)
+    end = start + width
     prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(flat) else ""
-    if pattern is None:
-        return [TextPart(prefix + window + suffix, False)]
-    parts, cursor = [], 0
-    for match in pattern.finditer(window):
+    suffix = "…" if end < len(flat) else ""
+    parts, cursor = [], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
         if match.start() > cursor:
-            parts.append(TextPart(window[cursor : match.start()], False))
+            parts.append(TextPart(flat[cursor : match.start()], False))
         parts.append(TextPart(match.group(), True))
         cursor = match.end()
-    parts.append(TextPart(window[cursor:], False))
+    parts.append(TextPart(flat[cursor:end], False))
     parts[0].text = prefix + parts[0].text
     parts[-1].text += suffix
     return [part for part in parts if part.text]

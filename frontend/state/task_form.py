@@ -18,6 +18,7 @@ from frontend.state.tasks_models import (
 
 DEFAULT_CRON = "0 9 * * *"
 PREVIEW_COUNT = 5
+SCHEDULE_FIRST = "Fix the schedule above first."
 
 
 class TaskFormState(rx.State):
@@ -122,6 +123,10 @@ class TaskFormState(rx.State):
         if not self.prompt.strip():
             self.form_error = "Write what the agent should do."
             return
+        if self.preview_error:
+            # The reason already shows under the schedule; saying it twice reads as two errors.
+            self.form_error = SCHEDULE_FIRST
+            return
         try:
             trigger = trigger_spec(self.kind, self.cron, self.every, self.unit, self.run_at)
         except ValueError as error:
@@ -142,9 +147,22 @@ class TaskFormState(rx.State):
             self.form_error, self.saving = error.message, False
             return
         self.saving = False
-        self.name, self.prompt = "", ""
+        self._reset_fields()
         self.notice = f"Scheduled “{task.get('name', '')}”."
+        # A fresh preview: the one shown was of the schedule just saved, as of when it was typed.
+        await self._preview()
         yield TasksState.task_created(str(task.get("id", "")))
+
+    def _reset_fields(self) -> None:
+        """An empty form for the next task, on the default schedule."""
+        self.name, self.prompt, self.form_error = "", "", ""
+        self.kind, self.cron, self.every, self.unit, self.run_at = (
+            "cron",
+            DEFAULT_CRON,
+            "30",
+            "minutes",
+            "",
+        )
 
     async def _preview(self) -> None:
         try:

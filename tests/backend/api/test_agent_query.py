@@ -148,3 +148,20 @@ async def test_conversation_rename_and_delete(client: httpx.AsyncClient) -> None
     assert (await client.delete(f"/api/conversations/{cid}")).status_code == 204
     assert (await client.get(f"/api/conversations/{cid}")).status_code == 404
     assert (await client.delete(f"/api/conversations/{cid}")).status_code == 404
+
+
+async def test_a_rename_keeps_the_conversation_in_its_place(client: httpx.AsyncClient) -> None:
+    # Newest first: renaming the older one is not new activity, so it must not jump to the top.
+    ids = []
+    for prompt in ("hello first", "hello second", "hello third"):
+        created = (await client.post("/api/agent/query", json={"prompt": prompt})).json()
+        ids.append(created["conversation_id"])
+    listed = (await client.get("/api/conversations")).json()["conversations"]
+    before = [c["id"] for c in listed]
+    renamed = await client.patch(f"/api/conversations/{ids[0]}", json={"title": "Renamed"})
+    assert (
+        renamed.json()["updated_at"] == next(c for c in listed if c["id"] == ids[0])["updated_at"]
+    )
+    listed = (await client.get("/api/conversations")).json()["conversations"]
+    assert [c["id"] for c in listed] == before
+    assert next(c for c in listed if c["id"] == ids[0])["title"] == "Renamed"

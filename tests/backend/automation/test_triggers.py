@@ -93,3 +93,25 @@ def test_day_of_week_means_what_crontab_means(cron: str, weekdays: list[int]) ->
     trigger = build_trigger(parse_spec({"type": "cron", "cron": cron, "timezone": "UTC"}), NOW)
     fired = {moment.weekday() for moment in next_fire_times(trigger, 14, NOW)}
     assert sorted(fired) == weekdays
+
+
+@pytest.mark.parametrize(
+    ("cron", "named", "not_named"),
+    [
+        ("99 25 * * *", ["minute '99'", "hour '25'"], ["day of month", "month '", "day of week"]),
+        ("0 9 32 13 *", ["day of month '32'", "month '13'"], ["minute", "hour"]),
+        ("x 9 * * 9", ["minute 'x'", "day of week '9'"], ["hour", "month"]),
+    ],
+)
+def test_a_bad_cron_line_names_every_bad_field_once(
+    cron: str, named: list[str], not_named: list[str]
+) -> None:
+    with pytest.raises(TriggerError) as raised:
+        build_trigger(parse_spec({"type": "cron", "cron": cron}), NOW)
+    # What is wrong, without the reminder of the five fields' names that follows it.
+    reason = str(raised.value).split(". Use five fields")[0]
+    for field in named:
+        assert reason.count(field) == 1, reason
+    for field in not_named:
+        assert field not in reason, reason
+    assert reason.count(cron) == 1, reason

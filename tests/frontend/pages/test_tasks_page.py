@@ -6,9 +6,11 @@ import shutil
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from frontend.state.task_form import DEFAULT_CRON, SCHEDULE_FIRST
 from tests.frontend.app_process import PROJECT_ROOT, BrowserTab, RunningApp, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -117,5 +119,39 @@ def test_a_past_date_and_an_empty_prompt_are_refused_with_the_reason(
     expect(page.get_by_test_id("form-error")).to_have_text("Write what the agent should do.")
     page.get_by_test_id("task-prompt").fill("Remind me of the meeting")
     page.get_by_test_id("task-submit").click()
-    expect(page.get_by_test_id("form-error")).to_contain_text("is in the past")
+    # The reason shows once, under the schedule; the button's message points there.
+    expect(page.get_by_test_id("form-error")).to_have_text(SCHEDULE_FIRST)
+    expect(page.get_by_text("is in the past")).to_have_count(1)
     assert len(app_server.api("/api/tasks")["tasks"]) == before
+
+
+def test_a_bad_cron_line_is_explained_once_and_the_form_starts_afresh_after_saving(
+    app_server: RunningApp, tab: BrowserTab, fake_model: Any
+) -> None:
+    page = tab.page
+    _open_tasks(page, app_server)
+    cron = page.get_by_test_id("task-cron")
+    cron.fill("99 25 * * *")
+    reason = page.get_by_test_id("preview-error")
+    expect(reason).to_contain_text("minute '99'")
+    expect(reason).to_contain_text("hour '25'")
+    page.get_by_test_id("task-prompt").fill("Check the backups")
+    page.get_by_test_id("task-submit").click()
+    expect(page.get_by_test_id("form-error")).to_have_text(SCHEDULE_FIRST)
+    expect(page.get_by_text("hour '25'")).to_have_count(1)
+
+    cron.fill("*/15 * * * *")
+    expect(page.get_by_test_id("cron-parts")).to_contain_text("minute */15")
+    expect(page.get_by_test_id("preview-run")).to_have_count(5)
+    name = f"Backups {uuid.uuid4().hex[:6]}"
+    page.get_by_test_id("task-name").fill(name)
+    page.get_by_test_id("task-submit").click()
+    expect(page.get_by_test_id("form-notice")).to_contain_text(f"Scheduled “{name}”")
+    # The preview is of the empty form's schedule again, not of the task just saved.
+    expect(cron).to_have_value(DEFAULT_CRON)
+    expect(page.get_by_test_id("cron-parts")).to_contain_text("hour 9")
+    expect(page.get_by_test_id("preview-run")).to_have_count(5)
+    expect(page.get_by_test_id("form-error")).to_have_count(0)
+    for task in app_server.api("/api/tasks")["tasks"]:
+        if task["name"] == name:
+            httpx.delete(app_server.url.rstrip("/") + f"/api/tasks/{task['id']}", timeout=10)

@@ -73,3 +73,24 @@ def test_snippet_is_a_window_around_the_first_match() -> None:
 
 def test_snippet_without_searchable_words_is_plain_text() -> None:
     assert kf.snippet_parts("short text", "?") == [TextPart("short text", False)]
+
+
+def test_snippet_highlights_words_not_letters_inside_them() -> None:
+    # "per" is a word start in "personal" but only letters inside "Operations" and "upper".
+    parts = kf.snippet_parts("Operations run the upper floor; personal per diem.", "per")
+    assert [part.text for part in parts if part.match] == ["personal", "per"]
+
+
+def test_snippet_highlights_the_whole_word_a_search_begins() -> None:
+    parts = kf.snippet_parts("Backup operations failed. Cooperation helps.", "operation")
+    assert [part.text for part in parts if part.match] == ["operations"]
+    joined = "".join(part.text for part in parts)
+    assert joined == "Backup operations failed. Cooperation helps."
+
+
+def test_snippet_window_starting_mid_word_does_not_highlight_its_tail() -> None:
+    # The window opens a third of its width before the first match: inside "supersonic".
+    text = "x" * 300 + " supersonic abcdefghijklm sonic booms " + "y" * 300
+    parts = kf.snippet_parts(text, "sonic", width=60)
+    assert "".join(part.text for part in parts).startswith("…sonic abcdefghijklm")
+    assert [part.text for part in parts if part.match] == ["sonic"]
