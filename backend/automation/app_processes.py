@@ -15,6 +15,7 @@ AgentDesk knows, and the processes already found are read on every sample.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -71,7 +72,10 @@ class AppProcesses:
     ) -> None:
         self.model_pid = model_pid
         self.own = psutil.Process(os.getpid())
-        self.root = psutil.Process(root_pid) if root_pid else self.own
+        self.root = self.own
+        # A launcher gone meanwhile leaves this process as all there is to count from.
+        with contextlib.suppress(psutil.Error):
+            self.root = psutil.Process(root_pid) if root_pid else self.own
         self.walk_seconds = walk_seconds
         self._known: dict[int, psutil.Process] = {self.own.pid: self.own}
         self._walked_at: float | None = None
