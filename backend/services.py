@@ -71,7 +71,11 @@ class Services:
         if settings.reconcile_minutes > 0:
             scheduler.every(settings.reconcile_minutes, knowledge.reconcile, "knowledge-reconcile")
         monitor = await asyncio.to_thread(
-            ResourceMonitor, db, settings.data_dir, settings.monitor_interval_seconds
+            ResourceMonitor,
+            db,
+            settings.data_dir,
+            settings.monitor_interval_seconds,
+            model_pid=lambda: models.embedded.pid if models.embedded else None,
         )
         if settings.monitor_interval_seconds > 0:
             scheduler.every_seconds(

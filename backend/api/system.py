@@ -50,6 +50,16 @@ def stats_of(services: Services) -> dict[str, Any]:
             "rss_mb": sample["process_rss_mb"],
             "cpu_percent": sample["process_cpu_percent"],
         },
+        "total": {
+            "rss_mb": sample["total_rss_mb"],
+            "cpu_percent": sample["total_cpu_percent"],
+            "processes": sample["processes"],
+        },
+        "model_server": {
+            "running": sample["model_rss_mb"] is not None,
+            "rss_mb": sample["model_rss_mb"],
+            "cpu_percent": sample["model_cpu_percent"],
+        },
         "gpu": {
             "available": monitor.gpu.available,
             "detail": monitor.gpu.detail,
@@ -68,7 +78,8 @@ def stats_of(services: Services) -> dict[str, Any]:
 
 @router.get("/stats", response_model=schema.SystemStats)
 async def stats(services: ServicesDep) -> dict[str, Any]:
-    """The latest sample of CPU, memory, disk, GPU and AgentDesk itself, model and index state."""
+    """The latest sample of CPU, memory, disk, GPU, AgentDesk (this process, the model server
+    it started, and all it runs together), model and index state."""
     return await asyncio.to_thread(stats_of, services)
 
 

@@ -1,14 +1,14 @@
-"""ResourceMonitor: CPU, memory, disk, AgentDesk's own process and the GPU, every few seconds.
+"""ResourceMonitor: CPU, memory, disk, AgentDesk's processes and the GPU, every few seconds.
 
-A sample costs a handful of system calls (no walk over all processes), so sampling every 5 s
-stays far below 1 % of one core; the monitor measures its own cost to prove it. The last hour
+A sample costs a handful of system calls per AgentDesk process (the walk over all processes
+that finds them is done once a minute, see ``app_processes``), so sampling every 5 s stays
+far below 1 % of one core; the monitor measures its own cost to prove it. The last hour
 is kept in memory for the live view; per-minute averages go to the database for the history.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -20,6 +20,7 @@ from typing import Any
 
 import psutil
 
+from backend.automation.app_processes import AppProcesses, launcher_pid
 from backend.automation.gpu import GpuReader
 from backend.storage import metrics
 from backend.storage.db import Database
@@ -40,6 +41,13 @@ class Sample:
     disk_free_gb: float
     process_rss_mb: float
     process_cpu_percent: float
+    # AgentDesk with everything it started (the model server included), and the model
+    # server alone (None when AgentDesk runs none: a remote or fake model).
+    total_rss_mb: float = 0.0
+    total_cpu_percent: float = 0.0
+    processes: int = 1
+    model_rss_mb: float | None = None
+    model_cpu_percent: float | None = None
     gpu_percent: float | None = None
     gpu_memory_percent: float | None = None
     gpus: list[dict[str, Any]] = field(default_factory=list)
@@ -64,6 +72,7 @@ class ResourceMonitor:
         persist_seconds: float = 60.0,
         clock: Callable[[], float] = time.time,
         gpu: GpuReader | None = None,
+        model_pid: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.db = db
         self.disk_path = disk_path
@@ -73,23 +82,20 @@ class ResourceMonitor:
         self.gpu = gpu if gpu is not None else GpuReader()
         self.live: deque[Sample] = deque(maxlen=max(2, int(live_seconds / self.interval_seconds)))
         self._pending: list[Sample] = []
-        self._process = psutil.Process(os.getpid())
+        self.processes = AppProcesses(model_pid, root_pid=launcher_pid())
         self._lock = threading.Lock()
         self._cost_seconds = 0.0
         self._samples = 0
         self._started = time.monotonic()
         # The first cpu_percent calls only set the baseline the next ones measure from.
         psutil.cpu_percent(None)
-        self._process.cpu_percent(None)
 
     def sample(self) -> Sample:
         """Read everything once, keep it, and store a minute's average when one is complete."""
         began = time.thread_time()
         memory = psutil.virtual_memory()
         disk = psutil.disk_usage(str(self.disk_path))
-        with self._process.oneshot():
-            rss = self._process.memory_info().rss
-            process_cpu = self._process.cpu_percent(None)
+        app = self.processes.read()
         gpus = self.gpu.read()
         reading = Sample(
             ts=self.clock(),
@@ -99,8 +105,13 @@ class ResourceMonitor:
             memory_total_mb=round(memory.total / 2**20, 1),
             disk_percent=disk.percent,
             disk_free_gb=round(disk.free / 2**30, 2),
-            process_rss_mb=round(rss / 2**20, 1),
-            process_cpu_percent=process_cpu,
+            process_rss_mb=app.own.rss_mb,
+            process_cpu_percent=app.own.cpu_percent,
+            total_rss_mb=app.total.rss_mb,
+            total_cpu_percent=app.total.cpu_percent,
+            processes=app.processes,
+            model_rss_mb=app.model.rss_mb if app.model else None,
+            model_cpu_percent=app.model.cpu_percent if app.model else None,
             gpus=gpus,
         )
         if gpus:

@@ -164,8 +164,12 @@ class Ingestor:
             if existing and existing.sha256 == sha256 and existing.state == "indexed":
                 store.touch(session, existing, current.size, current.mtime)
                 return Outcome(key, "unchanged", chunks=existing.chunk_count)
-            if existing is None and (
-                renamed := records.adopt_orphan(session, sha256, key, current)
+            # A file only listed as pending so far has no record to keep yet.
+            waiting = existing is not None and records.is_placeholder(session, existing)
+            if (existing is None or waiting) and (
+                renamed := records.adopt_orphan(
+                    session, sha256, key, current, existing if waiting else None
+                )
             ):
                 old, chunks = renamed
                 return Outcome(key, "moved", f"moved from {old}", chunks=chunks)

@@ -61,6 +61,9 @@ class IngestQueue:
         self.clock = clock
         self.max_pending = max_pending
         self.on_idle = on_idle
+        # Set by the app: lists new files as pending the moment they are queued, so they show
+        # while they wait (for chat answers, or behind a long batch), not once they are read.
+        self.on_arrival: Callable[[list[Path]], None] | None = None
         # Set by the app: True while an answer is being generated, so ingest waits its turn.
         self.should_yield: Callable[[], bool] = lambda: False
         # How the worker tells time while it steps aside (a test gives it a fake clock).
@@ -102,15 +105,18 @@ class IngestQueue:
         action: Action = "upsert",
         source: Path | None = None,
         complete: bool = False,
+        announce: bool = True,
     ) -> bool:
         """Queue work for ``path``; False when the queue is full (a later scan catches up).
 
         ``complete`` says the writer is done with the file (it closed it, or renamed it into
-        place), so it is ready now instead of after the debounce.
+        place), so it is ready now instead of after the debounce. A file new to the queue is
+        announced (``on_arrival``) unless ``announce`` is False (``submit_many`` does it once).
         """
         now = self.clock()
         seen = fingerprint(path)
         with self._lock:
+            arrived = path not in self._pending and action == "upsert"
             if path not in self._pending and len(self._pending) >= self.max_pending:
                 self.overflowed = True
                 return False
@@ -128,7 +134,24 @@ class IngestQueue:
             self._pending[path] = _Item(action, path, ready_at, seen, source, complete)
             self.version += 1
             self._lock.notify_all()
+        if arrived and announce:
+            self._announce([path])
         return True
+
+    def submit_many(self, paths: list[Path]) -> int:
+        """Queue these files to be indexed, announcing them together; how many were queued."""
+        queued = [path for path in paths if self.submit(path, "upsert", announce=False)]
+        self._announce(queued)
+        return len(queued)
+
+    def _announce(self, paths: list[Path]) -> None:
+        if not paths or self.on_arrival is None:
+            return
+        try:
+            self.on_arrival(paths)
+        except Exception as error:
+            # Listing them early is a courtesy: they are queued, and listed when indexed.
+            log_failure(error, "could not list new files as pending")
 
     def __len__(self) -> int:
         with self._lock:

@@ -77,14 +77,33 @@ def documents_at(session: Session, key: str) -> list[Document]:
     return [*documents, document] if document is not None else documents
 
 
+def is_placeholder(session: Session, document: Document) -> bool:
+    """True for a file only listed as pending when it arrived: never read, nothing indexed."""
+    return (
+        document.state == "pending"
+        and not document.sha256
+        and not store.chunk_ids(session, document.id)
+    )
+
+
 def adopt_orphan(
-    session: Session, sha256: str, key: str, current: Fingerprint
+    session: Session,
+    sha256: str,
+    key: str,
+    current: Fingerprint,
+    placeholder: Document | None = None,
 ) -> tuple[str, int] | None:
     """Give a new file the record of an indexed one with the same content whose file is gone
-    (a rename seen as a delete and a create); returns the old path and its chunk count."""
+    (a rename seen as a delete and a create); returns the old path and its chunk count.
+
+    The new file's ``placeholder`` (its pending row from when it arrived) makes way for it.
+    """
     orphan = store.orphan_with_hash(session, sha256)
     if orphan is None:
         return None
+    if placeholder is not None:
+        session.delete(placeholder)
+        session.flush()
     old = orphan.path
     _rename(session, orphan, key)
     orphan.size, orphan.mtime = current.size, current.mtime
@@ -97,8 +116,12 @@ def follow_rename(db: Database, source: str, destination: str) -> bool:
     False when there is none to move or ``destination`` already has its own."""
     with db.session() as session:
         document = store.document_by_path(session, source)
-        if document is None or store.document_by_path(session, destination) is not None:
+        there = store.document_by_path(session, destination)
+        if document is None or (there is not None and not is_placeholder(session, there)):
             return False
+        if there is not None:
+            session.delete(there)  # only listed as pending: the moved record replaces it
+            session.flush()
         _rename(session, document, destination)
         return True
 

@@ -48,6 +48,7 @@ class KnowledgeService:
         self.queue = IngestQueue(
             self.ingestor, settings.watch_debounce_seconds, on_idle=self._save_vectors
         )
+        self.queue.on_arrival = self.mark_pending_all
         self.watcher = Watcher(self.queue)
         self.watched = WatchedFolders(
             settings, db, self.watcher, self.queue, self.ingestor, self._save_vectors
@@ -100,6 +101,7 @@ class KnowledgeService:
             known = {d.path: (d.size, d.mtime) for d in session.scalars(select(Document))}
             roots = [Path(f.path) for f in store.folders(session)]
         present: set[str] = set()
+        to_index: list[Path] = []
         for root in roots:
             for path in watched_files(root):
                 key = path_key(path)
@@ -111,7 +113,8 @@ class KnowledgeService:
                 else:
                     changed = known.get(key) != (current.size, current.mtime)
                 if changed:
-                    queued += self.queue.submit(path, "upsert")
+                    to_index.append(path)
+        queued += self.queue.submit_many(to_index)
         # New files first, then the missing ones: a file renamed while AgentDesk was closed
         # is then recognised by its content and keeps its record.
         for key in known.keys() - present:
@@ -136,23 +139,35 @@ class KnowledgeService:
 
     def mark_pending(self, path: Path) -> None:
         """List a file as pending right away, so it shows before the worker reaches it."""
+        self.mark_pending_all([path])
+
+    def mark_pending_all(self, paths: list[Path]) -> None:
+        """List new files as pending (an upload, a file dropped in a watched folder, a scan).
+
+        Files already listed keep their row and state: a changed file stays searchable as it
+        was until it is indexed again. Only the row is written: nothing is read or indexed.
+        """
         try:
             with self.db.session() as session:
-                if store.document_by_path(session, path_key(path)) is None:
+                for path in paths:
+                    current = fingerprint(path)
+                    key = path_key(path)
+                    if current is None or store.document_by_path(session, key) is not None:
+                        continue  # gone already (its delete is queued), or listed
                     # If the ingest worker records it meanwhile, its row stays (add_document).
                     store.add_document(
                         session,
-                        path_key(path),
+                        key,
                         file_type=path.suffix.lower().lstrip(".")[:16],
-                        size=path.stat().st_size,
+                        size=current.size,
                         state="pending",
                     )
         except Exception as error:
-            # The file is saved and queued all the same; it is listed once the worker gets to
-            # it, so a locked database or a full disk must not fail the upload itself.
+            # The files are saved and queued all the same; they are listed once the worker
+            # gets to them, so a locked database or a full disk must not fail an upload.
             if storage_problem(error) is None:
                 raise
-            log.warning("%s not listed as pending yet: %s", path, error)
+            log.warning("%d file(s) not listed as pending yet: %s", len(paths), error)
 
     def delete_document(self, document_id: int) -> bool:
         """Take a document out of the index; a watched file moves to the trash folder."""

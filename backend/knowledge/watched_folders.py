@@ -107,8 +107,7 @@ class WatchedFolders:
             session.flush()
             folder_id = folder.id
         self.watcher.add(real)
-        for file in watched_files(real):
-            self.queue.submit(file, "upsert")
+        self.queue.submit_many(watched_files(real))
         return {"id": folder_id, "path": resolved, "documents": 0, "exists": True}
 
     def remove(self, folder_id: int) -> bool:

@@ -46,8 +46,7 @@ class _Handler(FileSystemEventHandler):
             self.queue.submit(path, "upsert", complete=event.event_type == "closed")
         elif event.is_directory and event.event_type == "created":
             # A folder moved in from elsewhere arrives whole, with no events for its files.
-            for child in self._files_in(path):
-                self.queue.submit(child, "upsert")
+            self.queue.submit_many(self._files_in(path))
 
     def _files_in(self, folder: Path) -> list[Path]:
         """The files a folder below ``root`` brings in: none when it, or a folder above it,
@@ -57,8 +56,7 @@ class _Handler(FileSystemEventHandler):
     def _moved(self, source: Path, destination: Path, is_directory: bool) -> None:
         if is_directory:
             self.queue.submit(source, "delete")
-            for child in self._files_in(destination):
-                self.queue.submit(child, "upsert")
+            self.queue.submit_many(self._files_in(destination))
         elif is_ignored(destination, self.root):
             self.queue.submit(source, "delete")
         elif is_ignored(source, self.root):

@@ -18,6 +18,10 @@ SERIES = (
     "process_cpu_percent",
     "gpu_percent",
     "gpu_memory_percent",
+    "total_rss_mb",
+    "total_cpu_percent",
+    "model_rss_mb",
+    "model_cpu_percent",
 )
 
 

@@ -254,3 +254,9 @@ class MetricSample(Base):
     process_cpu_percent: Mapped[float] = mapped_column(Float)
     gpu_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
     gpu_memory_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # AgentDesk with everything it started, and the model server alone (rows stored before
+    # these were measured have NULL).
+    total_rss_mb: Mapped[float | None] = mapped_column(Float, nullable=True)
+    total_cpu_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
+    model_rss_mb: Mapped[float | None] = mapped_column(Float, nullable=True)
+    model_cpu_percent: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -68,6 +68,13 @@ def tiles() -> rx.Component:
         tile("CPU", view.cpu, "of all cores", "cpu", "tile-cpu"),
         tile("Memory", view.memory, view.memory_detail, "memory-stick", "tile-memory"),
         tile("AgentDesk", view.process, view.process_detail, "app-window", "tile-process"),
+        tile(
+            "Model server",
+            view.model_server,
+            view.model_server_detail,
+            "server",
+            "tile-model-server",
+        ),
         tile("GPU", view.gpu, view.gpu_detail, "microchip", "tile-gpu"),
         tile(
             "Model",
@@ -80,7 +87,8 @@ def tiles() -> rx.Component:
         tile("Tokens/s", view.tokens_per_second, view.agents, "gauge", "tile-tokens"),
         tile("Index", view.index_documents, view.index_detail, "library", "tile-index"),
         tile("Ingest queue", view.queue, view.queue_detail, "inbox", "tile-queue"),
-        columns=rx.breakpoints(initial="2", md="4"),
+        # Nine tiles: three rows of three.
+        columns=rx.breakpoints(initial="2", md="3"),
         spacing="3",
         width="100%",
         data_testid="system-tiles",

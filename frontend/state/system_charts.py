@@ -60,25 +60,37 @@ def _times(series: dict[str, Any]) -> list[str]:
     return [local_time(ts) for ts in series.get("ts", [])]
 
 
+def _app(series: dict[str, Any], measure: str) -> list[Any]:
+    """AgentDesk's total; history stored before totals were kept has only its own process."""
+    total = list(series.get(f"total_{measure}", []))
+    own = list(series.get(f"process_{measure}", []))
+    if len(total) != len(own):
+        return own
+    return [t if t is not None else o for t, o in zip(total, own, strict=True)]
+
+
 def cpu_figure(series: dict[str, Any]) -> dict[str, Any]:
-    """The machine's CPU and AgentDesk's own, in percent."""
+    """The machine's CPU, AgentDesk's with all it started, and the model server's, in percent."""
     x = _times(series)
     return {
         "data": [
             _line(x, list(series.get("cpu_percent", [])), "Machine", "indigo"),
-            _line(x, list(series.get("process_cpu_percent", [])), "AgentDesk", "teal"),
+            _line(x, _app(series, "cpu_percent"), "AgentDesk", "teal"),
+            _line(x, list(series.get("model_cpu_percent", [])), "Model server", "amber"),
         ],
         "layout": _layout("CPU %", percent_axis=False),
     }
 
 
 def memory_figure(series: dict[str, Any]) -> dict[str, Any]:
-    """The machine's memory in percent, AgentDesk's resident memory in MB on the right."""
+    """The machine's memory in percent; AgentDesk's resident memory with all it started, and
+    the model server's, in MB on the right."""
     x = _times(series)
     return {
         "data": [
             _line(x, list(series.get("memory_percent", [])), "Machine %", "indigo"),
-            _line(x, list(series.get("process_rss_mb", [])), "AgentDesk MB", "teal", "y2"),
+            _line(x, _app(series, "rss_mb"), "AgentDesk MB", "teal", "y2"),
+            _line(x, list(series.get("model_rss_mb", [])), "Model server MB", "amber", "y2"),
         ],
         "layout": _layout("RAM %", percent_axis=True, y2_title="MB"),
     }

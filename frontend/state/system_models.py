@@ -32,6 +32,8 @@ class SystemView:
     memory_detail: str = ""
     process: str = "—"
     process_detail: str = ""
+    model_server: str = "—"
+    model_server_detail: str = ""
     disk: str = "—"
     disk_detail: str = ""
     gpu_available: bool = False
@@ -98,10 +100,10 @@ def local_time(value: Any) -> str:
 def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
     """Build the tiles from ``GET /api/system/stats``."""
     stats = SystemStats.model_validate(raw)
-    memory, disk, process, gpu, model = (
+    memory, disk, total, gpu, model = (
         stats.memory,
         stats.disk,
-        stats.process,
+        stats.total,
         stats.gpu,
         stats.model,
     )
@@ -117,8 +119,9 @@ def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
         cpu=percent(stats.cpu_percent),
         memory=percent(memory.percent),
         memory_detail=f"{megabytes(memory.used_mb)} of {megabytes(memory.total_mb)}",
-        process=megabytes(process.rss_mb),
-        process_detail=f"{percent(process.cpu_percent)} CPU",
+        process=megabytes(total.rss_mb),
+        process_detail=f"{percent(total.cpu_percent)} CPU · {_processes(total.processes)}",
+        **_model_server(stats),
         disk=f"{disk.free_gb:.1f} GB free",
         disk_detail=f"{percent(disk.percent)} used · {disk.path}",
         gpu_available=gpu.available,
@@ -137,6 +140,22 @@ def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
         monitor=f"monitor {stats.monitor.cpu_percent:.3f}% of a core",
         sampled_at=local_time(stats.ts),
     )
+
+
+def _processes(count: int) -> str:
+    return "1 process" if count == 1 else f"{count} processes"
+
+
+def _model_server(stats: SystemStats) -> dict[str, str]:
+    """The model server tile: its own memory and CPU, or why there is none to show."""
+    server = stats.model_server
+    if server.running:
+        return {
+            "model_server": megabytes(server.rss_mb),
+            "model_server_detail": f"{percent(server.cpu_percent)} CPU",
+        }
+    why = "not running" if stats.model.provider == "embedded" else "the model runs elsewhere"
+    return {"model_server": "—", "model_server_detail": why}
 
 
 def poll_point(raw: dict[str, Any] | SystemStats) -> PollPoint:

@@ -22,10 +22,27 @@ class Disk(ApiModel):
 
 
 class Process(ApiModel):
-    """AgentDesk's own memory and CPU."""
+    """The memory and CPU of the process serving this API (CPU in percent of one core)."""
 
     rss_mb: float
     cpu_percent: float
+
+
+class AppTotal(Process):
+    """AgentDesk with every process it started: the model server, sandbox workers, MCP
+    servers and, run from source, the launcher and the UI server. Resident memory is summed,
+    so memory two processes share counts twice."""
+
+    processes: int
+
+
+class ModelServer(ApiModel):
+    """The model server process AgentDesk started; not ``running`` (and no figures) for a
+    remote model, the fake one, or while it is not up."""
+
+    running: bool
+    rss_mb: float | None
+    cpu_percent: float | None
 
 
 class Gpu(ApiModel):
@@ -88,6 +105,8 @@ class SystemStats(ApiModel):
     memory: Memory
     disk: Disk
     process: Process
+    total: AppTotal
+    model_server: ModelServer
     gpu: Gpu
     model: ModelStatus
     index: IndexSize | None

@@ -116,12 +116,17 @@ async def test_stats_and_history_over_http(client: httpx.AsyncClient) -> None:
     stats = (await client.get("/api/system/stats")).json()
     assert stats["memory"]["total_mb"] > 0 and stats["process"]["rss_mb"] > 0
     assert stats["model"]["state"] == "ready"
+    # The fake model runs inside AgentDesk: no model server process to show.
+    assert stats["model_server"] == {"running": False, "rss_mb": None, "cpu_percent": None}
+    assert stats["total"]["rss_mb"] >= stats["process"]["rss_mb"]
+    assert stats["total"]["processes"] >= 1
     assert stats["gpu"]["available"] in (True, False) and "detail" in stats["gpu"]
     assert stats["index"]["vectors"] == 0 and stats["ingest"]["queue_length"] >= 0
     assert stats["monitor"]["interval_seconds"] == 5
     assert stats["housekeeping"]["backups"] == 0
     history = (await client.get("/api/system/history?minutes=5")).json()
     assert history["source"] == "live" and history["resolution_seconds"] == 5
-    assert set(history["series"]) >= {"ts", "cpu_percent", "memory_percent", "gpu_percent"}
+    assert set(history["series"]) >= {"ts", "cpu_percent", "memory_percent", "gpu_percent",
+                                      "total_rss_mb", "model_rss_mb"}  # fmt: skip
     assert len(history["series"]["ts"]) >= 1
     assert (await client.get("/api/system/history?minutes=0")).status_code == 422

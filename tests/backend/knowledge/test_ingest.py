@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.config import Settings
+from backend.knowledge import store
 from backend.knowledge.ingest import Ingestor
 from backend.knowledge.vectors import VectorIndex
 from backend.storage.db import Database
@@ -231,4 +232,41 @@ def test_a_missing_or_stale_vector_file_is_rebuilt_without_embedding(
     ingestor.ingest(folder / "f0.txt")  # the database moves on; the saved file is now stale
     assert ingestor.sync_vectors() == "rebuilt"
     assert ingestor.vectors.ids() == db_chunk_ids(db)
+    assert embedder.texts == embedded
+
+
+def _listed_on_arrival(db: Database, path: Path) -> None:
+    """What the watcher does when a file lands: a pending row, nothing read yet."""
+    with db.session() as session:
+        store.add_document(session, str(path), size=path.stat().st_size, state="pending")
+
+
+def test_a_rename_while_closed_is_recognised_after_the_new_name_was_listed(
+    ingestor: Ingestor, embedder: CountingEmbedder, folder: Path, db: Database
+) -> None:
+    (folder / "first.txt").write_text(paragraphs(3))
+    ingestor.ingest(folder / "first.txt")
+    embedded = embedder.texts
+    (folder / "first.txt").rename(folder / "second.txt")
+    _listed_on_arrival(db, folder / "second.txt")
+    assert ingestor.ingest(folder / "second.txt").outcome == "moved"
+    assert list(documents(db)) == ["second.txt"]
+    assert documents(db)["second.txt"][0] == "indexed"
+    assert embedder.texts == embedded
+
+
+def test_a_rename_onto_a_name_listed_as_pending_keeps_the_record(
+    ingestor: Ingestor, embedder: CountingEmbedder, folder: Path, db: Database
+) -> None:
+    source, target = folder / "old.md", folder / "new.md"
+    source.write_text(paragraphs(3))
+    ingestor.ingest(source)
+    with db.session() as session:
+        before = session.scalar(select(Document.id))
+    embedded = embedder.texts
+    shutil.move(source, target)
+    _listed_on_arrival(db, target)
+    assert ingestor.move(source, target).outcome == "moved"
+    with db.session() as session:
+        assert session.scalars(select(Document.id)).all() == [before]
     assert embedder.texts == embedded

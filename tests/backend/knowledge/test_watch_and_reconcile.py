@@ -223,7 +223,8 @@ def test_ingest_waits_while_a_chat_answer_is_generated(
     (kb_settings.inbox_dir / "later.txt").write_text("indexed after the answer " * 10)
     wait_for(lambda: kb.queue.active is not None)
     wait_for(lambda: kb.queue.active is not None and "chat" in kb.queue.active[1])
-    assert states(db) == {}
+    # Listed as pending while it waits, not read or indexed yet.
+    assert states(db) == {"later.txt": "pending"}
     answering.clear()
     wait_for(lambda: states(db) == {"later.txt": "indexed"})
 

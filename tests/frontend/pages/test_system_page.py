@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import httpx
+import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -35,6 +36,15 @@ def test_the_charts_move_while_the_page_stays_open(app_server: RunningApp, tab: 
     )
     expect(page.get_by_test_id("tile-memory-value")).to_have_text(re.compile(r"^\d+%$"))
     expect(page.get_by_test_id("tile-process-value")).to_have_text(re.compile(r" (MB|GB)$"))
+    # AgentDesk counts every process run.py started: the launcher and the server below it.
+    tree = [psutil.Process(app_server.process.pid), *_descendants(app_server.process.pid)]
+    counted = page.get_by_test_id("tile-process")
+    expect(counted).to_contain_text(re.compile(r"\d+% CPU · \d+ processes"))
+    shown = int(re.search(r"(\d+) processes", counted.inner_text()).group(1))  # type: ignore[union-attr]
+    assert 2 <= shown <= len(tree)
+    # The model here is served by the test, not by a model server AgentDesk started.
+    expect(page.get_by_test_id("tile-model-server-value")).to_have_text("—")
+    expect(page.get_by_test_id("tile-model-server")).to_contain_text("the model runs elsewhere")
     states = "|".join(MODEL_STATE_COLORS)
     expect(page.get_by_test_id("model-state")).to_have_attribute(
         "data-state", re.compile(f"^({states})$")
@@ -46,11 +56,11 @@ def test_the_charts_move_while_the_page_stays_open(app_server: RunningApp, tab: 
         expect(page.get_by_test_id("tile-gpu-value")).to_have_text("none")
         expect(page.get_by_test_id("chart-gpu")).to_have_count(0)
 
-    # Plotly draws the CPU and memory charts, two lines each.
+    # Plotly draws the CPU and memory charts: the machine, AgentDesk and the model server.
     cpu = page.get_by_test_id("chart-cpu-plot")
     memory = page.get_by_test_id("chart-memory-plot")
     for plot in (cpu, memory):
-        expect(plot.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(2)
+        expect(plot.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(3)
     expect(page.get_by_test_id("chart-knowledge-plot").locator(".js-plotly-plot")).to_have_count(1)
     line = cpu.locator(".scatterlayer .trace path.js-line").first
     expect(line).to_have_attribute("d", re.compile(r"^M"))
@@ -81,6 +91,13 @@ def test_the_charts_move_while_the_page_stays_open(app_server: RunningApp, tab: 
 
     foreign = [url for url in tab.requested_urls if urlsplit(url).hostname not in LOOPBACK]
     assert not foreign, f"the page fetched from other hosts: {foreign}"
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
 
 
 def _take_screenshot(page: Page) -> None:

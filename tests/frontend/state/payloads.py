@@ -69,6 +69,8 @@ def system_stats(**fields: Any) -> dict[str, Any]:
         "memory": {"percent": 0.0, "used_mb": 0.0, "total_mb": 0.0},
         "disk": {"percent": 0.0, "free_gb": 0.0, "path": "/data"},
         "process": {"rss_mb": 0.0, "cpu_percent": 0.0},
+        "total": {"rss_mb": 0.0, "cpu_percent": 0.0, "processes": 1},
+        "model_server": {"running": False, "rss_mb": None, "cpu_percent": None},
         "gpu": {"available": False, "detail": "", "percent": None, "memory_percent": None},
         "model": {"provider": "fake", "state": "ready", "model": "", "detail": ""},
         "index": {"documents": 0, "chunks": 0, "vectors": 0, "generation": 0},

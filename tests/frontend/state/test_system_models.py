@@ -15,6 +15,8 @@ STATS = payloads.system_stats(
         "memory": {"percent": 41.0, "used_mb": 9830.4, "total_mb": 24576.0},
         "disk": {"percent": 52.5, "free_gb": 120.456, "path": "/data"},
         "process": {"rss_mb": 812.4, "cpu_percent": 3.2},
+        "total": {"rss_mb": 3900.0, "cpu_percent": 104.6, "processes": 4},
+        "model_server": {"running": True, "rss_mb": 3072.0, "cpu_percent": 99.8},
         "gpu": {"available": False, "detail": "no NVIDIA GPU found", "percent": None},
         "model": {"provider": "embedded", "state": "ready", "model": "qwen", "detail": ""},
         "index": {"documents": 12, "chunks": 340, "vectors": 340, "generation": 3},
@@ -32,7 +34,9 @@ def _local(iso: str) -> str:
 def test_tiles_from_the_stats() -> None:
     view = system_models.to_system_view(STATS)
     assert (view.cpu, view.memory, view.memory_detail) == ("37%", "41%", "9.6 GB of 24.0 GB")
-    assert (view.process, view.process_detail) == ("812 MB", "3% CPU")
+    # AgentDesk counts everything it started; the model server is also shown on its own.
+    assert (view.process, view.process_detail) == ("3.8 GB", "105% CPU · 4 processes")
+    assert (view.model_server, view.model_server_detail) == ("3.0 GB", "100% CPU")
     assert (view.disk, view.disk_detail) == ("120.5 GB free", "52% used · /data")
     assert (view.gpu_available, view.gpu, view.gpu_detail) == (False, "none", "no NVIDIA GPU found")
     assert (view.model_state, view.model_color, view.model_name) == (
@@ -66,6 +70,12 @@ def test_tiles_with_a_gpu_a_degraded_model_and_no_knowledge_base() -> None:
         "not answering",
         "28.7",
     )
+    # No model server: still starting, or a model served elsewhere.
+    idle = {"running": False, "rss_mb": None, "cpu_percent": None}
+    starting = system_models.to_system_view({**STATS, "model_server": idle})
+    assert (starting.model_server, starting.model_server_detail) == ("—", "not running")
+    remote = {**STATS, "model_server": idle, "model": {**STATS["model"], "provider": "ollama"}}
+    assert system_models.to_system_view(remote).model_server_detail == "the model runs elsewhere"
     # Without the knowledge base, its index and ingest are None.
     bare = system_models.to_system_view({**STATS, "index": None, "ingest": None})
     assert (bare.queue, bare.index_documents) == ("0", "0")
@@ -86,14 +96,21 @@ def test_cpu_and_memory_figures_from_the_history() -> None:
         "process_cpu_percent": [1.0, 2.0],
         "memory_percent": [40.0, 41.0],
         "process_rss_mb": [800.0, 810.0],
+        # The first minute was stored before AgentDesk's total was kept.
+        "total_cpu_percent": [None, 102.0],
+        "total_rss_mb": [None, 3900.0],
+        "model_cpu_percent": [None, 99.0],
+        "model_rss_mb": [None, 3072.0],
     }
     cpu = system_charts.cpu_figure(series)
-    assert [trace["name"] for trace in cpu["data"]] == ["Machine", "AgentDesk"]
+    assert [trace["name"] for trace in cpu["data"]] == ["Machine", "AgentDesk", "Model server"]
+    assert cpu["data"][1]["y"] == [1.0, 102.0] and cpu["data"][2]["y"] == [None, 99.0]
     assert cpu["data"][0]["x"] == [_local(t) for t in series["ts"]]
     assert cpu["data"][0]["y"] == [10.0, 20.0]
     assert cpu["layout"]["xaxis"]["type"] == "date"
     memory = system_charts.memory_figure(series)
-    assert memory["data"][1]["yaxis"] == "y2" and memory["data"][1]["y"] == [800.0, 810.0]
+    assert memory["data"][1]["yaxis"] == "y2" and memory["data"][1]["y"] == [800.0, 3900.0]
+    assert memory["data"][2]["yaxis"] == "y2" and memory["data"][2]["y"] == [None, 3072.0]
     assert memory["layout"]["yaxis"]["range"] == [0, 100]
     assert memory["layout"]["yaxis2"]["overlaying"] == "y"
     gpu = system_charts.gpu_figure({"ts": series["ts"], "gpu_percent": [None, None]})
