@@ -25,6 +25,11 @@ FINAL_MARK = "FINAL ANSWER"
 # The mark: "FINAL ANSWER" in capitals, or the words in any case with a colon (or a dash);
 # "do not write the final answer yet" is none.
 _FINAL = re.compile(r"\bFINAL\s+ANSWER\b\s*[:\-]?\s*|\b(?i:final\s+answer)\s*[:\-]\s*")
+# The one extra turn the Planner gets when the chat ended before anyone wrote the answer.
+LAST_WORD = (
+    "The chat is over. Write the final answer for the user now, starting with "
+    '"FINAL ANSWER:", using only what the Executor found.'
+)
 # How often the run's stop flag is checked; a stop then cancels the model call in flight.
 STOP_POLL_SECONDS = 0.1
 # The earlier conversation goes in the task text, kept short: the newest turns, each clipped.
@@ -69,6 +74,8 @@ class Referee:
         self.answer: str | None = None
         self.planner_said = ""
         self.circled = False
+        # What the agents said, in order, for a last call when the chat ends with no answer.
+        self.said: list[tuple[str, str]] = []
 
     def __call__(self, messages: Sequence[Any]) -> bool:
         from autogen_agentchat.messages import BaseChatMessage
@@ -79,6 +86,7 @@ class Referee:
             if message.source not in (PLANNER, EXECUTOR):
                 continue
             text = message.to_text()
+            self.said.append((message.source, text))
             found = final_answer(text)
             if found and (self.executor_spoke or message.source == EXECUTOR):
                 self.answer = found
@@ -227,9 +235,31 @@ class TeamEngine:
                     await context.emit("step", {"kind": "message", "text": text}, item.source)
         except RuntimeError as error:
             raise team_error(error) from error
+        if referee.answer is None and referee.executor_spoke:
+            # The Executor found something, but nobody wrote the answer: the Planner is asked
+            # once more, with the whole exchange, to write it now.
+            referee.answer = await self._last_word(context, referee)
         if referee.answer is None:
             turns = team_turns(context.limits.max_steps)
             if referee.circled:
                 raise EngineStopped("the team went round in circles without a final answer")
             raise EngineStopped(f"the team used its {turns} turns without a final answer")
         return referee.answer
+
+    async def _last_word(self, context: RunContext, referee: Referee) -> str | None:
+        """The Planner's final answer from the exchange so far, or None when it gives none."""
+        exchange = "\n\n".join(f"{source}: {text}" for source, text in referee.said)
+        messages = [
+            {"role": "system", "content": prompts.load("team_planner")},
+            {
+                "role": "user",
+                "content": f"Task: {task_text(context)}\n\nWhat the team found:\n{exchange}\n\n"
+                f"{LAST_WORD}",
+            },
+        ]
+        reply = await context.client.complete(
+            messages, max_tokens=context.max_tokens, temperature=context.temperature
+        )
+        text = reply.content.strip()
+        await context.emit("step", {"kind": "message", "text": text}, PLANNER)
+        return final_answer(text)

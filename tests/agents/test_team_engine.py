@@ -19,6 +19,7 @@ from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
 from agents.engines.team import TeamEngine, final_answer, task_text
 from agents.knowledge import grounded_prompt
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolRegistry
+from backend.llm.client import ChatClient, ClientOptions
 from backend.llm.errors import ModelError
 from backend.llm.fake_server import FakeOpenAIServer
 
@@ -71,7 +72,7 @@ def make_run(
         run_id="run-1",
         prompt=prompt,
         history=history or [],
-        client=None,  # type: ignore[arg-type]
+        client=ChatClient(ClientOptions(fake.base_url, "", "fake-model", retries=0)),
         emit=emit,
         max_tokens=200,
         temperature=0.0,
@@ -141,16 +142,36 @@ async def test_planner_plans_executor_uses_tool_planner_answers(fake: FakeOpenAI
 
 
 async def test_message_limit_without_final_answer_stops(fake: FakeOpenAIServer) -> None:
-    # No rules: the fake echoes, so nobody ever writes a final answer.
+    # The fake echoes the chat, so nobody writes a final answer, not even when asked at the end.
+    fake.set_rules([{"match": "The chat is over", "reply": "I cannot tell."}])
     run = make_run(fake, "Keep talking.", max_steps=1)
 
     with pytest.raises(EngineStopped, match="used its 3 turns without a final answer"):
         await TeamEngine().run(run.context)
 
-    # One step allows 3 turns: Planner, Executor, Planner.
-    assert [agent for agent, _ in run.steps()] == ["Planner", "Executor", "Planner"]
-    assert len(fake.requests) == 3
+    # One step allows 3 turns: Planner, Executor, Planner; then the Planner's last word.
+    assert [agent for agent, _ in run.steps()] == ["Planner", "Executor", "Planner", "Planner"]
+    assert len(fake.requests) == 4
     assert run.tokens() == []
+
+
+async def test_a_chat_that_ends_with_results_but_no_answer_asks_the_planner_once_more(
+    fake: FakeOpenAIServer,
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "The chat is over", "reply": "FINAL ANSWER: 5"},
+            {"match": "What is 2 plus 3", "reply": "1. Add 2 and 3.", "times": 1},
+            {"match": "Add 2 and 3", "tool_calls": [ADD_2_3], "times": 1},
+            {"match": "Add 2 and 3", "reply": "The add tool says 5.", "times": 1},
+            {"match": "says 5", "reply": "2. Check the sum."},
+        ]
+    )
+    run = make_run(fake, "What is 2 plus 3?", max_steps=1)
+
+    assert await TeamEngine().run(run.context) == "5"
+    last = fake.requests[-1]["messages"][-1]["content"]
+    assert "Executor: The add tool says 5." in last and "The chat is over" in last
 
 
 async def test_tool_error_reaches_the_model_and_the_team_recovers(
@@ -312,8 +333,9 @@ async def test_a_planner_repeating_itself_ends_the_chat(fake: FakeOpenAIServer) 
 
     with pytest.raises(EngineStopped, match="round in circles"):
         await TeamEngine().run(run.context)
-    # Planner, Executor, the same plan again: over, long before the 17 turns.
-    assert [agent for agent, _ in run.steps()] == ["Planner", "Executor", "Planner"]
+    # Planner, Executor, the same plan again: over, long before the 17 turns (the Planner's
+    # last word, asked for once, has no answer either).
+    assert [agent for agent, _ in run.steps()] == ["Planner", "Executor", "Planner", "Planner"]
 
 
 def test_final_answer_reads_any_capitalisation() -> None:
