@@ -21,6 +21,7 @@ from backend.llm.errors import ModelError
 PARSE_FAILURE_LIMIT = 3
 # The same code this many times in one run: the model is going round in circles.
 REPEAT_LIMIT = 3
+REPEATED = "the agent ran the same code"
 # How much of a step's last value (when it printed nothing) the step shows.
 VALUE_CHARS = 2000
 # How often the waiting run looks at its ``cancelled`` flag.
@@ -125,7 +126,7 @@ class StepReporter:
         key = " ".join(code.split())
         self.code_seen[key] += 1
         if self.code_seen[key] >= REPEAT_LIMIT:
-            self.stop_reason = f"the agent ran the same code {REPEAT_LIMIT} times"
+            self.stop_reason = f"{REPEATED} {REPEAT_LIMIT} times"
 
     def _count_usage(self, step: Any) -> None:
         counts = step.token_usage
@@ -211,7 +212,9 @@ class _CodeRun:
         out_of_steps = f"the code agent used its {steps} steps without a final answer"
         # Streaming the steps lets the run end at the step budget, where smolagents would ask
         # the model for one more (unchecked) answer.
-        stream = agent.run(task_text(self.context), stream=True, max_steps=steps)
+        task = task_text(self.context)
+        stream = agent.run(task, stream=True, max_steps=steps)
+        ended = ""
         try:
             for item in stream:
                 if isinstance(item, FinalAnswerStep):
@@ -219,11 +222,15 @@ class _CodeRun:
                 if not isinstance(item, ActionStep) or item.is_final_answer:
                     continue
                 if reporter.stop_reason:
-                    raise EngineStopped(reporter.stop_reason)
+                    if not reporter.stop_reason.startswith(REPEATED):
+                        raise EngineStopped(reporter.stop_reason)
+                    ended = reporter.stop_reason
+                    break
                 if item.model_output is None and item.error is None:
                     continue  # the model call failed: its error comes out of the stream next
                 if item.step_number >= steps:
-                    raise EngineStopped(out_of_steps)
+                    ended = out_of_steps
+                    break
         except AgentGenerationError as exc:
             raise self._model_failure(exc) from exc
         except AgentError as exc:
@@ -234,7 +241,24 @@ class _CodeRun:
             stream.close()
             # The sandbox's worker process ends with the run, not when it is garbage.
             agent.cleanup()
-        raise EngineStopped(out_of_steps)
+        # Going round in circles or out of steps, with its findings in memory: the model is
+        # asked once to answer from them (smolagents' final-answer prompt), then the gate checks.
+        answer = self._last_word(agent, task) if not self.context.cancelled.is_set() else ""
+        if answer:
+            return answer
+        raise EngineStopped(ended or out_of_steps)
+
+    def _last_word(self, agent: Any, task: str) -> str:
+        """The model's answer from what the steps found; "" when it gives none."""
+        message = agent.provide_final_answer(task)
+        text = message.content if isinstance(message.content, str) else ""
+        if not text and isinstance(message.content, list):
+            text = "".join(str(part.get("text", "")) for part in message.content)
+        text = text.strip()
+        if not text or text.startswith("Error in generating final LLM output"):
+            return ""
+        self.context.emit_from_thread("step", {"kind": "thought", "text": f"Final answer: {text}"})
+        return text
 
     def _model_failure(self, error: Exception) -> Exception:
         cause = error.__cause__

@@ -278,27 +278,44 @@ async def test_huge_printed_output_is_capped(fake: FakeOpenAIServer) -> None:
 
 
 async def test_running_out_of_steps_stops_the_run(fake: FakeOpenAIServer) -> None:
-    fake.set_rules([{"reply": code("Not done yet.", "print('working')")}])
+    fake.set_rules(
+        [
+            {"match": "Based on the above, answer this task", "reply": ""},
+            {"reply": code("Not done yet.", "print('working')")},
+        ]
+    )
     run = make_run(fake, "Work forever", max_steps=2)
 
     with pytest.raises(EngineStopped, match="used its 2 steps without a final answer"):
         await CodeEngine().run(run.context)
 
-    # No extra request asking the model to sum up (smolagents' own behaviour at the limit).
-    assert len(fake.requests) == 2
+    # Two steps, then one request asking the model to answer from them, which gave nothing.
+    assert len(fake.requests) == 3
+    assert "could not finish this task" in str(fake.requests[-1]["messages"][0])
     assert len(run.steps("code")) == 2
     assert "token" not in run.types()
 
 
-async def test_the_same_code_three_times_stops_the_run(fake: FakeOpenAIServer) -> None:
+async def test_the_same_code_three_times_ends_with_an_answer_from_what_it_found(
+    fake: FakeOpenAIServer,
+) -> None:
     # A small model that calls a tool without printing, then calls it again and again.
-    fake.set_rules([{"reply": code("I will look it up.", "lookup(key='capital of france')")}])
+    fake.set_rules(
+        [
+            {
+                "match": "Based on the above, answer this task",
+                "reply": "The capital of France is Paris.",
+            },
+            {"reply": code("I will look it up.", "lookup(key='capital of france')")},
+        ]
+    )
     run = make_run(fake, "Capital of France?", max_steps=8)
 
-    with pytest.raises(EngineStopped, match="ran the same code 3 times"):
-        await CodeEngine().run(run.context)
+    # Going round in circles with the value in hand: asked once, the model answers from it.
+    assert await CodeEngine().run(run.context) == "The capital of France is Paris."
 
-    assert len(fake.requests) == 3
+    assert len(fake.requests) == 4
+    assert "Paris" in str(fake.requests[-1]["messages"])
     steps = run.steps("code")
     assert len(steps) == 3
     # Nothing was printed: the step shows the call's value, as the model was shown it.
