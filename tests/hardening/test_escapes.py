@@ -247,7 +247,13 @@ async def test_the_engine_shows_the_refusal_and_the_run_ends(
 @pytest.mark.timeout(60)
 @pytest.mark.usefixtures("secrets_in_env")
 async def test_a_model_that_keeps_trying_is_stopped(world: World, fake: FakeOpenAIServer) -> None:
-    fake.set_rules([{"reply": reply(world.fill(CASES["import os"].code))}])
+    fake.set_rules(
+        [
+            # Asked at the end to answer from its steps, the model has nothing to say.
+            {"match": "Based on the above, answer this task", "reply": ""},
+            {"reply": reply(world.fill(CASES["import os"].code))},
+        ]
+    )
     run = code_run(world, fake.base_url, "Get out of the sandbox", max_steps=8)
 
     with pytest.raises(EngineStopped, match="ran the same code 3 times"):
