@@ -12,6 +12,7 @@ one fun fact" is not; see agents/number_words.py). The engines still get the pro
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -275,8 +276,13 @@ UNSURE_CUES = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=64)
 def intent_of(prompt: str) -> Intent | None:
-    """The first intent ``prompt`` matches, or None."""
+    """The first intent ``prompt`` matches, or None.
+
+    Routing one prompt asks this several times (the engine, whether documents help, whether
+    a number is missing, whether it is a tool job), and on a long prompt full of numbers the
+    rules take seconds: the answer is kept for the last prompts seen."""
     text = prompt_with_digits(prompt.strip())
     return next((intent for intent in INTENTS if intent.matches(text)), None)
 
