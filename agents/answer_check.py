@@ -26,6 +26,7 @@ from agents.answer_values import (
     single_number,
     word_set,
 )
+from agents.date_phrases import WEEKDAY
 
 # Citation markers: "[1]", "[12]", "[2-4]", and the full-width brackets some models write.
 # A list of several numbers ("[2, 3, 5, 7]") is data, not a citation, and stays.
@@ -98,7 +99,7 @@ _ASKS_DATE = re.compile(
     r"\b(?:what|which)(?:'s| is| was| will be)? (?:the |today's |tomorrow's )?date\b|"
     r"\bwhat date\b|\btoday's date\b|\bcurrent date\b"
 )
-_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
+_WEEKDAY = re.compile(rf"\b{WEEKDAY}\b")
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d{2}|\s*(?:am|pm|a\.m\.|p\.m\.|o'clock))|\b(?:noon|midnight)\b")
 _A_DATE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
