@@ -132,6 +132,11 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def sums_written(text: str) -> list[str]:
+    """The chains of equal signs in ``text`` (plain, not LaTeX) that hold arithmetic."""
+    return [m.group(0) for m in _CHAIN.finditer(text) if _HAS_OPERATOR.search(m.group(0))]
+
+
 def wrong_sums(answer: str) -> list[str]:
     """Each step of the answer's written sums that is wrong, with the right value."""
     text = plain_math(answer)

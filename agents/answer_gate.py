@@ -13,6 +13,7 @@ from typing import Any
 
 from agents import prompts
 from agents.answer_check import ToolOutput, check_answer
+from agents.answer_evidence import READING_TOOLS, evidence_of, unfounded, unread
 from agents.engines.base import RunContext
 from agents.events import RunEvent
 
@@ -74,10 +75,35 @@ async def _repair(context: RunContext, messages: list[dict[str, Any]]) -> str:
     return "".join(parts).strip()
 
 
+def code_outputs(events: Sequence[RunEvent]) -> list[str]:
+    """What the code agent's steps printed (or their last values)."""
+    return [
+        str(e.data.get("output") or "")
+        for e in events
+        if e.type == "step" and e.data.get("kind") == "code" and not e.data.get("error")
+    ]
+
+
+def answer_problem(
+    context: RunContext, answer: str, tools: Sequence[ToolOutput], events: Sequence[RunEvent]
+) -> str | None:
+    """Why ``answer`` may not end the run *completed*, or None: the answer check, then whether
+    an answer about the user's files or documents stands on what the run read."""
+    reason = check_answer(context.prompt, answer, tools)
+    if reason is not None:
+        return reason
+    passages = context.question if context.sources else ""
+    evidence = evidence_of([(o.tool, o.result) for o in tools], code_outputs(events), passages)
+    can_read = any(name in context.tools for name in READING_TOOLS)
+    return unread(context.prompt, evidence, bool(passages), can_read) or unfounded(
+        context.prompt, answer, evidence
+    )
+
+
 async def checked_answer(context: RunContext, answer: str, events: Sequence[RunEvent]) -> str:
     """``answer`` if it passes; else the repaired answer if that passes; else NoAnswer."""
     tools = tool_outputs(events)
-    reason = check_answer(context.prompt, answer, tools)
+    reason = answer_problem(context, answer, tools, events)
     if reason is None:
         return answer
     shown = answer.strip()[:SHOWN_ANSWER_CHARS]
@@ -85,7 +111,7 @@ async def checked_answer(context: RunContext, answer: str, events: Sequence[RunE
         "step", {"kind": "answer_check", "passed": False, "reason": reason, "answer": shown}
     )
     repaired = await _repair(context, repair_messages(context, answer, reason, tools))
-    again = check_answer(context.prompt, repaired, tools)
+    again = answer_problem(context, repaired, tools, events)
     if again is not None:
         raise NoAnswer(again, repaired or answer)
     await context.emit("step", {"kind": "answer_check", "passed": True, "reason": ""})

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from backend.config import Settings
 from backend.llm.fake_server import FakeOpenAIServer
 from tests.backend.api.test_tasks_api import make_task, wait_for_entry
 
@@ -154,3 +155,32 @@ async def test_task_history_records_no_answer_with_the_reason(
     assert entry["error"].startswith("no answer: the answer stops where its result should be")
     again = (await client.get(f"/api/tasks/{task['id']}")).json()
     assert again["last_run"]["status"] == "no_answer"
+
+
+async def test_a_file_answer_with_nothing_read_ends_no_answer(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "The total of the units column in sales.csv is 12345."}])
+    body = await ask(client, "What is the total of the units column in sales.csv?", "single")
+    assert body["status"] == "no_answer", body
+    assert "none was read" in body["reason"]
+
+
+async def test_a_made_up_figure_after_reading_the_file_is_sent_back_with_the_reason(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
+) -> None:
+    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    (settings.workspace_dir / "sales.csv").write_text("region,units\nnorth,120\nwest,80\n")
+    read_call = {"name": "read_file", "arguments": {"path": "sales.csv"}}
+    fake.set_rules(
+        [
+            {"match": "sales.csv", "tool_calls": [read_call], "times": 1},
+            {"match": REPAIR, "reply": "The north region sold 120 units."},
+            {"reply": "The north region sold 12345 units."},
+        ]
+    )
+    body = await ask(client, "How many units did north sell in sales.csv?", "single")
+    assert body["status"] == "completed", body
+    assert body["answer"] == "The north region sold 120 units."
+    first, _ = checks(body)
+    assert "12345" in first["reason"] and "none of the tool results" in first["reason"]

@@ -1,0 +1,116 @@
+"""Is the answer founded on what the run read? Two checks for answers about the user's data.
+
+A small model asked about a file in the workspace or a figure in the documents will often
+answer without reading it ("The total of the units column is 12345."), or read it and then
+write a number that is nowhere in what it read. Both look like answers and both are wrong.
+
+``Evidence`` is what the run saw: the tools' results, the code agent's printed output and the
+passages put into the prompt. For a question about the user's files or documents:
+
+- ``unread`` says so when a file was asked about and nothing was read at all;
+- ``unfounded`` names a number of the answer that is in neither the question nor the evidence,
+  nor worked out in the answer's own written sums (those are checked separately), nor a
+  small count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from agents.answer_arithmetic import plain_math, sums_written
+from agents.answer_values import NUMBER
+from agents.intents import DOCUMENTS, NAMED_FILE, WORKSPACE, intent_of
+
+# Tools whose success means the run read the user's files or documents.
+READING_TOOLS = frozenset(
+    {"list_files", "read_file", "write_file", "read_document", "search_knowledge"}
+)
+# Counts this small ("3 files", "step 2") are read off a list, not copied from it.
+SMALL_COUNT = 12
+# An answer's number that is an evidence number rounded, or shown as a percentage of it.
+_SCALES = (1.0, 100.0, 0.01)
+
+
+@dataclass
+class Evidence:
+    """What the run saw: each successful tool's name and every text it was shown."""
+
+    tools_used: set[str] = field(default_factory=set)
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def read_user_data(self) -> bool:
+        return bool(self.tools_used & READING_TOOLS)
+
+    def numbers(self) -> list[float]:
+        return [_value(raw) for text in self.texts for raw in NUMBER.findall(text)]
+
+
+def about_user_data(question: str) -> bool:
+    """Whether the question is about the user's workspace files or documents."""
+    return intent_of(question) in (WORKSPACE, NAMED_FILE) or DOCUMENTS.matches(question)
+
+
+def unread(question: str, evidence: Evidence, passages: bool, can_read: bool) -> str | None:
+    """A question about a workspace file answered with nothing read (no file tool, no passage),
+    by an engine that could have read it."""
+    if not can_read or passages or evidence.read_user_data:
+        return None
+    if intent_of(question) not in (WORKSPACE, NAMED_FILE):
+        return None
+    return "the answer speaks of your files, but none was read: no file tool returned anything"
+
+
+def _value(raw: str) -> float:
+    return float(raw.replace(",", "").lstrip("$€£¥"))
+
+
+def _places(raw: str) -> int:
+    return len(raw.partition(".")[2])
+
+
+def _founded(raw: str, known: Iterable[float]) -> bool:
+    """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
+    digits ``raw`` shows (or as a percentage)."""
+    shown, places = _value(raw), _places(raw)
+    for number in known:
+        for scale in _SCALES:
+            scaled = number * scale
+            if math.isclose(scaled, shown, rel_tol=1e-9) or math.isclose(
+                round(scaled, places), shown, rel_tol=1e-9, abs_tol=10**-places / 2
+            ):
+                return True
+    return False
+
+
+def unfounded(question: str, answer: str, evidence: Evidence) -> str | None:
+    """The first number of ``answer`` that nothing the run saw holds, said as a reason."""
+    if not about_user_data(question) or not evidence.texts:
+        return None
+    text = plain_math(answer)
+    worked = {raw for written in sums_written(text) for raw in NUMBER.findall(written)}
+    known = [*evidence.numbers(), *(_value(raw) for raw in NUMBER.findall(question))]
+    for raw in NUMBER.findall(text):
+        small = _value(raw).is_integer() and abs(_value(raw)) <= SMALL_COUNT
+        if raw in worked or small:
+            continue
+        if not _founded(raw, known):
+            return (
+                f"the answer gives {raw}, which is in none of the tool results, code output or "
+                "passages: give the figure they hold, or write out the sum that gives it from "
+                "them (for example 38 * 6 = 228)"
+            )
+    return None
+
+
+def evidence_of(
+    tools: Sequence[tuple[str, str]], outputs: Sequence[str], passages: str
+) -> Evidence:
+    """Evidence from (tool, result) pairs, the code's printed outputs and the grounded prompt."""
+    found = Evidence({tool for tool, _ in tools}, [result for _, result in tools])
+    found.texts.extend(output for output in outputs if output)
+    if passages:
+        found.texts.append(passages)
+    return found

@@ -1,0 +1,60 @@
+"""Answers about the user's files and documents must stand on what the run read."""
+
+from __future__ import annotations
+
+from agents.answer_evidence import Evidence, evidence_of, unfounded, unread
+
+CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
+CSV = "region,units\nnorth,120\nsouth,95\nwest,80\nunits: total 295, mean 98.33"
+DOC_QUESTION = "What was the revenue per employee according to my documents?"
+
+
+def read(*pairs: tuple[str, str]) -> Evidence:
+    return evidence_of(list(pairs), [], "")
+
+
+def test_a_number_nothing_holds_is_named_with_how_to_fix_it() -> None:
+    reason = unfounded(CSV_QUESTION, "The total is 12,345 units.", read(("read_file", CSV)))
+    assert reason is not None and "12,345" in reason and "none of the tool results" in reason
+
+
+def test_numbers_the_evidence_holds_pass_as_written_rounded_or_as_percentages() -> None:
+    evidence = read(("read_file", CSV), ("calculator", "60468.75"), ("calculator", "0.125"))
+    assert unfounded(CSV_QUESTION, "The total is 295 units.", evidence) is None
+    assert unfounded(DOC_QUESTION, "About 60,469 euros per employee.", evidence) is None
+    assert unfounded(DOC_QUESTION, "It is 60,468.8 euros.", evidence) is None
+    assert unfounded(DOC_QUESTION, "A share of 12.5 %.", evidence) is None
+    assert unfounded(DOC_QUESTION, "It is 60,470 euros.", evidence) is not None
+
+
+def test_a_sum_written_out_founds_its_result_and_small_counts_pass() -> None:
+    evidence = read(("read_document", "Meals are paid at 38 euros a day."))
+    assert unfounded(DOC_QUESTION, "38 * 6 = 228 euros for the trip.", evidence) is None
+    assert unfounded(DOC_QUESTION, "That is 228 euros for the trip.", evidence) is not None
+    assert unfounded(CSV_QUESTION, "There are 3 regions.", read(("read_file", CSV))) is None
+
+
+def test_code_output_and_passages_are_evidence_too() -> None:
+    by_code = evidence_of([("read_file", CSV)], ["295\n"], "")
+    assert unfounded(CSV_QUESTION, "The units add up to 295.", by_code) is None
+    grounded = evidence_of([], [], "Passage [1]: Hollowbrook employs 64 people.")
+    assert unfounded(DOC_QUESTION, "It employs 64 people [1].", grounded) is None
+    assert unfounded(DOC_QUESTION, "It employs 46 people [1].", grounded) is not None
+
+
+def test_questions_not_about_the_users_data_are_left_alone() -> None:
+    evidence = read(("calculator", "961.4"))
+    assert unfounded("How many legs does a spider have?", "Eight: 8 legs.", evidence) is None
+    assert unfounded("What is 23% of 4,180?", "It is 961.4.", evidence) is None
+    assert unfounded(CSV_QUESTION, "The total is 12,345.", Evidence()) is None
+
+
+def test_a_file_question_answered_without_reading_anything_is_refused() -> None:
+    nothing = Evidence()
+    reason = unread(CSV_QUESTION, nothing, passages=False, can_read=True)
+    assert reason is not None and "none was read" in reason
+    assert unread(CSV_QUESTION, read(("list_files", "sales.csv")), False, True) is None
+    assert unread(CSV_QUESTION, nothing, passages=True, can_read=True) is None
+    # An engine without file tools (plain chat) is not blamed for not reading.
+    assert unread(CSV_QUESTION, nothing, passages=False, can_read=False) is None
+    assert unread("What is 2 + 2?", nothing, passages=False, can_read=True) is None
