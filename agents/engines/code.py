@@ -187,7 +187,7 @@ class _CodeRun:
         executor = SandboxExecutor(**self.sandbox_limits, should_stop=context.cancelled.is_set)
         self.reporter = StepReporter(context, executor)
         agent = CodeAgent(
-            tools=smolagents_tools(context.tools, context.tool_context),
+            tools=smolagents_tools(context.tools, context.tool_context.as_data()),
             model=self.model,
             prompt_templates=prompt_templates(),
             additional_authorized_imports=list(ALLOWED_IMPORTS),

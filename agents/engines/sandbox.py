@@ -32,6 +32,7 @@ __all__ = ["ALLOWED_IMPORTS", "MAX_MEMORY_MB", "RunStopped", "SandboxExecutor"]
 ALLOWED_IMPORTS = (
     "math", "datetime", "json", "re", "collections", "itertools", "functools", "random",
     "decimal", "unicodedata", "bisect", "copy", "dataclasses", "typing", "base64", "hashlib",
+    "csv",
     *HOST_MODULES,
 )  # fmt: skip
 STEP_SECONDS = 10.0

@@ -90,6 +90,23 @@ def _capwords(text: Any, sep: str | None = None) -> str:
     return string.capwords(_text("capwords", text), None if sep is None else _text("capwords", sep))
 
 
+def _lines(name: str, data: Any) -> list[str]:
+    """Text, or a list of lines, as lines: what csv reads."""
+    if isinstance(data, str):
+        return _text(name, data).splitlines(keepends=True)
+    if not isinstance(data, list | tuple) or not all(isinstance(line, str) for line in data):
+        raise TypeError(f"{name}() takes text or a list of lines")
+    if len(data) > MAX_ITEMS or sum(len(line) for line in data) > MAX_TEXT_CHARS:
+        raise ValueError(f"{name}() takes at most {MAX_TEXT_CHARS:,} characters")
+    return list(data)
+
+
+def _string_io(text: Any = "") -> list[str]:
+    """``io.StringIO(text)`` as the lines of ``text``: what csv.reader and a for loop read
+    (there is no file object in the sandbox)."""
+    return _lines("StringIO", text)
+
+
 STATISTICS = {
     function.__name__: _over_numbers(function)
     for function in (
@@ -129,7 +146,12 @@ TEXTWRAP = {
     "dedent": _dedent,
     "indent": _indent,
 }
+# A table read with read_file is text; io.StringIO(text), the way people hand text to the
+# interpreter's own csv module, gives its lines.
+IO = {"StringIO": _string_io}
+
 HOST_MODULES: dict[str, dict[str, Any]] = {
+    "io": IO,
     "statistics": STATISTICS,
     "string": STRING,
     "textwrap": TEXTWRAP,

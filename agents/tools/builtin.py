@@ -69,8 +69,8 @@ def default_registry(
     def list_files(path: str = ".") -> str:
         return files.list_files(roots, path)
 
-    def read_file(path: str) -> str:
-        return files.read_file(roots, path)
+    def read_file(path: str, context: ToolContext) -> str:
+        return files.read_file(roots, path, figures=not context.for_code)
 
     def write_file(path: str, content: str, context: ToolContext) -> str:
         return files.write_file(roots, path, content, context.writes)
@@ -116,6 +116,7 @@ def default_registry(
                 "Read a text file from the workspace or a knowledge folder.",
                 _schema(["path"], path=("string", "File path, e.g. 'notes/todo.txt'.")),
                 read_file,
+                takes_context=True,
             ),
             Tool(
                 "write_file",

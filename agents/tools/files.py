@@ -57,8 +57,11 @@ def list_files(roots: FileRoots, path: str = ".") -> str:
     return "\n".join(lines)
 
 
-def read_file(roots: FileRoots, path: str) -> str:
-    """The text of a file, up to MAX_READ_BYTES; undecodable bytes become '\ufffd'."""
+def read_file(roots: FileRoots, path: str, figures: bool = True) -> str:
+    """The text of a file, up to MAX_READ_BYTES; undecodable bytes become '\ufffd'.
+
+    With ``figures``, a table's column figures follow its text (for a model reading it); code
+    parsing the text gets the file alone."""
     target = roots.for_reading(path)
     shown = roots.shown(target)
     if target.is_dir():
@@ -82,10 +85,10 @@ def read_file(roots: FileRoots, path: str) -> str:
     if not data:
         return f"'{shown}' is empty."
     text = data.decode("utf-8-sig", errors="replace")
-    figures = table_summary(shown, text) if size <= len(data) else None
+    summary = table_summary(shown, text) if figures and size <= len(data) else None
     if size > len(data):
         text += f"\n[... the file is {human_size(size)}; only the first part is shown]"
-    return f"{text.rstrip()}\n\n{figures}" if figures else text
+    return f"{text.rstrip()}\n\n{summary}" if summary else text
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

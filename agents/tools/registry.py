@@ -10,6 +10,7 @@ AutoGen all go through this one door.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -85,12 +86,26 @@ class ToolContext:
     # The run's successful calls so far (tool and arguments → result): a call made again gets
     # the same result back with a note to use it, instead of running again.
     answered: dict[str, str] = field(default_factory=dict)
+    # Results go to code, not to a model reading them: the value alone, with nothing added
+    # (no "called before" note, no figures after a table), so code can parse it.
+    for_code: bool = False
 
     def for_agent(self, agent: str) -> ToolContext:
         """The same run, with calls attributed to ``agent`` (e.g. the team's Executor)."""
         return ToolContext(
-            self.run_id, agent, self.emit, self.audit, self.stopped, self.writes, self.answered
+            self.run_id,
+            agent,
+            self.emit,
+            self.audit,
+            self.stopped,
+            self.writes,
+            self.answered,
+            self.for_code,
         )
+
+    def as_data(self) -> ToolContext:
+        """The same run, for tools called from code: results are plain values."""
+        return dataclasses.replace(self, for_code=True)
 
 
 ToolFunction = Callable[..., str]
@@ -220,9 +235,12 @@ class ToolRegistry:
             tool = self.get(name)
             checked = check_arguments(tool, arguments)
             key = f"{name} {json.dumps(checked, sort_keys=True, default=str)}"
+            key = f"code: {key}" if context.for_code else key
             if key in context.answered:
-                # Small models ask again for what they were just told: tell them so.
-                result = f"{context.answered[key]}\n{REPEATED.format(name=name)}"
+                # Small models ask again for what they were just told: tell them so (code,
+                # which asks again in a loop on purpose, gets the value alone).
+                note = "" if context.for_code else f"\n{REPEATED.format(name=name)}"
+                result = f"{context.answered[key]}{note}"
             else:
                 extra = {"context": context} if tool.takes_context else {}
                 result = clip(str(tool.function(**checked, **extra)))

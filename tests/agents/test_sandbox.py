@@ -217,3 +217,15 @@ def test_every_run_gets_a_worker_of_its_own() -> None:
 def test_changing_shared_classes_changes_nothing_in_the_app() -> None:
     refusal("import json\njson.JSONEncoder.item_separator = ';'")
     assert json.JSONEncoder.item_separator == ", "
+
+
+def test_a_table_read_as_text_parses_with_csv_and_string_io() -> None:
+    """read_file gives code a CSV as text; people hand it to csv through io.StringIO."""
+    code = """
+import csv, io
+text = "region,units\\nnorth,120\\nsouth,85\\n"
+rows = list(csv.DictReader(io.StringIO(text)))
+print(sum(int(r["units"]) for r in rows), max(rows, key=lambda r: int(r["units"]))["region"])
+"""
+    assert executor()(code).logs == "205 north\n"
+    assert "takes text or a list of lines" in refusal("import io\nio.StringIO(3)")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 
 from agents.tools.files import read_file
+from agents.tools.registry import ToolContext, ToolRegistry
 from agents.tools.tables import number, summary
 from agents.tools.workspace import FileRoots
+from backend.config import Settings
 
 
 @pytest.mark.parametrize(
@@ -79,3 +83,23 @@ def test_read_file_appends_the_figures_to_a_csv(tmp_path: Path) -> None:
     assert text.startswith("region,units\nnorth,120")
     assert "units: total 348" in text and "largest 143 (region east)" in text
     assert "total" not in read_file(roots, "plain.txt")
+
+
+def test_code_gets_the_file_alone_and_a_repeated_call_without_a_note(
+    registry: ToolRegistry, tool_settings: Settings
+) -> None:
+    """Code parses what read_file returns (csv.DictReader): figures or notes after the table
+    would turn into rows it cannot read."""
+    tool_settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    table = "region,units\nnorth,120\nsouth,85\n"
+    (tool_settings.workspace_dir / "sales.csv").write_text(table)
+    for_code = ToolContext().as_data()
+    first = registry.call("read_file", {"path": "sales.csv"}, for_code)
+    again = registry.call("read_file", {"path": "sales.csv"}, for_code)
+    assert first == again == table
+    rows = list(csv.DictReader(io.StringIO(again)))
+    assert sum(int(row["units"]) for row in rows) == 205
+    # A model reading it gets the figures, and the note when it asks again.
+    for_model = ToolContext()
+    assert "units: total 205" in registry.call("read_file", {"path": "sales.csv"}, for_model)
+    assert "called read_file" in registry.call("read_file", {"path": "sales.csv"}, for_model)
