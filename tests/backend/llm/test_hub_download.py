@@ -46,9 +46,7 @@ def fetch(hub: FakeHub, target: Path, **options: object) -> Path:
     return result
 
 
-def test_a_full_download_is_verified_and_marked(
-    hub: FakeHub, data: bytes, tmp_path: Path
-) -> None:
+def test_a_full_download_is_verified_and_marked(hub: FakeHub, data: bytes, tmp_path: Path) -> None:
     sha = hub.add(REPO, NAME, data)
     target = fetch(hub, tmp_path / NAME)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == sha
