@@ -63,10 +63,10 @@ class FakeHub:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 hub._answer(self, body=False)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 hub._answer(self, body=True)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

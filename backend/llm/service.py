@@ -136,7 +136,10 @@ class ModelService:
         """Bring the embedded server up again (a remote server can only be probed again)."""
         if self.provider is not LLMProvider.embedded:
             return
+        waited = self._restarting.locked()
         async with self._restarting:
+            if waited and self.embedded is not None and await self.embedded.healthy():
+                return  # a model switch restarted it meanwhile; once is enough
             if self.embedded is None:
                 await self._start_embedded()  # the first start failed: fetch and load again
                 return

@@ -95,7 +95,7 @@ def test_a_wrong_hash_is_rejected_and_the_file_removed(
     hub.add(REPO, NAME, data)
     hub.wrong_sha256 = True
     target = tmp_path / NAME
-    with pytest.raises(DownloadError, match="does not match the hub's checksum.*deleted"):
+    with pytest.raises(DownloadError, match=r"does not match the hub's checksum.*deleted"):
         fetch(hub, target)
     assert not target.exists() and not part_path(target).exists()
     assert not marker_path(target).exists()

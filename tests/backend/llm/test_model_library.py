@@ -231,3 +231,20 @@ async def test_a_model_that_fails_to_load_is_switched_back(
     assert raised.value.status == 502
     assert read_choice(library.dir).active == added_id(first)
     assert await library.models.client().list_models() == [first.name]
+
+
+async def test_a_health_restart_waiting_for_a_switch_does_not_restart_again(
+    serving: tuple[ModelLibrary, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library, _first, second = serving
+    restarts: list[Path] = []
+    original = embedded.EmbeddedServer.restart
+
+    async def counted(self: embedded.EmbeddedServer, timeout: float = 180.0) -> None:
+        restarts.append(self.model)
+        await original(self, timeout)
+
+    monkeypatch.setattr(embedded.EmbeddedServer, "restart", counted)
+    await asyncio.gather(library.activate(added_id(second)), library.models.restart())
+    assert restarts == [second]
+    assert await library.models.client().list_models() == [second.name]
