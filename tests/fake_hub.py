@@ -37,6 +37,7 @@ class FakeHub:
     wrong_sha256: bool = False
     etag_header: bool = True  # False: only the tree API tells the hash
     chunk_delay: float = 0.0
+    refuse: int | None = None  # answer every file request with this status (401: gated)
     _server: ThreadingHTTPServer | None = None
 
     def add(self, repo: str, name: str, data: bytes) -> str:
@@ -87,6 +88,8 @@ class FakeHub:
             if handler.path == f"/api/models/{repo}/tree/main":
                 return self._tree(handler, repo)
             if handler.path == f"/{repo}/resolve/main/{name}":
+                if self.refuse is not None:
+                    return handler.send_error(self.refuse)
                 return self._file(handler, data, body)
         handler.send_error(404)
 

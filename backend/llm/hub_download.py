@@ -62,6 +62,11 @@ def describe(client: httpx.Client, hub_url: str, repo: str, filename: str) -> Hu
         head = client.head(url, follow_redirects=False)
         if head.status_code == 404:
             raise DownloadError(f"The hub at {hub_url} has no file {filename} in {repo}.")
+        if head.status_code in (401, 403):
+            raise DownloadError(
+                f"The hub at {hub_url} lets only signed-in users download {repo} (HTTP "
+                f"{head.status_code}). Download {filename} in a browser, then add it by its path."
+            )
         sha = head.headers.get("x-linked-etag", "").strip('"W/').lower()
         size = int(head.headers.get("x-linked-size") or 0)
         if not SHA256.fullmatch(sha):

@@ -164,3 +164,10 @@ def test_progress_has_a_speed_and_time_left() -> None:
     finally:
         gate.set()
         downloads.wait(10)
+
+
+def test_a_gated_model_says_to_download_it_by_hand(hub: FakeHub, tmp_path: Path) -> None:
+    hub.add(REPO, NAME, b"GGUF")
+    hub.refuse = 401
+    with pytest.raises(DownloadError, match=r"only signed-in users.*add it by its path"):
+        fetch(hub, tmp_path / NAME)
