@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from backend.llm import embedded
-from backend.llm.catalog import BUILTIN_ID, GB
+from backend.llm.catalog import BUILTIN_ID, GB, find
 from backend.llm.library import ModelLibrary
 from backend.llm.library_entries import ModelProblem
 from backend.llm.model_choice import CHOICE_FILE, ModelChoice, added_id, read_choice
@@ -248,3 +249,37 @@ async def test_a_health_restart_waiting_for_a_switch_does_not_restart_again(
     await asyncio.gather(library.activate(added_id(second)), library.models.restart())
     assert restarts == [second]
     assert await library.models.client().list_models() == [second.name]
+
+
+@pytest.mark.parametrize("how", ["cancel", "shutdown"])
+def test_cancel_deletes_what_arrived_but_shutdown_keeps_it(
+    make_settings: SettingsFactory, how: str
+) -> None:
+    from tests.fake_hub import FakeHub
+
+    hub = FakeHub(hold_after=128 * 1024).start()
+    try:
+        model = find("qwen2.5-3b-instruct")
+        assert model is not None
+        hub.add(model.repo, model.filename, b"GGUF" + b"\1" * 400_000)
+        settings = make_settings(model_hub_url=hub.url)
+        library = ModelLibrary(settings, ModelService(settings), memory=lambda: PLENTY)
+        library.start_download(model.id)
+        part = library.dir / (model.filename + ".part")
+        while not (part.is_file() and part.stat().st_size >= 128 * 1024):
+            running = library.downloads.status()
+            assert running is not None and running.running, running
+            threading.Event().wait(0.02)
+        if how == "cancel":
+            library.downloads.cancel()
+            hub.released.set()
+            ended = library.downloads.wait(10)
+        else:
+            threading.Timer(0.2, hub.released.set).start()
+            library.stop()
+            ended = library.downloads.status()
+        assert ended is not None and ended.state == "cancelled"
+        assert part.exists() is (how == "shutdown")
+        assert not (library.dir / model.filename).exists()
+    finally:
+        hub.stop()
