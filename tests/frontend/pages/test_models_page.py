@@ -98,7 +98,11 @@ def test_catalog_download_and_add_by_path(
     stored = app_with_hub.data_dir / "models" / SMALL.filename
     served = hub.files[(SMALL.repo, SMALL.filename)]
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == hashlib.sha256(served).hexdigest()
-    expect(small.get_by_test_id("model-activate")).to_be_visible()
+    small.get_by_test_id("model-activate").click()
+    # This app's model runs elsewhere (the fake server): the choice is saved for later.
+    expect(page.get_by_test_id("models-message")).to_contain_text("is chosen")
+    expect(small.get_by_test_id("model-status")).to_have_attribute("data-status", "active")
+    assert app_with_hub.api("/api/models")["active"] == SMALL.id
 
     path_box = page.get_by_label("GGUF file path")
     path_box.fill(str(tmp_path / "no-such-model.gguf"))
@@ -110,6 +114,6 @@ def test_catalog_download_and_add_by_path(
     page.get_by_test_id("add-model-button").click()
     expect(page.get_by_test_id("add-model-error")).to_contain_text("not a GGUF model file")
 
-    page.set_viewport_size({"width": 390, "height": 2600})
+    page.set_viewport_size({"width": 390, "height": 2300})
     expect(page.get_by_test_id("menu-button")).to_be_visible()
     shutil.copyfile(screenshot(page, "models-narrow"), DOCS_IMAGES / "models-narrow.png")
