@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     llm_retries: int = Field(default=3, ge=0, le=10)
     model_path: Path | None = None
     model_index_url: str = ""
+    # Where the Models page downloads catalog models from (a mirror, or a test server).
+    model_hub_url: str = "https://huggingface.co"
     model_port: Port = 0
     fake_rules: Path | None = None
     context_size: int = Field(default=4096, ge=512, le=131072)
@@ -172,7 +174,7 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
 
-    @field_validator("llm_base_url", "model_index_url")
+    @field_validator("llm_base_url", "model_index_url", "model_hub_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):

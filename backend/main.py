@@ -20,6 +20,7 @@ from backend.api import (
     json_text,
     knowledge,
     mcp_server,
+    models,
     observability,
     openai_compat,
     system,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openai_compat.router,
         tasks.router,
         system.router,
+        models.router,
         observability.router,
     )
     for router in routers:

@@ -20,6 +20,7 @@ from backend.automation.tasks import TaskService
 from backend.config import Settings
 from backend.knowledge.service import KnowledgeService
 from backend.llm.gateway import ModelGateway
+from backend.llm.library import ModelLibrary
 from backend.llm.service import ModelService
 from backend.logging_setup import setup_logging
 from backend.storage import migrate
@@ -41,6 +42,7 @@ class Services:
     monitor: ResourceMonitor
     watch: ModelWatch
     housekeeping: Housekeeping
+    library: ModelLibrary
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:
@@ -98,9 +100,20 @@ class Services:
         )
         if settings.model_health_seconds > 0:
             watch.start(settings.model_health_seconds)
+        library = ModelLibrary(settings, models, busy=lambda: _runs_in_progress(agents))
         log.info("AgentDesk services started (data dir %s)", settings.data_dir)
         return cls(
-            settings, db, models, agents, knowledge, scheduler, tasks, monitor, watch, housekeeping
+            settings,
+            db,
+            models,
+            agents,
+            knowledge,
+            scheduler,
+            tasks,
+            monitor,
+            watch,
+            housekeeping,
+            library,
         )
 
     def model_status(self) -> dict[str, Any]:
@@ -108,6 +121,7 @@ class Services:
         return {**self.models.health(), **self.watch.status()}
 
     async def stop(self) -> None:
+        await asyncio.to_thread(self.library.stop)
         self.scheduler.stop()
         self.tasks.detach()
         await self.agents.shutdown()
@@ -120,3 +134,9 @@ class Services:
         await self.models.stop()
         self.monitor.close()
         self.db.dispose()
+
+
+def _runs_in_progress(agents: AgentManager) -> int:
+    """Runs a model switch would cut short: those running and those waiting for a slot."""
+    running = sum(not run.finished for run in agents.active.values())
+    return running + len(agents.waiting)

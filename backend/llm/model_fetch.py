@@ -17,6 +17,7 @@ from pathlib import Path
 
 from backend.config import Settings
 from backend.llm.fetch_progress import ConsoleProgress, ProgressCallback, ProgressEvent
+from backend.llm.model_choice import chosen_model_path
 from backend.llm.model_parts import (
     DEFAULT_SPEC,
     LocalPart,
@@ -89,12 +90,16 @@ class ModelStatus:
 
 
 def ensure_model(settings: Settings, progress: ProgressCallback | None = None) -> Path:
-    """The GGUF to load: ``AGENTDESK_MODEL_PATH`` if set, else the default model, fetched once.
+    """The GGUF to load: ``AGENTDESK_MODEL_PATH`` if set, else the one picked on the Models
+    page, else the default model, fetched once.
 
     Raises :class:`ModelFetchError` with an actionable message when that is not possible.
     """
     if settings.model_path is not None:
         return _check_custom(settings.model_path)
+    chosen = chosen_model_path(settings.models_dir)
+    if chosen is not None:
+        return chosen
     return fetch_model(settings.models_dir, index_url=settings.model_index_url, progress=progress)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from backend.config import LLMProvider, Settings
+from backend.llm.catalog import BUILTIN_ALIAS
 from backend.llm.client import ChatClient, ClientOptions, ModelEndpoint
 from backend.llm.embedded import EmbeddedServer
 from backend.llm.errors import ModelUnavailable
@@ -17,7 +19,7 @@ from backend.llm.throughput import ThroughputMeter
 
 log = logging.getLogger(__name__)
 
-EMBEDDED_ALIAS = "qwen2.5-coder-1.5b-instruct"
+EMBEDDED_ALIAS = BUILTIN_ALIAS
 
 
 class ModelState(StrEnum):
@@ -47,6 +49,8 @@ class ModelService:
         self._client: ChatClient | None = None
         self.throughput = ThroughputMeter()
         self._task: asyncio.Task[None] | None = None
+        # One restart or model switch at a time (the health watch may want one meanwhile).
+        self._restarting = asyncio.Lock()
 
     async def start(self) -> None:
         """Bring the provider up; the embedded model loads in the background."""
@@ -67,6 +71,7 @@ class ModelService:
         self.model_name = self.model_name or "fake-model"
 
     async def _start_embedded(self) -> None:
+        from backend.llm.model_choice import alias_for
         from backend.llm.model_fetch import ProgressEvent, ensure_model
 
         def on_progress(event: ProgressEvent) -> None:
@@ -92,12 +97,12 @@ class ModelService:
                 path,
                 n_ctx=self.settings.context_size,
                 threads=self.settings.cpu_threads,
-                alias=EMBEDDED_ALIAS,
+                alias=alias_for(path),
                 port=self.settings.model_port,
             )
             await self.embedded.start()
             self.base_url = self.embedded.base_url
-            self.model_name = self.model_name or EMBEDDED_ALIAS
+            self.model_name = self.settings.llm_model or self.embedded.alias
             self._mark_ready()
         except asyncio.CancelledError:
             raise
@@ -131,10 +136,46 @@ class ModelService:
         """Bring the embedded server up again (a remote server can only be probed again)."""
         if self.provider is not LLMProvider.embedded:
             return
-        if self.embedded is None:
-            await self._start_embedded()  # the first start failed: fetch and load again
-            return
-        await self.embedded.restart()
+        waited = self._restarting.locked()
+        async with self._restarting:
+            if waited and self.embedded is not None and await self.embedded.healthy():
+                return  # a model switch restarted it meanwhile; once is enough
+            if self.embedded is None:
+                await self._start_embedded()  # the first start failed: fetch and load again
+                return
+            await self.embedded.restart()
+
+    async def switch_model(self, path: Path, alias: str) -> None:
+        """Serve ``path`` instead of the current model, without restarting the app.
+
+        The model server child is stopped and started again with the new file; meanwhile the
+        state is ``starting``, so new runs are told to wait. Raises ModelUnavailable (state
+        ``down``) when the new model does not load.
+        """
+        if self._task is not None and not self._task.done():
+            self._task.cancel()  # the first start is still loading the old model
+            await asyncio.gather(self._task, return_exceptions=True)
+        async with self._restarting:
+            self.state, self.detail = ModelState.starting, f"switching to {path.name}"
+            if self.embedded is None:
+                self.embedded = EmbeddedServer(
+                    path,
+                    n_ctx=self.settings.context_size,
+                    threads=self.settings.cpu_threads,
+                    alias=alias,
+                    port=self.settings.model_port,
+                )
+            else:
+                await self.embedded.stop()
+                self.embedded.model, self.embedded.alias = path, alias
+            try:
+                await self.embedded.restart()
+            except Exception as error:
+                self.state, self.detail = ModelState.down, str(error)
+                raise ModelUnavailable(f"{path.name} did not load: {error}") from error
+            self.base_url = self.embedded.base_url
+            self.model_name = self.settings.llm_model or alias
+            self._mark_ready()
 
     def mark(self, state: ModelState, detail: str = "") -> None:
         """Set the state from outside (the health watch); ``ready`` clears the detail."""
@@ -156,8 +197,12 @@ class ModelService:
             if self.state in (ModelState.down, ModelState.degraded):
                 raise ModelUnavailable(f"the embedded model is not running: {reason}")
             raise ModelUnavailable(f"the embedded model is not ready yet ({reason})")
-        if self._client is None or self._client.options.base_url != self.base_url:
-            self._client = ChatClient(
+        client = self._client
+        if client is None or (client.options.base_url, client.options.model) != (
+            self.base_url,
+            self.model_name,
+        ):
+            client = self._client = ChatClient(
                 ClientOptions(
                     base_url=self.base_url,
                     api_key=self.settings.llm_api_key,
@@ -167,8 +212,8 @@ class ModelService:
                     retries=self.settings.llm_retries,
                 )
             )
-            self._client.meter = self.throughput
-        return self._client
+            client.meter = self.throughput
+        return client
 
     def upstream(self) -> ModelEndpoint:
         """Where the model gateway forwards runs' calls; raises ModelUnavailable when down."""
