@@ -93,7 +93,7 @@ def set_up(
         usage=usage,
         endpoint=endpoint,
         tools=tools,
-        tool_context=tool_context(run.run_id, publish, audit, budget),
+        tool_context=tool_context(run.run_id, publish, audit, budget, prompt),
         limits=limits,
         loop=loop,
     )
@@ -101,7 +101,7 @@ def set_up(
 
 
 def tool_context(
-    run_id: str, publish: Any, audit: AuditFn | None, budget: RunBudget | None
+    run_id: str, publish: Any, audit: AuditFn | None, budget: RunBudget | None, question: str = ""
 ) -> ToolContext:
     def stopped() -> bool:
         return budget is not None and budget.stopped
@@ -109,7 +109,7 @@ def tool_context(
     def emit(type_: str, data: dict[str, Any]) -> None:
         publish(type_, data, None)
 
-    return ToolContext(run_id=run_id, emit=emit, audit=audit, stopped=stopped)
+    return ToolContext(run_id=run_id, emit=emit, audit=audit, stopped=stopped, question=question)
 
 
 def history_with_summary(

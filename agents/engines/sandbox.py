@@ -35,6 +35,12 @@ ALLOWED_IMPORTS = (
     "csv",
     *HOST_MODULES,
 )  # fmt: skip
+# Said after a PermissionError: the code tried to open a file or look at a path.
+NO_FILES = "Code has no file access: open() and os cannot reach any file."
+USE_FILE_TOOLS = (
+    "To read a file from the workspace, call text = read_file(path='name.csv'), which returns "
+    "its text; to save one, call write_file(path='name.txt', content=text)."
+)
 STEP_SECONDS = 10.0
 MAX_PRINT_CHARS = 4000
 # A final answer longer than this (shown as text) is cut: it goes into a run event.
@@ -196,7 +202,7 @@ class SandboxExecutor(PythonExecutor):  # type: ignore[misc]
                 f"Code execution failed: the code {why}; {_FRESH_START}"
             ) from None
         except MontyRuntimeError as error:
-            message = self._cut(error.display("traceback"))
+            message = self._cut(error.display("traceback")) + self._file_hint(error)
             if _heap_in_doubt(error):
                 # A time or memory limit stops the code mid-operation: its heap is not trusted.
                 self._end_session()
@@ -209,6 +215,15 @@ class SandboxExecutor(PythonExecutor):  # type: ignore[misc]
             raise InterpreterError(f"Code execution failed: {self._cut(str(error))}") from None
         finally:
             self.state["_print_outputs"] = prints.text
+
+    def _file_hint(self, error: Any) -> str:
+        """What to do instead, when the code reached for a file: "Permission denied" alone
+        sends a small model checking permissions and trying again."""
+        if "PermissionError" not in str(error.display("type-msg")):
+            return ""
+        if "read_file" not in self.tools:
+            return f"\n({NO_FILES})"
+        return f"\n({NO_FILES} {USE_FILE_TOOLS})"
 
     def _cut(self, message: str) -> str:
         """An error message as long as printed output may be: its start and its last line."""

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents.tools.examples import copied_example
 from backend.storage.tool_calls import shortened
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ class ToolContext:
     # Results go to code, not to a model reading them: the value alone, with nothing added
     # (no "called before" note, no figures after a table), so code can parse it.
     for_code: bool = False
+    # The user's question: an argument copied from a tool's description examples is refused
+    # unless the question holds it (``agents.tools.examples``).
+    question: str = ""
 
     def for_agent(self, agent: str) -> ToolContext:
         """The same run, with calls attributed to ``agent`` (e.g. the team's Executor)."""
@@ -101,6 +105,7 @@ class ToolContext:
             self.writes,
             self.answered,
             self.for_code,
+            self.question,
         )
 
     def as_data(self) -> ToolContext:
@@ -234,6 +239,11 @@ class ToolRegistry:
                 raise ToolError("the run was stopped")
             tool = self.get(name)
             checked = check_arguments(tool, arguments)
+            copied = copied_example(
+                name, tool.description, tool.parameters, checked, context.question
+            )
+            if copied is not None:
+                raise ToolError(copied)
             key = f"{name} {json.dumps(checked, sort_keys=True, default=str)}"
             key = f"code: {key}" if context.for_code else key
             if key in context.answered:

@@ -229,3 +229,14 @@ print(sum(int(r["units"]) for r in rows), max(rows, key=lambda r: int(r["units"]
 """
     assert executor()(code).logs == "205 north\n"
     assert "takes text or a list of lines" in refusal("import io\nio.StringIO(3)")
+
+
+def test_reaching_for_a_file_says_which_tool_reads_it() -> None:
+    """"Permission denied" alone sent the model checking permissions, step after step."""
+    opened = refusal("with open('sales.csv') as f:\n    print(f.read())")
+    assert "PermissionError" in opened and "Code has no file access" in opened
+    assert "read_file" not in opened  # not offered: not named
+    with_tools = executor({"read_file": FinalAnswerTool()})
+    looked = refusal("import os\nprint(os.path.exists('notes.txt'))", with_tools)
+    assert "text = read_file(path=" in looked
+    assert "Code has no file access" not in refusal("1 / 0", with_tools)
