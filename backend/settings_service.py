@@ -146,7 +146,8 @@ class SettingsService:
         where = (
             locked_reason("api_token", source)
             if source
-            else "not set: AGENTDESK_API_TOKEN (in the environment or .env) sets one"
+            else "AGENTDESK_API_TOKEN in the environment or .env sets one (AgentDesk asks for it "
+            "whenever it listens beyond this computer)"
         )
         return {"set": bool(self.running.api_token), "where": where}
 

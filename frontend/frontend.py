@@ -7,10 +7,11 @@ same port by ``backend/startup/web_app.py``, the module ``rxconfig.py`` names as
 import reflex as rx
 
 from frontend.components.quit import connection_overlay
-from frontend.pages import agents, chat, knowledge, not_found, system, tasks
+from frontend.pages import agents, chat, knowledge, not_found, settings, system, tasks
 from frontend.state.agents import AgentsState
 from frontend.state.chat import ChatState
 from frontend.state.knowledge import KnowledgeState
+from frontend.state.settings import SettingsState
 from frontend.state.system import SystemState
 from frontend.state.tasks import TasksState
 
@@ -31,6 +32,12 @@ app.add_page(
 app.add_page(tasks.tasks_page, route=tasks.ROUTE, title=tasks.TITLE, on_load=TasksState.load_page)
 app.add_page(
     system.system_page, route=system.ROUTE, title=system.TITLE, on_load=SystemState.load_page
+)
+app.add_page(
+    settings.settings_page,
+    route=settings.ROUTE,
+    title=settings.TITLE,
+    on_load=SettingsState.load_page,
 )
 # Any other address (a typo, an old bookmark) gets a page with the app around it and a way back.
 app.add_page(not_found.not_found_page, route=not_found.ROUTE, title=not_found.TITLE)

@@ -14,6 +14,7 @@ PAGES = [
     ("Agents", "bot", "/agents"),
     ("Tasks", "calendar-clock", "/tasks"),
     ("System", "activity", "/system"),
+    ("Settings", "settings", "/settings"),
 ]
 SIDEBAR_WIDTH = "280px"
 

@@ -46,7 +46,22 @@ async def test_the_page_lists_each_setting_with_its_rules_and_source(
     base_url = field(page, "llm_base_url")
     assert base_url["locked"] and base_url["value"] == settings.llm_base_url
     assert page["data_dir"] == str(settings.data_dir.resolve())
-    assert page["api_token"] == {"set": False, "where": page["api_token"]["where"]}
+    assert not page["api_token"]["set"] and "AGENTDESK_API_TOKEN" in page["api_token"]["where"]
+
+
+async def test_the_api_token_is_said_to_be_set_and_where_but_never_sent(
+    make_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENTDESK_API_TOKEN", "tok-hidden-42")
+    async with client_for(make_settings()) as client:
+        response = await client.get(
+            "/api/settings", headers={"Authorization": "Bearer tok-hidden-42"}
+        )
+        refused = await client.get("/api/settings")
+    assert response.status_code == 200 and refused.status_code == 401
+    assert "tok-hidden-42" not in response.text
+    token = response.json()["api_token"]
+    assert token == {"set": True, "where": "set by AGENTDESK_API_TOKEN in the environment"}
 
 
 async def test_a_change_is_saved_applied_and_kept_after_a_restart(
