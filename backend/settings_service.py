@@ -91,7 +91,13 @@ class SettingsService:
         self.running = running
         self.configured = running
         self.store = SettingsStore(running.data_dir)
-        self.saved = self.store.read()
+        # A saved value start-up left out (it broke a rule) is not shown as in use, and the
+        # next save drops it; one the environment overrules is kept for when it no longer does.
+        self.saved = {
+            key: value
+            for key, value in self.store.read().items()
+            if key in running._fixed or _plain(running, key) == value
+        }
         self._apply = apply
         # Two saves at once would each write the file from the same starting point.
         self._lock = threading.Lock()

@@ -77,12 +77,17 @@ def test_a_file_without_an_object_is_ignored(tmp_path: Path, content: str) -> No
 
 
 def test_a_saved_value_that_breaks_a_rule_is_left_out_and_the_rest_kept(tmp_path: Path) -> None:
-    saved(tmp_path, {"temperature": 9, "rag_top_k": 6, "data_dir": "/elsewhere"})
+    path = saved(tmp_path, {"temperature": 9, "rag_top_k": 6, "data_dir": "/elsewhere"})
     settings = load(tmp_path)
     assert settings.temperature == Settings.model_fields["temperature"].default
     assert settings.rag_top_k == 6
     # Only the settings the page edits are read from the file.
     assert settings.data_dir == tmp_path
+    # The page shows the value in use, and the next save drops the one left out.
+    service = SettingsService(settings, lambda running: None)
+    assert service.source("temperature") == "default" and service.source("rag_top_k") != "default"
+    service.update({"max_tokens": 300})
+    assert json.loads(path.read_text()) == {"rag_top_k": 6, "max_tokens": 300}
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
