@@ -75,6 +75,13 @@ def _kind(setting: EditableSetting) -> str:
     return {int: "integer", float: "number"}.get(annotation, "text")  # type: ignore[arg-type]
 
 
+def _choices(setting: EditableSetting, value: Any) -> tuple[tuple[str, str], ...]:
+    # The scripted test model is not offered, but a page running on it must still show it.
+    if setting.key == "llm_provider" and value == "fake":
+        return (*setting.choices, ("fake", "Scripted test model"))
+    return setting.choices
+
+
 def _plain(settings: Settings, key: str) -> Any:
     return settings.model_dump(mode="json", include={key})[key]
 
@@ -139,7 +146,7 @@ class SettingsService:
             "is_set": bool(value),
             "default": "" if secret else default_of(key),
             **_limits(key),
-            "choices": [{"value": v, "label": label} for v, label in setting.choices],
+            "choices": [{"value": v, "label": label} for v, label in _choices(setting, value)],
             "locked": locked,
             "source": source,
             "locked_reason": locked_reason(key, source) if locked else "",

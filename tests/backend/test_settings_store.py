@@ -143,3 +143,13 @@ def test_a_rule_across_settings_names_the_setting_to_fix(
         service.update(changes)
     assert set(refused.value.errors) == {"llm_base_url"}
     assert "Server address" in refused.value.message
+
+
+def test_the_provider_in_use_is_among_the_choices_shown(tmp_path: Path) -> None:
+    def offered(settings: Settings) -> list[str]:
+        page = SettingsService(settings, lambda running: None).describe()
+        (provider,) = [f for f in page["settings"] if f["key"] == "llm_provider"]
+        return [choice["value"] for choice in provider["choices"]]
+
+    assert offered(load(tmp_path)) == ["embedded", "openai_compatible"]
+    assert offered(load(tmp_path, llm_provider="fake"))[-1] == "fake"
