@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic_settings
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -133,10 +141,14 @@ class Settings(BaseSettings):
     watch_debounce_seconds: float = Field(default=1.0, ge=0.05, le=60)
     reconcile_minutes: float = Field(default=15.0, ge=0, le=1440)
     rag_top_k: int = Field(default=4, ge=1, le=50)
+    # "Use my documents" for a question that does not say: auto (when relevant), on, off.
+    use_documents: Literal["auto", "on", "off"] = "auto"
 
     max_prompt_chars: int = Field(default=8000, ge=1)
     history_messages: int = Field(default=20, ge=0, le=1000)
 
+    # The mode a question gets when it names none; the chat's selector starts on it.
+    default_mode: Literal["auto", "chat", "single", "code", "team"] = "auto"
     agent_max_steps: int = Field(default=8, ge=1, le=100)
     agent_max_seconds: float = Field(default=300.0, gt=0, le=86400)
     agent_max_tokens: int = Field(default=30000, ge=100)
@@ -165,6 +177,9 @@ class Settings(BaseSettings):
     log_retention_days: float = Field(default=14.0, gt=0, le=3650)
     max_body_kb: int = Field(default=1024, ge=1, le=1_000_000)
     rate_limit: str = "30/minute"
+
+    # Settings the environment, .env or the caller fixed, and where (backend/settings_store.py).
+    _fixed: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("log_level")
     @classmethod
@@ -304,9 +319,12 @@ def describe_errors(error: ValidationError) -> str:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings, raising :class:`SettingsError` with a readable message on bad values."""
+    """Read settings (the environment and .env before ``<data_dir>/settings.json``), raising
+    :class:`SettingsError` with a readable message on bad values."""
+    from backend.settings_store import with_saved
+
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return with_saved(Settings(**overrides), overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(describe_errors(error)) from None
     except pydantic_settings.SettingsError as error:

@@ -26,6 +26,7 @@ from backend.api import (
     system,
     tasks,
 )
+from backend.api import settings as settings_api
 from backend.api.upload_limit import UploadLimit
 from backend.config import Settings, get_settings
 from backend.guesses import GuessThrottle
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks.router,
         system.router,
         models.router,
+        settings_api.router,
         observability.router,
     )
     for router in routers:
@@ -125,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=own_origins(settings),
-        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type"],
     )
     app.add_middleware(HostGuard, allowed=[*settings.allowed_hosts, settings.host])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agents.manager import AgentManager
@@ -23,6 +23,7 @@ from backend.llm.gateway import ModelGateway
 from backend.llm.library import ModelLibrary
 from backend.llm.service import ModelService
 from backend.logging_setup import setup_logging
+from backend.settings_service import SettingsService
 from backend.storage import migrate
 from backend.storage.db import Database
 from backend.storage.problems import with_retries
@@ -43,6 +44,17 @@ class Services:
     watch: ModelWatch
     housekeeping: Housekeeping
     library: ModelLibrary
+    # The Settings page's values: saved, configured for the next start, running now.
+    settings_service: SettingsService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.settings_service = SettingsService(self.settings, self.apply_settings)
+
+    def apply_settings(self, running: Settings) -> None:
+        """Run with ``running`` from now on: each run reads its temperature, token and step
+        budgets and passages per answer from these when it starts."""
+        self.settings = running
+        self.agents.settings = running
 
     @classmethod
     async def start(cls, settings: Settings) -> Services:

@@ -7,11 +7,12 @@ same port by ``backend/startup/web_app.py``, the module ``rxconfig.py`` names as
 import reflex as rx
 
 from frontend.components.quit import connection_overlay
-from frontend.pages import agents, chat, knowledge, models, not_found, system, tasks
+from frontend.pages import agents, chat, knowledge, models, not_found, settings, system, tasks
 from frontend.state.agents import AgentsState
 from frontend.state.chat import ChatState
 from frontend.state.knowledge import KnowledgeState
 from frontend.state.models import ModelsState
+from frontend.state.settings import SettingsState
 from frontend.state.system import SystemState
 from frontend.state.tasks import TasksState
 
@@ -35,6 +36,12 @@ app.add_page(
 )
 app.add_page(
     models.models_page, route=models.ROUTE, title=models.TITLE, on_load=ModelsState.load_page
+)
+app.add_page(
+    settings.settings_page,
+    route=settings.ROUTE,
+    title=settings.TITLE,
+    on_load=SettingsState.load_page,
 )
 # Any other address (a typo, an old bookmark) gets a page with the app around it and a way back.
 app.add_page(not_found.not_found_page, route=not_found.ROUTE, title=not_found.TITLE)

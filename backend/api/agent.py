@@ -29,12 +29,14 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 class Query(BaseModel):
     prompt: str = Field(description="What to ask")
     conversation_id: str | None = Field(default=None, description="Continue this conversation")
-    mode: Literal["auto", "chat", "single", "code", "team"] = "auto"
-    use_knowledge: bool | Literal["auto", "on", "off"] = Field(
-        default="auto",
+    mode: Literal["auto", "chat", "single", "code", "team"] | None = Field(
+        default=None, description="The agent mode; none: the default mode in Settings"
+    )
+    use_knowledge: bool | Literal["auto", "on", "off"] | None = Field(
+        default=None,
         description=(
             "Use my documents: auto (passages only when relevant), on (always), off (never); "
-            "true means auto and false off"
+            "true means auto and false off; none: the choice in Settings"
         ),
     )
     stream: bool = False
@@ -65,7 +67,10 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         raise refused.http() from None
     try:
         run = await services.agents.submit(
-            prompt, body.conversation_id, body.mode, body.use_knowledge
+            prompt,
+            body.conversation_id,
+            body.mode or services.settings.default_mode,
+            services.settings.use_documents if body.use_knowledge is None else body.use_knowledge,
         )
     except UnknownConversation as error:
         raise HTTPException(404, str(error)) from None

@@ -15,6 +15,7 @@ PAGES = [
     ("Tasks", "calendar-clock", "/tasks"),
     ("Models", "cpu", "/models"),
     ("System", "activity", "/system"),
+    ("Settings", "settings", "/settings"),
 ]
 SIDEBAR_WIDTH = "280px"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_agents, api_client
+from frontend import api_agents, api_client, api_settings
 from frontend.state.chat_models import (
     DEFAULT_DOCUMENTS,
     DEFAULT_MODE,
@@ -70,6 +70,8 @@ class ChatState(rx.State):
     streaming: bool = False
     stopping: bool = False
     error: str = ""
+    # Until the person picks a mode or a documents choice, the page starts on Settings' defaults.
+    _picked: set[str] = set()
     # Bumped whenever the open conversation changes, so a stream for an older one stops writing.
     _generation: int = 0
 
@@ -96,6 +98,12 @@ class ChatState(rx.State):
             self.modes = mode_choices(await api_agents.available_modes())
         except api_client.ApiError as error:
             self.error = self.error or error.message
+        try:
+            mode, documents = await api_settings.chat_defaults()
+            self.mode = self.mode if "mode" in self._picked else mode
+            self.use_knowledge = self.use_knowledge if "docs" in self._picked else documents
+        except api_client.ApiError as error:
+            self.error = self.error or error.message
         if self.mode not in {choice.value for choice in self.modes}:
             self.mode = DEFAULT_MODE
 
@@ -104,12 +112,14 @@ class ChatState(rx.State):
         """Choose the agent mode for the next questions."""
         if mode in {choice.value for choice in self.modes}:
             self.mode = mode
+            self._picked = self._picked | {"mode"}
 
     @rx.event
     def set_use_knowledge(self, value: str | list[str]) -> None:
         """Choose whether the next questions use the user's documents."""
         if isinstance(value, str) and value in DOCUMENT_CHOICES:
             self.use_knowledge = value
+            self._picked = self._picked | {"docs"}
 
     @rx.event
     def new_chat(self) -> None:

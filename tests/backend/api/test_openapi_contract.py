@@ -11,7 +11,16 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from backend.api.schemas import agent, conversations, health, knowledge, openai, system, tasks
+from backend.api.schemas import (
+    agent,
+    conversations,
+    health,
+    knowledge,
+    openai,
+    settings,
+    system,
+    tasks,
+)
 from backend.llm.fake_server import FakeOpenAIServer
 from tests.backend.knowledge.conftest import HashEmbedder
 from tests.conftest import SettingsFactory, client_for
@@ -128,6 +137,8 @@ async def test_bodies_carry_only_documented_fields(
         json={"model": "agentdesk-chat", "messages": [{"role": "user", "content": "capital"}]},
     )
     renamed = await client.patch(f"/api/conversations/{conversation_id}", json={"title": "T"})
+    saved = await client.put("/api/settings", json={"temperature": 0.4, "context_size": 2048})
+    tested = await client.post("/api/settings/test-connection", json={"base_url": fake.base_url})
     posts: Bodies = [
         (agent.QueryAnswer, answer),
         (tasks.TaskDetail, created.json()),
@@ -140,6 +151,8 @@ async def test_bodies_carry_only_documented_fields(
             (await client.post("/api/tasks/preview", json={"trigger": cron})).json(),
         ),
         (agent.StopResult, (await client.post(f"/api/agent/runs/{run_id}/stop")).json()),
+        (settings.SettingsSaved, saved.json()),
+        (settings.ConnectionResult, tested.json()),
     ]
     gets = await fetched(
         client,
@@ -162,6 +175,7 @@ async def test_bodies_carry_only_documented_fields(
             (tasks.TaskRun, f"/api/tasks/{task_id}/history/{entry_id}"),
             (system.SystemStats, "/api/system/stats"),
             (system.SystemHistory, "/api/system/history"),
+            (settings.SettingsPage, "/api/settings"),
             (openai.ModelList, "/v1/models"),
             (openai.ModelCard, "/v1/models/agentdesk-chat"),
         ],

@@ -190,10 +190,10 @@ def test_unknown_address_gets_a_page_with_a_way_back(
 ) -> None:
     page = tab.page
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(app_server.url.rstrip("/") + "/settings")
+    page.goto(app_server.url.rstrip("/") + "/preferences")
     expect(page).to_have_title("Page not found · AgentDesk")
     expect(page.get_by_test_id("not-found-page")).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("missing-path")).to_have_text("/settings")
+    expect(page.get_by_test_id("missing-path")).to_have_text("/preferences")
     # Styled like every other page: the header, and the page links (behind the menu if narrow).
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     screenshot(page, f"layout-not-found-{width}")
