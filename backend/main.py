@@ -24,6 +24,7 @@ from backend.api import (
     openai_compat,
     system,
     tasks,
+    workspace,
 )
 from backend.api.upload_limit import UploadLimit
 from backend.config import Settings, get_settings
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openai_compat.router,
         tasks.router,
         system.router,
+        workspace.router,
         observability.router,
     )
     for router in routers:
