@@ -104,7 +104,7 @@ async def execute(
         ending = ("error", {"message": error, "status": 500})
     finally:
         if slot:
-            manager.release_slot()
+            manager.release_slot(run)
         manager.gateway.close(run.run_id)
         if run.context is not None:
             await run.context.client.aclose()

@@ -14,6 +14,7 @@ from typing import Any
 
 from agents import lifecycle
 from agents.engines.base import Engine
+from agents.estimate import RECENT_RUNS, estimate
 from agents.events import EventType
 from agents.knowledge import Searcher
 from agents.relevance import knowledge_use
@@ -64,6 +65,8 @@ class AgentManager:
         self.active: dict[str, ActiveRun] = {}
         self._slots = asyncio.Semaphore(settings.agent_max_concurrent)
         self._waiting: list[str] = []
+        # The modes of the runs holding a slot, by run id: what a waiting run waits for.
+        self._holding: dict[str, str] = {}
 
     def recover(self) -> int:
         """Mark runs a previous process left unfinished as interrupted."""
@@ -100,7 +103,13 @@ class AgentManager:
         )
         run = ActiveRun(run_id, opened, chosen.mode, chosen.engine)
         self.active[run_id] = run
-        started = {"conversation_id": opened, "mode": chosen.mode, "engine": chosen.engine}
+        started: dict[str, Any] = {
+            "conversation_id": opened,
+            "mode": chosen.mode,
+            "engine": chosen.engine,
+        }
+        place = len(self._waiting) + 1 if self._slots.locked() else 0
+        started["estimate"] = await self.estimate(run, place)
         await self.emit(run, "started", {**started, "reason": chosen.reason, "documents": use})
         earlier = history if history is not None else stored
         run.task = asyncio.create_task(
@@ -174,19 +183,54 @@ class AgentManager:
             )
 
     async def take_slot(self, run: ActiveRun) -> None:
-        """Wait for a free slot, telling the user where they are in the queue."""
+        """Wait for a free slot, telling the user where they are in the queue and how long
+        it should take; once it has one, those still waiting hear their new place."""
         if not self._slots.locked():
             await self._slots.acquire()
+            self._holding[run.run_id] = run.mode
             return
         self._waiting.append(run.run_id)
         try:
-            position = len(self._waiting)
-            await self.emit(run, "progress", {"state": "queued", "position": position})
+            await self._tell_place(run)
             await self._slots.acquire()
         finally:
             self._waiting.remove(run.run_id)
+        self._holding[run.run_id] = run.mode
+        await self.emit(
+            run, "progress", {"state": "running", "estimate": await self.estimate(run, 0)}
+        )
+        for waiting in [self.active.get(run_id) for run_id in self._waiting]:
+            if waiting is not None:
+                await self._tell_place(waiting)
 
-    def release_slot(self) -> None:
+    async def _tell_place(self, run: ActiveRun) -> None:
+        place = self._waiting.index(run.run_id) + 1
+        data = {"state": "queued", "position": place, "estimate": await self.estimate(run, place)}
+        await self.emit(run, "progress", data)
+
+    async def estimate(self, run: ActiveRun, place: int) -> dict[str, Any]:
+        """How long ``run`` should take from now (see ``agents.estimate``): at ``place`` in
+        line (0: being worked on) it waits for the runs holding a slot and those before it."""
+        ahead: list[str] = []
+        if place:
+            ahead = [mode for run_id, mode in self._holding.items() if run_id != run.run_id]
+            ahead += [self.active[w].mode for w in self._waiting[: place - 1] if w in self.active]
+        try:
+            durations = await asyncio.to_thread(self._durations, {run.mode, *ahead})
+        except Exception as error:
+            if storage_problem(error) is None:
+                raise
+            durations = {}  # a locked database costs the estimate, never the answer
+        slots = self.settings.agent_max_concurrent
+        found = estimate(durations, run.mode, ahead, slots, place, self.models.throughput.rate())
+        return found.as_data()
+
+    def _durations(self, modes: set[str]) -> dict[str, list[float]]:
+        with self.db.session() as session:
+            return runs.recent_durations(session, modes, RECENT_RUNS)
+
+    def release_slot(self, run: ActiveRun) -> None:
+        self._holding.pop(run.run_id, None)
         self._slots.release()
 
     async def stop(self, run_id: str, reason: str = "stopped by the user") -> bool:

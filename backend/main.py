@@ -25,6 +25,7 @@ from backend.api import (
     openai_compat,
     system,
     tasks,
+    workspace,
 )
 from backend.api import settings as settings_api
 from backend.api.upload_limit import UploadLimit
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         system.router,
         models.router,
         settings_api.router,
+        workspace.router,
         observability.router,
     )
     for router in routers:

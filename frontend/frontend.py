@@ -7,7 +7,17 @@ same port by ``backend/startup/web_app.py``, the module ``rxconfig.py`` names as
 import reflex as rx
 
 from frontend.components.quit import connection_overlay
-from frontend.pages import agents, chat, knowledge, models, not_found, settings, system, tasks
+from frontend.pages import (
+    agents,
+    chat,
+    knowledge,
+    models,
+    not_found,
+    settings,
+    system,
+    tasks,
+    workspace,
+)
 from frontend.state.agents import AgentsState
 from frontend.state.chat import ChatState
 from frontend.state.knowledge import KnowledgeState
@@ -15,6 +25,7 @@ from frontend.state.models import ModelsState
 from frontend.state.settings import SettingsState
 from frontend.state.system import SystemState
 from frontend.state.tasks import TasksState
+from frontend.state.workspace import WorkspaceState
 
 # The theme (Radix, system fonts only: nothing is loaded from a CDN) is set in rxconfig.py.
 app = rx.App()
@@ -31,6 +42,12 @@ app.add_page(
     agents.agents_page, route=agents.ROUTE, title=agents.TITLE, on_load=AgentsState.load_page
 )
 app.add_page(tasks.tasks_page, route=tasks.ROUTE, title=tasks.TITLE, on_load=TasksState.load_page)
+app.add_page(
+    workspace.workspace_page,
+    route=workspace.ROUTE,
+    title=workspace.TITLE,
+    on_load=WorkspaceState.load_page,
+)
 app.add_page(
     system.system_page, route=system.ROUTE, title=system.TITLE, on_load=SystemState.load_page
 )

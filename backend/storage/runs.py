@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -200,3 +201,17 @@ def as_markdown(run: Run, events: list[RunEventRecord]) -> str:
         lines.append(f"{event.seq}. **{event.type}** ({event.agent}) {detail}".rstrip())
     lines += ["", "## Answer", "", run.answer or f"_(none: {run.error or run.status})_", ""]
     return "\n".join(lines)
+
+
+def recent_durations(session: Session, modes: Iterable[str], limit: int) -> dict[str, list[float]]:
+    """Seconds each of the last ``limit`` completed runs of each mode took, newest first."""
+    found: dict[str, list[float]] = {}
+    for mode in set(modes):
+        rows = session.execute(
+            select(Run.started_at, Run.finished_at)
+            .where(Run.mode == mode, Run.status == "completed", Run.finished_at.is_not(None))
+            .order_by(Run.finished_at.desc())
+            .limit(limit)
+        )
+        found[mode] = [(ended - started).total_seconds() for started, ended in rows if ended]
+    return found

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.storage.models import ToolCall
+from backend.storage.models import Run, ToolCall
 
 # Long argument values (a whole file given to write_file) are kept only this long.
 MAX_ARGUMENT_CHARS = 1000
@@ -81,3 +81,19 @@ def as_dict(row: ToolCall) -> dict[str, Any]:
         "error": row.error,
         "created_at": row.created_at.isoformat(),
     }
+
+
+def recent_writes(session: Session, limit: int = 5000) -> list[tuple[object, str, str]]:
+    """The newest successful ``write_file`` calls made in a run, newest first: (the ``path``
+    argument as given, run id, the run's prompt)."""
+    rows = session.execute(
+        select(ToolCall.arguments, ToolCall.run_id, Run.prompt)
+        .join(Run, Run.id == ToolCall.run_id)
+        .where(ToolCall.tool == "write_file", ToolCall.error.is_(None))
+        .order_by(ToolCall.id.desc())
+        .limit(limit)
+    )
+    return [
+        (dict(arguments or {}).get("path"), str(run_id), prompt)
+        for arguments, run_id, prompt in rows
+    ]

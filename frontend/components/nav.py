@@ -13,6 +13,7 @@ PAGES = [
     ("Knowledge", "library", "/knowledge"),
     ("Agents", "bot", "/agents"),
     ("Tasks", "calendar-clock", "/tasks"),
+    ("Workspace", "folder-open", "/workspace"),
     ("Models", "cpu", "/models"),
     ("System", "activity", "/system"),
     ("Settings", "settings", "/settings"),

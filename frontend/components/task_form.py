@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from frontend.components.knowledge_layout import inline_message, section_card
+from frontend.components.timer import hidden_timer
 from frontend.state.chat_models import ModeChoice
-from frontend.state.task_form import TaskFormState
+from frontend.state.task_form import PREVIEW_CHECK_MS, TaskFormState
 from frontend.state.tasks_models import CRON_PRESETS, CronPreset
 
 
@@ -120,6 +121,8 @@ def _preview() -> rx.Component:
                 spacing="1",
             ),
         ),
+        # While the page is open the preview stays ahead of the clock.
+        hidden_timer(PREVIEW_CHECK_MS, TaskFormState.keep_preview_current),
         padding="0.6rem 0.75rem",
         border_radius="8px",
         background_color=rx.color("gray", 2),

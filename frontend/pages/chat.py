@@ -6,6 +6,7 @@ import reflex as rx
 
 from frontend.components.banner import error_banner
 from frontend.components.composer import composer
+from frontend.components.estimate_banner import estimate_banner
 from frontend.components.messages import transcript
 from frontend.components.page_frame import page_frame
 from frontend.components.sidebar import sidebar
@@ -25,6 +26,7 @@ def chat_page() -> rx.Component:
         ),
         transcript(),
         rx.box(
+            estimate_banner(),
             composer(),
             width="100%",
             padding_x="1.5rem",

@@ -25,6 +25,7 @@ from frontend.state.chat_models import (
     with_citations,
 )
 from frontend.state.knowledge_models import ChatSource, sources_of
+from frontend.state.run_estimate import show_estimate
 from frontend.state.run_replay import replay_runs
 from frontend.state.run_timeline import RunTimeline, apply_event
 
@@ -213,6 +214,8 @@ class ChatState(rx.State):
                 prompt, conversation_id, use_knowledge, mode=mode
             ):
                 timeline = apply_event(timeline, event)
+                if "estimate" in event.data:
+                    await show_estimate(self, generation, timeline.run_id, event.data["estimate"])
                 if event.type == "started":
                     is_new = not conversation_id
                     conversation_id = str(event.data.get("conversation_id") or conversation_id)

@@ -12,12 +12,16 @@ from frontend.state.tasks_models import (
     INTERVAL_UNITS,
     TRIGGER_KINDS,
     cron_fields,
+    preview_is_stale,
     preview_lines,
     trigger_spec,
 )
 
 DEFAULT_CRON = "0 9 * * *"
 PREVIEW_COUNT = 5
+# How often the open form checks that its preview still holds (a cheap check; the server is
+# asked again only once the first run has passed or "tomorrow" has become "today").
+PREVIEW_CHECK_MS = 5_000
 SCHEDULE_FIRST = "Fix the schedule above first."
 
 
@@ -38,6 +42,8 @@ class TaskFormState(rx.State):
     schedule: str = ""
     next_runs: list[str] = []
     preview_error: str = ""
+    # The fire times as the server sent them, to tell when the preview stops holding.
+    _next_runs_at: list[str] = []
     form_error: str = ""
     notice: str = ""
     saving: bool = False
@@ -55,6 +61,13 @@ class TaskFormState(rx.State):
         except api_client.ApiError:
             self.modes = MODE_CHOICES
         await self._preview()
+
+    @rx.event
+    async def keep_preview_current(self, _tick: str = "") -> None:
+        """Called by the form's timer: preview again once the shown one no longer holds, so
+        the next runs stay ahead of the clock while the page is left open."""
+        if not self.saving and preview_is_stale(self._next_runs_at, self.next_runs):
+            await self._preview()
 
     @rx.event
     def set_name(self, value: str) -> None:
@@ -169,12 +182,15 @@ class TaskFormState(rx.State):
             trigger = trigger_spec(self.kind, self.cron, self.every, self.unit, self.run_at)
         except ValueError as error:
             self.schedule, self.next_runs, self.preview_error = "", [], str(error)
+            self._next_runs_at = []
             return
         try:
             body = await api_tasks.preview(trigger, PREVIEW_COUNT)
         except api_client.ApiError as error:
             self.schedule, self.next_runs, self.preview_error = "", [], error.message
+            self._next_runs_at = []
             return
         self.schedule = str(body.get("schedule") or "")
-        self.next_runs = preview_lines(list(body.get("next_runs") or []))
+        self._next_runs_at = [str(moment) for moment in body.get("next_runs") or []]
+        self.next_runs = preview_lines(self._next_runs_at)
         self.preview_error = "" if self.next_runs else "This schedule never runs again."

@@ -175,3 +175,15 @@ def cron_fields(cron: str) -> list[str]:
 def preview_lines(next_runs: list[Any], now: datetime | None = None) -> list[str]:
     """The preview's fire times, as the task list writes them."""
     return [text for value in next_runs if (text := when(value, now))]
+
+
+def preview_is_stale(next_runs: list[Any], shown: list[str], now: datetime | None = None) -> bool:
+    """Whether a preview no longer holds: its first run has passed, or its words have
+    ("tomorrow 09:00" after midnight), so it must be asked for again."""
+    if not next_runs:
+        return False
+    first = moment_of(next_runs[0])
+    current = now or datetime.now().astimezone()
+    if first is not None and first <= current:
+        return True
+    return preview_lines(next_runs, current) != shown

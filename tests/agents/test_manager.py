@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +14,8 @@ import pytest
 from agents.engines.base import RunContext
 from agents.routing import auto_route, installed
 from backend.llm.fake_server import FakeOpenAIServer
+from backend.storage import conversations, runs
+from backend.storage.models import new_id
 from tests.conftest import SettingsFactory, client_for
 
 NEEDS_CODE = pytest.mark.skipif(not installed("code"), reason="the code engine is not installed")
@@ -173,9 +176,64 @@ async def test_runs_beyond_the_limit_wait_in_a_queue(
     second = await services_of(client).agents.submit("slow two", None, "chat", False)
     events = [e async for e in second.follow()]
     queued = [e.data for e in events if e.type == "progress" and e.data.get("state") == "queued"]
-    assert queued == [{"state": "queued", "position": 1}]
+    assert [(q["position"], q["estimate"]["place"]) for q in queued] == [(1, 1)]
     assert events[-1].type == "completed"
     assert [e.type async for e in first.follow()][-1] == "completed"
+
+
+def estimates(events: list[Any]) -> list[tuple[str, int, float | None, int]]:
+    """(event state, place, seconds, based on) of each estimate a run's events carried."""
+    found = []
+    for event in events:
+        if "estimate" in event.data:
+            state = str(event.data.get("state") or event.type)
+            shown = event.data["estimate"]
+            found.append((state, shown["place"], shown["seconds"], shown["based_on"]))
+    return found
+
+
+async def test_without_history_an_answer_has_no_estimate_yet(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "hi"}])
+    run = await services_of(client).agents.submit("hello", None, "chat", False)
+    events = [e async for e in run.follow()]
+    assert estimates(events) == [("started", 0, None, 0)]
+
+
+def past_runs(client: httpx.AsyncClient, mode: str, seconds: list[float]) -> None:
+    """Completed runs of ``mode`` that took ``seconds``, finished an hour ago and earlier."""
+    with services_of(client).db.session() as session:
+        for number, took in enumerate(seconds):
+            ended = datetime.now(UTC) - timedelta(hours=1, minutes=number)
+            conversation = conversations.create(session, f"past {number}")
+            row = runs.create(session, new_id(), conversation.id, mode, mode, f"past {number}")
+            row.status, row.started_at, row.finished_at = (
+                "completed",
+                ended - timedelta(seconds=took),
+                ended,
+            )
+
+
+async def test_the_estimate_follows_recent_runs_and_the_place_in_line(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    # Eight answers of 40 s: a few quick ones finishing now leave the median where it is.
+    past_runs(client, "chat", [40.0] * 8)
+    manager = services_of(client).agents
+    fake.set_rules([{"match": "slow", "reply": "ok", "delay": 0.3}])
+    queued = [await manager.submit(f"slow {n}", None, "chat", False) for n in range(3)]
+    third = [e async for e in queued[2].follow()]
+    for run in queued[:2]:
+        [e async for e in run.follow()]
+    # One slot: third in line waits for the run holding it and the one before it, then for
+    # one, then is worked on; each step is its own 40 s plus 40 s a run ahead.
+    assert estimates(third) == [
+        ("started", 2, 120.0, 8),
+        ("queued", 2, 120.0, 8),
+        ("queued", 1, 80.0, 8),
+        ("running", 0, 40.0, 8),
+    ]
 
 
 async def test_stop_ends_an_agent_run_at_once_and_keeps_it(

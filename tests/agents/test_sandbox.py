@@ -232,7 +232,7 @@ print(sum(int(r["units"]) for r in rows), max(rows, key=lambda r: int(r["units"]
 
 
 def test_reaching_for_a_file_says_which_tool_reads_it() -> None:
-    """"Permission denied" alone sent the model checking permissions, step after step."""
+    """ "Permission denied" alone sent the model checking permissions, step after step."""
     opened = refusal("with open('sales.csv') as f:\n    print(f.read())")
     assert "PermissionError" in opened and "Code has no file access" in opened
     assert "read_file" not in opened  # not offered: not named

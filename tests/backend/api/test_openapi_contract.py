@@ -17,10 +17,12 @@ from backend.api.schemas import (
     health,
     knowledge,
     openai,
-    settings,
     system,
     tasks,
+    workspace,
 )
+from backend.api.schemas import settings as settings_schema
+from backend.config import Settings
 from backend.llm.fake_server import FakeOpenAIServer
 from tests.backend.knowledge.conftest import HashEmbedder
 from tests.conftest import SettingsFactory, client_for
@@ -87,6 +89,7 @@ async def test_streams_and_downloads_name_their_media_type(client: httpx.AsyncCl
     assert media("/v1/chat/completions", "post") == {JSON, "text/event-stream"}
     assert media("/api/conversations/{conversation_id}/export") == {JSON, "text/markdown"}
     assert media("/api/agent/runs/{run_id}/export") == {JSON, "text/markdown"}
+    assert media("/api/workspace/download") == {"application/octet-stream"}
 
 
 def extra_fields(model: BaseModel, where: str = "") -> list[str]:
@@ -121,8 +124,13 @@ def undeclared(bodies: Bodies) -> list[str]:
     ]
 
 
+def write_note(folder: Path) -> None:
+    (folder / "notes").mkdir(parents=True, exist_ok=True)
+    (folder / "notes" / "a.txt").write_text("some notes")
+
+
 async def test_bodies_carry_only_documented_fields(
-    client: httpx.AsyncClient, fake: FakeOpenAIServer
+    client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
 ) -> None:
     fake.set_rules([{"match": "capital", "reply": "Paris."}])
     answer = (await client.post("/api/agent/query", json={"prompt": "The capital?"})).json()
@@ -151,8 +159,8 @@ async def test_bodies_carry_only_documented_fields(
             (await client.post("/api/tasks/preview", json={"trigger": cron})).json(),
         ),
         (agent.StopResult, (await client.post(f"/api/agent/runs/{run_id}/stop")).json()),
-        (settings.SettingsSaved, saved.json()),
-        (settings.ConnectionResult, tested.json()),
+        (settings_schema.SettingsSaved, saved.json()),
+        (settings_schema.ConnectionResult, tested.json()),
     ]
     gets = await fetched(
         client,
@@ -175,11 +183,22 @@ async def test_bodies_carry_only_documented_fields(
             (tasks.TaskRun, f"/api/tasks/{task_id}/history/{entry_id}"),
             (system.SystemStats, "/api/system/stats"),
             (system.SystemHistory, "/api/system/history"),
-            (settings.SettingsPage, "/api/settings"),
+            (settings_schema.SettingsPage, "/api/settings"),
             (openai.ModelList, "/v1/models"),
             (openai.ModelCard, "/v1/models/agentdesk-chat"),
         ],
     )
+    write_note(settings.workspace_dir)
+    gets += await fetched(
+        client,
+        [
+            (workspace.WorkspaceListing, "/api/workspace"),
+            (workspace.WorkspacePreview, "/api/workspace/preview?path=notes/a.txt"),
+        ],
+    )
+    assert gets[-2][1]["entries"], "the workspace listed nothing to check"
+    deleted = await client.delete("/api/workspace", params={"path": "notes/a.txt"})
+    posts.append((workspace.WorkspaceDeleted, deleted.json()))
     cleared = await client.post(f"/api/conversations/{conversation_id}/clear")
     assert undeclared([*posts, *gets, (conversations.ConversationSummary, cleared.json())]) == []
 

@@ -155,3 +155,18 @@ def test_a_bad_cron_line_is_explained_once_and_the_form_starts_afresh_after_savi
     for task in app_server.api("/api/tasks")["tasks"]:
         if task["name"] == name:
             httpx.delete(app_server.url.rstrip("/") + f"/api/tasks/{task['id']}", timeout=10)
+
+
+def test_the_preview_moves_on_when_its_first_run_has_passed(
+    app_server: RunningApp, tab: BrowserTab
+) -> None:
+    page = tab.page
+    _open_tasks(page, app_server)
+    page.locator("[data-cron='* * * * *']").click()
+    first = page.get_by_test_id("preview-run").first
+    expect(page.get_by_test_id("cron-parts")).to_contain_text("minute *")
+    expect(first).not_to_have_text("today 09:00")
+    shown = first.inner_text()
+    # Nothing is typed: the minute the preview named comes and goes, and the preview follows.
+    expect(first).not_to_have_text(shown, timeout=90_000)
+    expect(page.get_by_test_id("preview-run")).to_have_count(5)

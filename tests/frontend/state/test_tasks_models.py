@@ -139,3 +139,26 @@ def test_cron_fields_name_each_part_and_preview_lines_skip_bad_times() -> None:
     ]
     assert tasks_models.cron_fields("0 9 * *") == []
     assert tasks_models.preview_lines([_iso(NOW.replace(hour=13)), "bad"], NOW) == ["today 13:00"]
+
+
+def test_a_preview_is_stale_once_its_first_run_has_passed() -> None:
+    runs = [_iso(NOW + timedelta(minutes=m)) for m in (1, 2, 3)]
+    shown = tasks_models.preview_lines(runs, NOW)
+    assert not tasks_models.preview_is_stale(runs, shown, NOW)
+    assert not tasks_models.preview_is_stale(runs, shown, NOW + timedelta(seconds=59))
+    assert tasks_models.preview_is_stale(runs, shown, NOW + timedelta(minutes=1))
+    assert tasks_models.preview_is_stale(runs, shown, NOW + timedelta(hours=5))
+
+
+def test_a_preview_is_stale_when_its_words_no_longer_hold() -> None:
+    # "tomorrow 09:00" written last evening is "today 09:00" after midnight.
+    evening = NOW.replace(hour=23, minute=50)
+    runs = [_iso((evening + timedelta(days=d)).replace(hour=9, minute=0)) for d in (1, 2)]
+    shown = tasks_models.preview_lines(runs, evening)
+    assert shown[0].startswith("tomorrow")
+    assert not tasks_models.preview_is_stale(runs, shown, evening + timedelta(minutes=5))
+    assert tasks_models.preview_is_stale(runs, shown, evening + timedelta(minutes=15))
+
+
+def test_an_empty_preview_is_never_stale() -> None:
+    assert not tasks_models.preview_is_stale([], [], NOW)
