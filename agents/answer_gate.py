@@ -13,6 +13,7 @@ from typing import Any
 
 from agents import prompts
 from agents.answer_check import ToolOutput, check_answer
+from agents.answer_clock import against_clock, needs_reading
 from agents.answer_evidence import READING_TOOLS, evidence_of, unfounded, unread
 from agents.engines.base import RunContext
 from agents.events import RunEvent
@@ -21,6 +22,8 @@ from agents.events import RunEvent
 # (a small model on 2 cores reads about 60 tokens a second).
 REPAIR_TOOL_RESULTS = 4
 REPAIR_RESULT_CHARS = 800
+# Who reads the clock for a run that did not (the name shown on its tool call).
+CHECKER = "answer check"
 # The rejected answer shown in the timeline, cut to this many characters.
 SHOWN_ANSWER_CHARS = 500
 
@@ -89,7 +92,9 @@ def answer_problem(
 ) -> str | None:
     """Why ``answer`` may not end the run *completed*, or None: the answer check, then whether
     an answer about the user's files or documents stands on what the run read."""
-    reason = check_answer(context.prompt, answer, tools)
+    reason = check_answer(context.prompt, answer, tools) or against_clock(
+        context.prompt, answer, tools
+    )
     if reason is not None:
         return reason
     passages = context.question if context.sources else ""
@@ -100,9 +105,23 @@ def answer_problem(
     )
 
 
+async def read_clock(context: RunContext) -> ToolOutput:
+    """The clock, read for a question about today the run answered without reading it; shown
+    in the timeline as a call of current_time by the answer check."""
+    from agents.tools.builtin import current_time
+
+    reading = current_time()
+    await context.emit("tool_call", {"tool": "current_time", "arguments": {}}, CHECKER)
+    result = {"tool": "current_time", "duration_ms": 0.0, "chars": len(reading), "result": reading}
+    await context.emit("tool_result", result, CHECKER)
+    return ToolOutput("current_time", reading)
+
+
 async def checked_answer(context: RunContext, answer: str, events: Sequence[RunEvent]) -> str:
     """``answer`` if it passes; else the repaired answer if that passes; else NoAnswer."""
     tools = tool_outputs(events)
+    if needs_reading(context.prompt, tools, any(code_outputs(events))):
+        tools = [*tools, await read_clock(context)]
     reason = answer_problem(context, answer, tools, events)
     if reason is None:
         return answer

@@ -19,11 +19,18 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
+# A file name is a fair choice for a file the user did not name ("Save my todo" into
+# 'notes/todo.txt'); only examples of the question's data are refused.
+_FILE_NAME = re.compile(r"\.[a-z]{2,4}$", re.I)
+
+
 def description_examples(description: str, parameters: dict[str, Any]) -> set[str]:
-    """Every quoted example in a tool's description and in its parameters' descriptions."""
+    """Every quoted example of data in a tool's description and its parameters' descriptions
+    (file names left out)."""
     texts = [description]
     texts += [str(p.get("description", "")) for p in parameters.get("properties", {}).values()]
-    return {_plain(a or b) for text in texts for a, b in _QUOTED.findall(text)}
+    quoted = (a or b for text in texts for a, b in _QUOTED.findall(text))
+    return {_plain(example) for example in quoted if not _FILE_NAME.search(example.strip())}
 
 
 def copied_example(

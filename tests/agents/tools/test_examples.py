@@ -63,3 +63,9 @@ async def test_a_general_question_is_not_answered_from_the_example(
     assert "error" in results[0] and "98" not in str(results[0])
     # The model was told why, in the turn after the call.
     assert "example from calculator" in str(fake.requests[-1]["messages"])
+
+
+def test_a_file_name_from_the_description_is_a_fair_choice(registry: ToolRegistry) -> None:
+    context = ToolContext(question="Save my todo: buy milk")
+    saved = registry.call("write_file", {"path": "notes/todo.txt", "content": "buy milk"}, context)
+    assert "notes/todo.txt" in saved

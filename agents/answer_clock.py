@@ -1,0 +1,93 @@
+"""Questions about today: the answer must agree with the clock, and the clock is read if the
+run did not.
+
+"What is today's date?" has one right answer, and a model that never called ``current_time``
+(a team whose executor answered from its own head) gives a date from its training. The answer
+gate reads the clock itself for such a question when the run has no reading, so the check and
+the one repair turn have it; and an answer naming another weekday or day than the clock's is
+sent back, like a wrong sum.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from agents.answer_check import ToolOutput
+from agents.date_phrases import WEEKDAY
+from agents.intents import CLOCK, intent_of
+
+# About today itself: not tomorrow, not a day some days away, not a given date.
+_NOW = re.compile(
+    r"\b(?:today|now|right now|current|currently|at the moment)\b|\b(?:is|time) it\b", re.I
+)
+_ELSEWHEN = re.compile(
+    r"\b(?:tomorrow|yesterday|ago|from|after|before|until|till|since|next|last|between|in \d+)\b|"
+    r"\d{4}",
+    re.I,
+)
+_ASKS_WEEKDAY = re.compile(r"\bday of the week\b|\bweekday\b|\bwhat day\b|\bwhich day\b", re.I)
+_ASKS_DATE = re.compile(r"\bdate\b", re.I)
+_WEEKDAY = re.compile(rf"\b({WEEKDAY})\b", re.I)
+_MONTHS = [name.lower() for name in calendar.month_name[1:]]
+CLOCK_TOOLS = frozenset({"current_time", "calendar"})
+
+
+def about_now(question: str) -> bool:
+    """A question about the date, weekday or time of this very moment."""
+    return (
+        intent_of(question) is CLOCK
+        and bool(_NOW.search(question))
+        and not _ELSEWHEN.search(question)
+    )
+
+
+def needs_reading(question: str, tools: Sequence[ToolOutput], computed: bool) -> bool:
+    """About now, and nothing in the run read the clock (no clock tool, no code output)."""
+    return about_now(question) and not computed and not any(o.tool in CLOCK_TOOLS for o in tools)
+
+
+def _reading(tools: Sequence[ToolOutput]) -> datetime | None:
+    """The moment the newest current_time result gives (from its ISO 8601 part)."""
+    for output in reversed(tools):
+        if output.tool == "current_time":
+            found = re.search(r"ISO 8601: (\S+)", output.result)
+            if found:
+                try:
+                    return datetime.fromisoformat(found.group(1))
+                except ValueError:
+                    return None
+    return None
+
+
+def _names_day(text: str, now: datetime) -> bool:
+    """Whether ``text`` gives ``now``'s day: its day of the month with its month (as a name or
+    a number) or in ISO form."""
+    lower = text.lower()
+    if now.strftime("%Y-%m-%d") in lower:
+        return True
+    day = rf"(?<!\d)0?{now.day}(?:st|nd|rd|th)?(?!\d)"
+    month = _MONTHS[now.month - 1]
+    if re.search(rf"{day}\s+(?:of\s+)?{month[:3]}|{month[:3]}[a-z]*\.?\s+{day}", lower):
+        return True
+    return bool(re.search(rf"(?<!\d)0?{now.day}[/.]0?{now.month}(?!\d)", lower)) or bool(
+        re.search(rf"(?<!\d)0?{now.month}/0?{now.day}(?!\d)", lower)
+    )
+
+
+def against_clock(question: str, answer: str, tools: Sequence[ToolOutput]) -> str | None:
+    """Why an answer about today disagrees with the clock's reading, or None."""
+    if not about_now(question):
+        return None
+    now = _reading(tools)
+    if now is None:
+        return None
+    weekday = now.strftime("%A")
+    said = {w.lower() for w in _WEEKDAY.findall(answer)}
+    if _ASKS_WEEKDAY.search(question) and said and weekday.lower() not in said:
+        return f"the answer names another day than the clock's: today is {weekday}"
+    if _ASKS_DATE.search(question) and not _names_day(answer, now):
+        return f"the answer does not give the clock's date: today is {now:%A, %d %B %Y}"
+    return None

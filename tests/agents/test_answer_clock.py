@@ -1,0 +1,82 @@
+"""Answers about today must agree with the clock, read by the gate when the run did not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import httpx
+import pytest
+
+from agents.answer_check import ToolOutput
+from agents.answer_clock import about_now, against_clock, needs_reading
+from backend.llm.fake_server import FakeOpenAIServer
+
+READING = ToolOutput(
+    "current_time",
+    "Monday, 07 December 2026, 15:28:38 UTC (UTC+00:00); ISO 8601: 2026-12-07T15:28:38+00:00",
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is today's date?", "Which day of the week is it today?", "What time is it now?"],
+)
+def test_questions_about_this_moment(question: str) -> None:
+    assert about_now(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What date will it be 45 days from today?",
+        "On which day of the week did 29 February 2024 fall?",
+        "What day is it tomorrow?",
+        "What is 23% of 4,180?",
+    ],
+)
+def test_questions_about_another_day_or_no_day(question: str) -> None:
+    assert not about_now(question)
+
+
+def test_a_weekday_or_date_other_than_the_clocks_is_refused() -> None:
+    weekday = "Which day of the week is it today?"
+    assert against_clock(weekday, "Today is Monday.", [READING]) is None
+    reason = against_clock(weekday, "Today is Friday.", [READING])
+    assert reason is not None and "today is Monday" in reason
+    day = "What is today's date?"
+    for right in ("7 December 2026", "December 7th, 2026", "2026-12-07", "07/12/2026"):
+        assert against_clock(day, f"Today is {right}.", [READING]) is None, right
+    assert against_clock(day, "Today is 17 December 2026.", [READING]) is not None
+    assert against_clock(day, "Today is 1 January 2023.", [READING]) is not None
+    # No reading, nothing to compare with.
+    assert against_clock(day, "Today is 1 January 2023.", []) is None
+
+
+def test_the_clock_is_needed_only_when_nothing_read_it() -> None:
+    day = "What is today's date?"
+    assert needs_reading(day, [], computed=False)
+    assert not needs_reading(day, [READING], computed=False)
+    assert not needs_reading(day, [], computed=True)  # the code printed it
+    assert not needs_reading("What is 2 + 2?", [], computed=False)
+
+
+async def test_a_made_up_date_is_corrected_from_the_clock_the_gate_read(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    today = datetime.now().astimezone()
+    fake.set_rules(
+        [
+            {"match": "was not accepted", "reply": f"Today is {today:%d %B %Y}."},
+            {"reply": "Today is 1 January 2023."},
+        ]
+    )
+    response = await client.post(
+        "/api/agent/query",
+        json={"prompt": "What is today's date?", "mode": "chat", "use_knowledge": False},
+    )
+    body = response.json()
+    assert body["status"] == "completed" and body["answer"] == f"Today is {today:%d %B %Y}.", body
+    results = [s for s in body["steps"] if s["type"] == "tool_result"]
+    assert results and results[0]["agent"] == "answer check"
+    repair = str(fake.requests[-1]["messages"][-1]["content"])
+    assert "current_time:" in repair and f"{today:%B %Y}" in repair
