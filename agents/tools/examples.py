@@ -19,18 +19,17 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-# A file name is a fair choice for a file the user did not name ("Save my todo" into
-# 'notes/todo.txt'); only examples of the question's data are refused.
-_FILE_NAME = re.compile(r"\.[a-z]{2,4}$", re.I)
+# The tools whose examples are the question's data (a formula), so that a copied example is
+# a wrong answer. Other examples are fair choices: 'notes/todo.txt' for "Save my todo",
+# 'today' for "What day is it?", '1 year' for "in a year".
+DATA_TOOLS = frozenset({"calculator"})
 
 
 def description_examples(description: str, parameters: dict[str, Any]) -> set[str]:
-    """Every quoted example of data in a tool's description and its parameters' descriptions
-    (file names left out)."""
+    """Every quoted example in a tool's description and its parameters' descriptions."""
     texts = [description]
     texts += [str(p.get("description", "")) for p in parameters.get("properties", {}).values()]
-    quoted = (a or b for text in texts for a, b in _QUOTED.findall(text))
-    return {_plain(example) for example in quoted if not _FILE_NAME.search(example.strip())}
+    return {_plain(a or b) for text in texts for a, b in _QUOTED.findall(text)}
 
 
 def copied_example(
@@ -42,7 +41,7 @@ def copied_example(
 ) -> str | None:
     """Why the call is refused (an argument is an example of the description the question does
     not hold), or None. Without a question (a call from outside a run) nothing is refused."""
-    if not question.strip():
+    if name not in DATA_TOOLS or not question.strip():
         return None
     examples = description_examples(description, parameters)
     asked = _plain(question)

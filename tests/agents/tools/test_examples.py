@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from agents.tools.registry import ToolContext, ToolError, ToolRegistry
@@ -69,3 +71,9 @@ def test_a_file_name_from_the_description_is_a_fair_choice(registry: ToolRegistr
     context = ToolContext(question="Save my todo: buy milk")
     saved = registry.call("write_file", {"path": "notes/todo.txt", "content": "buy milk"}, context)
     assert "notes/todo.txt" in saved
+
+
+def test_examples_of_other_tools_are_fair_choices(registry: ToolRegistry) -> None:
+    context = ToolContext(question="What day is it in a year?")
+    next_year = str(date.today().year + 1)
+    assert next_year in registry.call("calendar", {"date": "today", "add": "1 year"}, context)
