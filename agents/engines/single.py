@@ -122,6 +122,36 @@ def _count_usage(usage: dict[str, Any], message: AIMessage) -> None:
             usage[key] = int(usage.get(key, 0)) + value
 
 
+# A tool's result shown to the last word, cut to this many characters.
+LAST_WORD_RESULT_CHARS = 1500
+
+
+async def last_word(context: RunContext, stop: EngineStopped) -> str:
+    """The answer from what the tools returned, asked for once, when the agent kept calling
+    tools (out of steps or repeating a call) after some had answered; ``stop`` again when
+    none had, or no answer comes."""
+    found = list(context.tool_context.answered.items())[-4:]
+    if not found:
+        raise stop
+    results = "\n".join(
+        f"- {key.split(' ', 1)[0]}: {result[:LAST_WORD_RESULT_CHARS]}" for key, result in found
+    )
+    step = f"Stopped because {stop}; asked to answer from the tools' results."
+    await context.emit("step", {"kind": "thought", "text": step})
+    text = prompts.load("single_last_word").format(
+        reason=stop, question=context.question, tool_results=results
+    )
+    reply = await context.client.complete(
+        [*context.history, {"role": "user", "content": text}],
+        max_tokens=context.max_tokens,
+        temperature=context.temperature,
+    )
+    answer = reply.content.strip()
+    if not answer:
+        raise stop
+    return answer
+
+
 class SingleEngine:
     """A LangChain ``create_agent`` loop: the model calls tools until it can answer."""
 
@@ -190,7 +220,11 @@ class SingleEngine:
                         else:
                             answer = text
         except GraphRecursionError:
-            raise out_of_steps(guard.max_steps) from None
+            answer = await last_word(context, out_of_steps(guard.max_steps))
+        except EngineStopped as stop:
+            if context.cancelled.is_set():
+                raise
+            answer = await last_word(context, stop)
         except (APIConnectionError, APIStatusError) as exc:
             if context.cancelled.is_set():
                 raise EngineStopped("stopped") from None

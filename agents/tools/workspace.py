@@ -74,6 +74,10 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or path.is_relative_to(root)
 
 
+# What people call the workspace, and a model passes as the first part of a path.
+WORKSPACE_WORD = "workspace"
+
+
 def resolve_inside(root: Path, raw: str) -> Path:
     """The real path that ``raw`` names inside ``root``; ToolError when it would leave it.
 
@@ -97,6 +101,10 @@ def resolve_inside(root: Path, raw: str) -> Path:
             continue
         parts.append(part)
     base = root.resolve()
+    if parts and parts[0].lower() == WORKSPACE_WORD and not (base / parts[0]).exists():
+        # "my workspace folder" passed as 'workspace' or 'workspace/sales.csv': the workspace
+        # itself, unless it holds a folder of that name.
+        parts = parts[1:]
     real = _real(base.joinpath(*parts), raw)
     if not _inside(real, base):
         raise ToolError(f"'{raw}' is a link that leads outside the workspace")

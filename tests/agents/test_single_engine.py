@@ -6,7 +6,7 @@ import asyncio
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -17,7 +17,7 @@ from agents.engines.single import SingleEngine
 from agents.knowledge import grounded_prompt
 from agents.tools import dates
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
-from backend.llm.client import ChatClient
+from backend.llm.client import ChatClient, ClientOptions
 from backend.llm.errors import ModelError, ModelUnavailable
 from backend.llm.fake_server import FakeOpenAIServer
 
@@ -90,7 +90,8 @@ def make_run(
         run_id="run-1",
         prompt=prompt,
         history=history or [],
-        client=cast(ChatClient, None),  # the single engine talks to the endpoint, not the client
+        # The agent talks to the endpoint; the client asks for the last word.
+        client=ChatClient(ClientOptions(fake.base_url, "", "fake-model", retries=0)),
         emit=emit,
         max_tokens=200,
         temperature=0.0,
@@ -229,11 +230,32 @@ async def test_repeating_the_same_call_stops_the_run(fake: FakeOpenAIServer) -> 
         await SingleEngine().run(run.context)
 
     # The third identical request is caught before its tool runs; the second got the first
-    # call's result back with a note to use it, without running the tool again.
-    assert len(fake.requests) == 3
+    # call's result back with a note to use it, without running the tool again. Then the
+    # model was asked once, without tools, to answer from the result, and wrote nothing.
+    assert len(fake.requests) == 4
     assert run.calls == [("add", {"a": 1, "b": 1})]
     repeat = fake.requests[2]["messages"][-1]["content"]
     assert "You called add with these arguments before" in repeat
+    last = fake.requests[3]
+    assert "tools" not in last and "- add: 2" in last["messages"][-1]["content"]
+
+
+async def test_a_looping_agent_with_results_is_asked_once_to_answer_from_them(
+    fake: FakeOpenAIServer,
+) -> None:
+    fake.set_rules(
+        [
+            {"match": "Do not call any tool again", "reply": "One and one make 2."},
+            {"tool_calls": [{"name": "add", "arguments": {"a": 1, "b": 1}}]},
+        ]
+    )
+    run = make_run(fake, "Add one and one")
+
+    answer = await SingleEngine().run(run.context)
+
+    assert answer == "One and one make 2."
+    assert "repeated the same call to add 3 times" in str(fake.requests[-1]["messages"])
+    assert any("asked to answer from the tools' results" in str(e) for e in run.events)
 
 
 def distinct_calls(count: int) -> list[dict[str, Any]]:
@@ -250,9 +272,10 @@ async def test_step_budget_stops_an_endless_agent(fake: FakeOpenAIServer) -> Non
     with pytest.raises(EngineStopped, match="the agent used its 2 steps without a final answer"):
         await SingleEngine().run(run.context)
 
-    # Two tool rounds ran; the third model turn still wanted tools, so the run ended there.
+    # Two tool rounds ran; the third model turn still wanted tools, so the run ended there
+    # (the last word, asked without tools, got a tool call back and no text).
     assert [args["b"] for _, args in run.calls] == [0, 1]
-    assert len(fake.requests) == 3
+    assert len(fake.requests) == 4
     assert "token" not in run.types()
 
 

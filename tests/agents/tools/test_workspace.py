@@ -30,10 +30,18 @@ def root(tmp_path: Path) -> Path:
         ("notes\\a.txt", "notes/a.txt"),
         ("new/deeper/file.md", "new/deeper/file.md"),
         ("~backup.txt", "~backup.txt"),
+        # "my workspace folder", as a model passes it: the workspace itself.
+        ("workspace", "."),
+        ("Workspace/notes/a.txt", "notes/a.txt"),
     ],
 )
 def test_relative_paths_resolve_inside(root: Path, raw: str, expected: str) -> None:
     assert resolve_inside(root, raw) == (root.resolve() / expected).resolve()
+
+
+def test_a_folder_named_workspace_inside_it_is_that_folder(root: Path) -> None:
+    (root / "workspace").mkdir()
+    assert resolve_inside(root, "workspace/x.txt") == root.resolve() / "workspace" / "x.txt"
 
 
 @pytest.mark.parametrize("raw", ["..", "../x.txt", "notes/../../x.txt", "..\\x.txt", "a/../.."])
