@@ -85,13 +85,15 @@ def _founded(raw: str, known: Iterable[float]) -> bool:
     return False
 
 
-def unfounded(question: str, answer: str, evidence: Evidence) -> str | None:
-    """The first number of ``answer`` that nothing the run saw holds, said as a reason."""
-    if not about_user_data(question) or not evidence.texts:
+def unfounded(question: str, answer: str, evidence: Evidence, grounded: bool = False) -> str | None:
+    """The first number of ``answer`` that nothing the run saw holds, said as a reason; for a
+    question about the user's data, or one answered from passages of it (``grounded``)."""
+    if not (grounded or about_user_data(question)) or not evidence.texts:
         return None
     text = plain_math(answer)
     worked = {raw for written in sums_written(text) for raw in NUMBER.findall(written)}
-    known = [*evidence.numbers(), *(_value(raw) for raw in NUMBER.findall(question))]
+    # A figure worked out in the answer's own sums may be given rounded after it.
+    known = [*evidence.numbers(), *(_value(raw) for raw in [*NUMBER.findall(question), *worked])]
     for raw in NUMBER.findall(text):
         small = _value(raw).is_integer() and abs(_value(raw)) <= SMALL_COUNT
         if raw in worked or small:

@@ -101,7 +101,7 @@ def answer_problem(
     evidence = evidence_of([(o.tool, o.result) for o in tools], code_outputs(events), passages)
     can_read = any(name in context.tools for name in READING_TOOLS)
     return unread(context.prompt, evidence, bool(passages), can_read) or unfounded(
-        context.prompt, answer, evidence
+        context.prompt, answer, evidence, grounded=bool(passages)
     )
 
 

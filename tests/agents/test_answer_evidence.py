@@ -58,3 +58,14 @@ def test_a_file_question_answered_without_reading_anything_is_refused() -> None:
     # An engine without file tools (plain chat) is not blamed for not reading.
     assert unread(CSV_QUESTION, nothing, passages=False, can_read=False) is None
     assert unread("What is 2 + 2?", nothing, passages=False, can_read=True) is None
+
+
+def test_an_answer_from_passages_is_held_to_them_whatever_the_question_says() -> None:
+    question = "What was Hollowbrook's 2025 revenue per employee, to the nearest euro?"
+    passages = evidence_of([], [], "[1] Revenue in 2025 was 3,870,000 euros. It employs 64.")
+    wrong = "It is 3,870,000 / 64 = 60,468.75, so 59,469 euros."
+    assert unfounded(question, wrong, passages) is None  # not said to be about documents
+    reason = unfounded(question, wrong, passages, grounded=True)
+    assert reason is not None and "59,469" in reason
+    right = "It is 3,870,000 / 64 = 60,468.75, so 60,469 euros."
+    assert unfounded(question, right, passages, grounded=True) is None
