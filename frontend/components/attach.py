@@ -11,6 +11,7 @@ from frontend.state.chat_attach import (
     AttachedFile,
     ChatAttachState,
 )
+from frontend.state.chat_stream import PROMPT_INPUT_ID
 
 STATE_COLORS = {"indexed": "green", "failed": "red", "skipped": "amber"}
 
@@ -91,7 +92,26 @@ def refusal_note() -> rx.Component:
             ),
             rx.cond(
                 ChatState.refusal_too_long,
-                attach_button(REFUSAL_ATTACH_ID, "Attach a document"),
+                rx.hstack(
+                    rx.button(
+                        rx.icon("file-plus", size=13),
+                        "Attach this text",
+                        type="button",
+                        size="1",
+                        variant="soft",
+                        disabled=ChatAttachState.uploading,
+                        # The box's text as it is now: it may have been edited since.
+                        on_click=rx.call_script(
+                            f"document.getElementById({PROMPT_INPUT_ID!r}).value",
+                            callback=ChatAttachState.attach_text,
+                        ),
+                        title="Save the text as a document and ask a short question about it",
+                        data_testid="attach-text",
+                    ),
+                    attach_button(REFUSAL_ATTACH_ID, "Attach a file"),
+                    spacing="2",
+                    wrap="wrap",
+                ),
             ),
             spacing="2",
             width="100%",

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,10 @@ import reflex as rx
 
 from frontend import api_client
 from frontend.state.chat import ChatState
+from frontend.state.chat_stream import PROMPT_INPUT_ID
 
 ATTACH_ID = "chat-attach"
-# A second picker, offered under a prompt refused as too long.
+# A second picker, offered under a prompt refused as too long (with "Attach this text").
 REFUSAL_ATTACH_ID = "chat-attach-refused"
 _BINARY = "application/octet-stream"
 # How often the chips ask how indexing goes, and for how long at most.
@@ -51,7 +55,7 @@ class ChatAttachState(rx.State):
     error: str = ""
 
     @rx.event
-    async def attach(self, uploads: list[rx.UploadFile]) -> Any:
+    async def attach(self, uploads: list[rx.UploadFile]) -> AsyncIterator[Any]:
         """Send the picked files to the inbox; the next questions use documents ("on")."""
         self.uploading, self.error = True, ""
         yield
@@ -63,14 +67,38 @@ class ChatAttachState(rx.State):
             saved = []
         finally:
             self.uploading = False
-        if not saved:
-            return
+        if saved:
+            yield await self._added(saved)
+
+    @rx.event
+    async def attach_text(self, text: str) -> Any:
+        """Save the text in the box (one too long to ask) as a document of its own and empty
+        the box for a question about it."""
+        if not isinstance(text, str) or not text.strip():
+            return None
+        name = f"pasted-text-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+        self.uploading, self.error = True, ""
+        try:
+            saved = await api_client.upload_documents(
+                [(name, io.BytesIO(text.strip().encode("utf-8")), "text/plain")]
+            )
+        except api_client.ApiError as error:
+            self.error = error.message
+            return None
+        finally:
+            self.uploading = False
+        chat = await self.get_state(ChatState)
+        chat.refusal, chat.refusal_too_long = "", False
+        return [rx.set_value(PROMPT_INPUT_ID, ""), await self._added(saved)]
+
+    async def _added(self, saved: list[dict[str, Any]]) -> Any:
+        """Show the saved files as chips, use documents from now on, follow their indexing."""
         self.files = self.files + [
             AttachedFile(str(item.get("name", "")), str(item.get("path", ""))) for item in saved
         ]
         chat = await self.get_state(ChatState)
         chat.use_knowledge = "on"
-        yield ChatAttachState.watch_indexing
+        return ChatAttachState.watch_indexing
 
     @rx.event(background=True)
     async def watch_indexing(self) -> None:

@@ -46,7 +46,11 @@ def test_copy_puts_the_message_on_the_clipboard(
         answer = answer_with(page, reply)
         answer.get_by_test_id("copy-message").click()
         expect(answer.get_by_test_id("copy-message")).to_contain_text("Copied")
-        assert page.evaluate("navigator.clipboard.readText()") == reply
+        # The clipboard is written by the event that follows the "Copied" update.
+        page.wait_for_function(
+            "expected => navigator.clipboard.readText().then(text => text === expected)",
+            arg=reply,
+        )
         expect(answer.get_by_test_id("copy-message")).to_contain_text("Copy", timeout=10_000)
     finally:
         context.close()
@@ -202,6 +206,23 @@ def test_a_too_long_prompt_stays_in_the_box_with_its_reason(
         if DOCS_IMAGES.is_dir():
             name = f"chat-refused-{width}"
             shutil.copyfile(screenshot(page, name), DOCS_IMAGES / f"{name}.png")
+
+    # The text itself becomes a document: the box is free for a short question about it.
+    refusal.get_by_test_id("attach-text").click()
+    chip = page.get_by_test_id("attachment-chip").filter(has_text="pasted-text")
+    expect(chip).to_be_visible(timeout=30_000)
+    expect(box).to_have_value("")
+    expect(refusal).to_have_count(0)
+    expect(page.get_by_test_id("message")).to_have_count(0)
+    expect(chip).to_have_attribute("data-state", "indexed", timeout=180_000)
+    (document,) = [
+        d
+        for d in app_server.api("/api/knowledge/documents")["documents"]
+        if Path(d["path"]).name == Path(chip.get_attribute("title") or "").name
+    ]
+    saved = Path(document["path"]).read_text(encoding="utf-8")
+    assert saved == prompt.strip()
+    httpx.delete(f"{app_server.url}api/knowledge/documents/{document['id']}", timeout=10)
 
 
 def test_a_latex_answer_renders_with_katex(
