@@ -101,3 +101,9 @@ async def export_run(run_id: str, fmt: str) -> Download:
         "GET", f"/api/agent/runs/{run_id}/export", params={"format": fmt}
     )
     return _download(response, f"run-{run_id}.{fmt}")
+
+
+async def search_conversations(query: str) -> list[dict[str, Any]]:
+    """Conversations whose title or messages hold a word of ``query``, newest first."""
+    body = await api_client._get_json("/api/conversations/search", {"q": query})
+    return list(body.get("results", []))

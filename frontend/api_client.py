@@ -223,6 +223,7 @@ async def stream_query(
     conversation_id: str | None,
     use_knowledge: bool | str = "auto",
     mode: str = "auto",
+    replace_from: str = "",
 ) -> AsyncIterator[StreamEvent]:
     """Ask an agent and yield its run events as they arrive.
 
@@ -231,7 +232,8 @@ async def stream_query(
     mean auto and off). Its sources arrive in a ``step`` event of kind
     ``retrieval`` and in the ``completed`` event. Raises :class:`ApiError` with the server's
     explanation when the request is refused (empty or too long prompt, mode not available,
-    model unreachable) or the server cannot be reached.
+    model unreachable) or the server cannot be reached. ``replace_from`` asks again from that
+    message of the conversation (it and the later ones are dropped first).
     """
     payload = {
         "prompt": prompt,
@@ -239,6 +241,7 @@ async def stream_query(
         "mode": mode,
         "use_knowledge": use_knowledge,
         "stream": True,
+        "replace_from": replace_from or None,
     }
     async for event in stream_events("POST", "/api/agent/query", payload):
         yield event

@@ -19,7 +19,7 @@ from backend.api.deps import Authorized, ServicesDep
 from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import agent as schema
 from backend.api.schemas.media import download, event_stream
-from backend.storage import runs, tool_calls
+from backend.storage import conversations, runs, tool_calls
 
 router = APIRouter(prefix="/api/agent", tags=["agent"], dependencies=[Authorized])
 
@@ -40,6 +40,24 @@ class Query(BaseModel):
         ),
     )
     stream: bool = False
+    replace_from: str | None = Field(
+        default=None,
+        description=(
+            "Ask again from this message of the conversation (regenerate, edit and resend): it "
+            "and every later message are dropped first; the runs behind them stay on record"
+        ),
+    )
+
+
+def _rewind(services: ServicesDep, conversation_id: str | None, message_id: str) -> None:
+    """Drop the turn being asked again, after the prompt passed its check, so a refused
+    prompt leaves the transcript as it was."""
+    with services.db.session() as session:
+        conversation = conversations.get(session, conversation_id or "")
+        if conversation is None or conversations.rewind(session, conversation, message_id) is None:
+            raise HTTPException(
+                404, f"Message {message_id} is not in conversation {conversation_id}"
+            )
 
 
 def _error_response(event: RunEvent, run: ActiveRun) -> JSONResponse:
@@ -65,6 +83,8 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
         )
     except PromptRefused as refused:
         raise refused.http() from None
+    if body.replace_from:
+        _rewind(services, body.conversation_id, body.replace_from)
     try:
         run = await services.agents.submit(
             prompt,

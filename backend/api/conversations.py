@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from backend.api.deps import Authorized, ServicesDep
 from backend.api.schemas import conversations as schema
 from backend.api.schemas.media import download
-from backend.storage import conversations
+from backend.storage import conversation_search, conversations
 from backend.storage.models import Conversation
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"], dependencies=[Authorized])
@@ -47,6 +47,18 @@ def list_conversations(services: ServicesDep) -> dict[str, Any]:
     """Conversations, most recently active first."""
     with services.db.session() as session:
         return {"conversations": conversations.summaries(session)}
+
+
+@router.get("/search", response_model=schema.ConversationSearch)
+def search_conversations(
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=200, description="Words to find")] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """Conversations whose title or messages hold one of the words, from the word's start
+    ("per" finds "personal", not "keeper"), most recently active first."""
+    with services.db.session() as session:
+        return {"results": conversation_search.search(session, q, limit)}
 
 
 @router.get("/{conversation_id}", response_model=schema.ConversationDetail)

@@ -143,6 +143,23 @@ def clear(session: Session, conversation: Conversation) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def rewind(session: Session, conversation: Conversation, message_id: str) -> int | None:
+    """Delete ``message_id`` and every later message of the conversation, so the question can
+    be asked again from there (regenerate, edit and resend); how many went, or None when the
+    message is not in this conversation. The runs behind them stay on record."""
+    message = session.get(Message, message_id)
+    if message is None or message.conversation_id != conversation.id:
+        return None
+    result = session.execute(
+        delete(Message).where(
+            Message.conversation_id == conversation.id, Message.seq >= message.seq
+        )
+    )
+    session.flush()
+    session.expire(conversation, ["messages"])
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _when(moment: datetime) -> str:
     # SQLite hands back naive datetimes; they were stored in UTC.
     stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.attach import attach_button, attachments, refusal_note
 from frontend.components.mode_selector import mode_selector
 from frontend.state.chat import ChatState
+from frontend.state.chat_stream import PROMPT_INPUT_ID
+from frontend.state.layout import NARROW
 
 
 def _stop_button() -> rx.Component:
@@ -27,9 +30,11 @@ def _stop_button() -> rx.Component:
 def _send_button() -> rx.Component:
     return rx.button(
         rx.icon("send", size=16),
-        "Send",
+        # A phone's width keeps the box for the text: the button shows its icon only.
+        rx.text.span("Send", style={NARROW: {"display": "none"}}),
         type="submit",
         size="3",
+        aria_label="Send",
         data_testid="send-button",
     )
 
@@ -37,10 +42,12 @@ def _send_button() -> rx.Component:
 def composer() -> rx.Component:
     """Enter sends, Shift+Enter starts a new line; the mode applies to the next question."""
     return rx.vstack(
+        attachments(),
         rx.form(
             rx.hstack(
                 rx.text_area(
                     name="prompt",
+                    id=PROMPT_INPUT_ID,
                     # Short enough for one line in a narrow window; the keys are in the tooltip.
                     placeholder="Message AgentDesk…",
                     title="Enter sends, Shift+Enter starts a new line",
@@ -57,6 +64,7 @@ def composer() -> rx.Component:
                     max_height="12rem",
                     data_testid="prompt-input",
                 ),
+                attach_button(),
                 rx.cond(ChatState.streaming, _stop_button(), _send_button()),
                 align="end",
                 spacing="2",
@@ -67,6 +75,7 @@ def composer() -> rx.Component:
             width="100%",
             aria_label="Send a message",
         ),
+        refusal_note(),
         # Outside the form: resetting the form after sending would reset the selector too.
         mode_selector(),
         spacing="2",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from frontend.state.chat import ChatState, ConversationItem
+from frontend.state.chat import ChatState
+from frontend.state.chat_models import ConversationItem
 from frontend.state.conversations import RENAME_INPUT_ID, ConversationMenuState
 
 

@@ -6,8 +6,11 @@ import reflex as rx
 
 from frontend.components.citations import markdown_link
 from frontend.components.knowledge_sources import source_chips
+from frontend.components.message_actions import edit_confirm_dialog, edit_form, message_actions
 from frontend.components.timeline import no_answer_marker, run_timeline, stopped_marker
-from frontend.state.chat import ChatMessage, ChatState
+from frontend.state.chat import ChatState
+from frontend.state.chat_models import ChatMessage
+from frontend.state.chat_turns import ChatTurnState
 
 
 def _bubble(content: rx.Component, role: str, testid: str, *footer: rx.Component) -> rx.Component:
@@ -52,8 +55,9 @@ def assistant_markdown(text: rx.Var[str]) -> rx.Component:
     return rx.markdown(
         text,
         use_raw=False,
-        use_math=False,
-        use_katex=False,
+        # remark-math and KaTeX (its CSS and fonts come with the front-end build, no CDN).
+        use_math=True,
+        use_katex=True,
         component_map={"a": markdown_link},
     )
 
@@ -65,8 +69,9 @@ def _steps_column(*children: rx.Component) -> rx.Component:
     )
 
 
-def message_bubble(message: ChatMessage) -> rx.Component:
-    """A stored message: plain text for the user, markdown for the assistant."""
+def message_bubble(message: ChatMessage, index: rx.Var[int]) -> rx.Component:
+    """A stored message: plain text for the user (or its editor), markdown for the
+    assistant; its actions under it."""
     content = rx.cond(
         message.role == "user",
         rx.text(message.content, white_space="pre-wrap", size="3"),
@@ -85,7 +90,12 @@ def message_bubble(message: ChatMessage) -> rx.Component:
             rx.cond(message.timeline.status != "", run_timeline(message.timeline)),
         ),
     )
-    return _bubble(content, message.role, "message", steps)
+    is_last = index == ChatState.messages.length() - 1
+    return rx.cond(
+        ChatTurnState.editing_id == message.id,
+        edit_form(message),
+        _bubble(content, message.role, "message", message_actions(message, is_last), steps),
+    )
 
 
 def streaming_bubble() -> rx.Component:
@@ -142,6 +152,7 @@ def transcript() -> rx.Component:
             ChatState.has_messages,
             rx.vstack(
                 rx.foreach(ChatState.messages, message_bubble),
+                edit_confirm_dialog(),
                 rx.cond(ChatState.streaming, streaming_bubble()),
                 spacing="3",
                 width="100%",

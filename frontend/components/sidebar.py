@@ -9,8 +9,11 @@ from frontend.components.conversation_actions import (
     conversation_menu,
     rename_form,
 )
+from frontend.components.conversation_search import search_box, search_results
 from frontend.components.nav import sidebar_frame
-from frontend.state.chat import ChatState, ConversationItem
+from frontend.state.chat import ChatState
+from frontend.state.chat_models import ConversationItem
+from frontend.state.conversation_search import ConversationSearchState
 from frontend.state.conversations import ConversationMenuState
 from frontend.state.layout import LayoutState
 
@@ -67,6 +70,22 @@ def conversation_entry(conversation: ConversationItem) -> rx.Component:
     )
 
 
+def _conversation_list() -> rx.Component:
+    return rx.cond(
+        ChatState.conversations,
+        rx.vstack(
+            rx.foreach(ChatState.conversations, conversation_entry),
+            spacing="1",
+            width="100%",
+            # Room for the scrollbar, drawn over the list's right edge, and its thumb's
+            # wider grab area: else they cover each conversation's "…" button and take
+            # its clicks.
+            padding_right=SCROLLBAR_GUTTER,
+        ),
+        rx.text("No conversations yet.", size="2", color_scheme="gray", padding_x="0.5rem"),
+    )
+
+
 def sidebar() -> rx.Component:
     """Brand and page links, the New chat button and the conversation list."""
     return sidebar_frame(
@@ -79,22 +98,19 @@ def sidebar() -> rx.Component:
             variant="surface",
             data_testid="new-chat",
         ),
+        search_box(),
         rx.text(
-            "Conversations", size="1", weight="medium", color_scheme="gray", padding_x="0.5rem"
+            rx.cond(ConversationSearchState.searched, "Found", "Conversations"),
+            size="1",
+            weight="medium",
+            color_scheme="gray",
+            padding_x="0.5rem",
         ),
         rx.scroll_area(
             rx.cond(
-                ChatState.conversations,
-                rx.vstack(
-                    rx.foreach(ChatState.conversations, conversation_entry),
-                    spacing="1",
-                    width="100%",
-                    # Room for the scrollbar, drawn over the list's right edge, and its thumb's
-                    # wider grab area: else they cover each conversation's "…" button and take
-                    # its clicks.
-                    padding_right=SCROLLBAR_GUTTER,
-                ),
-                rx.text("No conversations yet.", size="2", color_scheme="gray", padding_x="0.5rem"),
+                ConversationSearchState.searched,
+                search_results(),
+                _conversation_list(),
             ),
             type="hover",
             scrollbars="vertical",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -17,40 +17,24 @@ from frontend.state.chat_models import (
     ChatMessage,
     ConversationItem,
     ModeChoice,
+    answer_message,
     answers_with_runs,
+    fetch_conversation_items,
     mode_choices,
     mode_hint,
     to_chat_message,
-    to_conversation_item,
-    with_citations,
+    with_timelines,
 )
-from frontend.state.knowledge_models import ChatSource, sources_of
+from frontend.state.chat_stream import PROMPT_INPUT_ID, REGROW_BOX, StreamRead
+from frontend.state.knowledge_models import ChatSource
 from frontend.state.run_estimate import show_estimate
 from frontend.state.run_replay import replay_runs
-from frontend.state.run_timeline import RunTimeline, apply_event
-
-__all__ = [
-    "ChatMessage",
-    "ChatState",
-    "ConversationItem",
-    "fetch_conversation_items",
-    "to_chat_message",
-    "to_conversation_item",
-]
+from frontend.state.run_timeline import RunTimeline
 
 # Push streamed text to the browser at most this often; tokens arriving faster are batched.
 _FLUSH_SECONDS = 0.04
 # Opening a long conversation loads the steps of its newest answers only.
 TIMELINES_LOADED = 30
-
-
-async def fetch_conversation_items() -> tuple[list[ConversationItem] | None, str]:
-    """The sidebar entries, or ``None`` and the reason they could not be read."""
-    try:
-        raw = await api_client.list_conversations()
-    except api_client.ApiError as error:
-        return None, error.message
-    return [to_conversation_item(item) for item in raw], ""
 
 
 class ChatState(rx.State):
@@ -73,6 +57,12 @@ class ChatState(rx.State):
     error: str = ""
     # Until the person picks a mode or a documents choice, the page starts on Settings' defaults.
     _picked: set[str] = set()
+    # Why the server refused the prompt now back in the box (shown under it); too_long offers
+    # to attach the text as a document instead.
+    refusal: str = ""
+    refusal_too_long: bool = False
+    # The transcript before the last send, given back when the server refuses the prompt.
+    _before_send: list[ChatMessage] = []
     # Bumped whenever the open conversation changes, so a stream for an older one stops writing.
     _generation: int = 0
 
@@ -149,15 +139,7 @@ class ChatState(rx.State):
         async with self:
             if self._generation != generation:
                 return
-            for index, message in enumerate(self.messages):
-                if message.role != "assistant" or message.run_id not in replayed:
-                    continue
-                timeline, cited = replayed[message.run_id]
-                self.messages[index] = with_citations(
-                    dataclasses.replace(
-                        message, timeline=timeline, sources=message.sources or cited
-                    )
-                )
+            self.messages = with_timelines(self.messages, replayed)
 
     @rx.event
     def dismiss_error(self) -> None:
@@ -167,18 +149,21 @@ class ChatState(rx.State):
     @rx.event
     def send(self, form_data: dict[str, Any]) -> Any:
         """Show the user's message at once and start streaming the answer."""
-        prompt = str(form_data.get("prompt", "")).strip()
+        return self._ask(str(form_data.get("prompt", "")), self.mode, "", len(self.messages))
+
+    def _ask(self, prompt: str, mode: str, replace_from: str, keep: int) -> Any:
+        """Ask ``prompt`` after the first ``keep`` messages; ``replace_from`` names the stored
+        message it replaces, with all after it (regenerate, edit and resend)."""
+        prompt = prompt.strip()
         if not prompt or self.streaming:
             return None
-        self.error = ""
-        self.messages.append(
-            ChatMessage(id=f"pending-{time.time_ns()}", role="user", content=prompt)
-        )
-        self.partial_answer = ""
-        self.partial_sources = []
-        self.partial_timeline = RunTimeline()
+        self.error, self.refusal, self.refusal_too_long = "", "", False
+        self._before_send = list(self.messages)
+        pending = ChatMessage(id=f"pending-{time.time_ns()}", role="user", content=prompt)
+        self.messages = [*self.messages[:keep], pending]
+        self.partial_answer, self.partial_sources, self.partial_timeline = "", [], RunTimeline()
         self.streaming, self.stopping = True, False
-        return ChatState.stream_answer(prompt, self.mode, self.use_knowledge)
+        return ChatState.stream_answer(prompt, mode, self.use_knowledge, replace_from)
 
     @rx.event(background=True)
     async def stop(self) -> None:
@@ -201,59 +186,66 @@ class ChatState(rx.State):
 
     @rx.event(background=True)
     async def stream_answer(
-        self, prompt: str, mode: str = DEFAULT_MODE, use_knowledge: str = DEFAULT_DOCUMENTS
-    ) -> None:
-        """Read the run's event stream: the answer token by token, the steps as they happen."""
+        self,
+        prompt: str,
+        mode: str = DEFAULT_MODE,
+        use_knowledge: str = DEFAULT_DOCUMENTS,
+        replace_from: str = "",
+    ) -> AsyncIterator[Any]:
+        """Read the run's event stream: the answer token by token, the steps as they happen.
+
+        A prompt the server refuses never enters the transcript: it goes back into the box
+        with the reason under it."""
         async with self:
-            generation, conversation_id = self._generation, self.conversation_id
-        pending, last_flush, answer, failure = "", 0.0, "", ""
-        sources: list[ChatSource] = []
-        timeline = RunTimeline()
+            generation = self._generation
+            read = StreamRead(self.conversation_id)
+        last_flush = 0.0
         try:
             async for event in api_client.stream_query(
-                prompt, conversation_id, use_knowledge, mode=mode
+                prompt, read.conversation_id, use_knowledge, mode, replace_from
             ):
-                timeline = apply_event(timeline, event)
+                is_new = not read.conversation_id
+                shown = read.take(event)
                 if "estimate" in event.data:
-                    await show_estimate(self, generation, timeline.run_id, event.data["estimate"])
-                if event.type == "started":
-                    is_new = not conversation_id
-                    conversation_id = str(event.data.get("conversation_id") or conversation_id)
-                    await self._show_started(generation, conversation_id, timeline, is_new)
-                elif event.type == "token":
-                    pending += str(event.data.get("text", ""))
-                elif event.type in ("completed", "stopped", "no_answer"):
-                    answer = str(event.data.get("answer") or "")
-                    sources = sources_of(event.data) or sources
-                    conversation_id = str(event.data.get("conversation_id") or conversation_id)
-                elif event.type == "error":
-                    failure = str(event.data.get("message") or "The agent stopped with an error.")
+                    estimate = event.data["estimate"]
+                    await show_estimate(self, generation, read.timeline.run_id, estimate)
+                if shown == "error":
                     break
-                else:
-                    sources = sources_of(event.data) or sources
-                    if not await self._show_steps(generation, timeline, sources):
-                        return
-                if pending and time.monotonic() - last_flush >= _FLUSH_SECONDS:
+                if shown == "started":
+                    await self._show_started(
+                        generation, read.conversation_id, read.timeline, is_new
+                    )
+                elif shown and not await self._show_steps(generation, read.timeline, read.sources):
+                    return
+                if read.pending and time.monotonic() - last_flush >= _FLUSH_SECONDS:
                     async with self:
                         if self._generation != generation:
                             return
-                        self.conversation_id = conversation_id
-                        self.partial_answer += pending
-                    pending, last_flush = "", time.monotonic()
+                        self.conversation_id = read.conversation_id
+                        self.partial_answer += read.pending
+                    read.pending, last_flush = "", time.monotonic()
         except api_client.ApiError as error:
-            failure = error.message
-            conversation_id = error.conversation_id or conversation_id
+            read.refuse(error)
         except Exception as error:
             # Whatever went wrong, the input must not stay locked behind a dead stream.
-            failure = f"The answer could not be read ({type(error).__name__})."
+            read.failure = f"The answer could not be read ({type(error).__name__})."
+        if read.refused:
+            async with self:
+                if self._generation == generation:
+                    self._refused(read.failure, read.refused)
+            yield [rx.set_value(PROMPT_INPUT_ID, prompt), rx.call_script(REGROW_BOX)]
+            return
         conversations, list_error = await fetch_conversation_items()
         async with self:
             if self._generation != generation:
                 return
             # Text streamed before the check refused it is no answer, so it is not kept.
-            partial = "" if timeline.status == "no_answer" else self.partial_answer + pending
-            self._finish_stream(conversation_id, answer or partial, sources, timeline)
-            self.error = failure or list_error
+            no_answer = read.timeline.status == "no_answer"
+            partial = "" if no_answer else self.partial_answer + read.pending
+            self._finish_stream(
+                read.conversation_id, read.answer or partial, read.sources, read.timeline
+            )
+            self.error = read.failure or list_error
             if conversations is not None:
                 self.conversations = conversations
 
@@ -295,29 +287,23 @@ class ChatState(rx.State):
         # A stopped or unanswered run keeps its bubble without text: it shows what was done
         # and why.
         if answer or timeline.status in ("stopped", "no_answer"):
-            answered = ChatMessage(
-                id=f"answer-{time.time_ns()}",
-                role="assistant",
-                content=answer,
-                sources=sources,
-                run_id=timeline.run_id,
-                timeline=timeline,
-            )
-            self.messages.append(with_citations(answered))
-        self.partial_answer = ""
-        self.partial_sources = []
-        self.partial_timeline = RunTimeline()
+            self.messages.append(answer_message(answer, sources, timeline))
+        self.partial_answer, self.partial_sources, self.partial_timeline = "", [], RunTimeline()
         self.streaming = self.stopping = False
+
+    def _refused(self, reason: str, status: int) -> None:
+        self.messages = self._before_send
+        self.refusal, self.refusal_too_long = reason, status == 413
+        self.streaming = self.stopping = False
+        self.partial_timeline = RunTimeline()
 
     def _reset_transcript(self, conversation_id: str) -> None:
         self._generation += 1
         self.conversation_id = conversation_id
         self.messages = []
-        self.partial_answer = ""
-        self.partial_sources = []
-        self.partial_timeline = RunTimeline()
+        self.partial_answer, self.partial_sources, self.partial_timeline = "", [], RunTimeline()
         self.streaming = self.stopping = False
-        self.error = ""
+        self.error = self.refusal = ""
 
     async def _refresh_conversations(self) -> None:
         conversations, error = await fetch_conversation_items()

@@ -1,16 +1,20 @@
 """What the chat page shows, built from API payloads: bubbles, sidebar entries, agent modes.
 
-Pure functions only, so the tests check them without a server.
+Pure functions, so the tests check them without a server; and the one read of the
+conversation list the chat states share.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 from backend.api.schemas.conversations import ConversationSummary
+from frontend import api_client
 from frontend.state.citations import anchored, link_citations
 from frontend.state.knowledge_models import ChatSource, sources_of
+from frontend.state.math_markup import math_markup
 from frontend.state.run_timeline import RunTimeline
 
 
@@ -31,7 +35,8 @@ class ChatMessage:
 def with_citations(message: ChatMessage) -> ChatMessage:
     """The message with its chips given ids and its [n] markers linked to them."""
     sources = anchored(message.sources, message.id)
-    linked = link_citations(message.content, sources) if message.role == "assistant" else ""
+    content = message.content
+    linked = link_citations(math_markup(content), sources) if message.role == "assistant" else ""
     return dataclasses.replace(message, sources=sources, linked=linked)
 
 
@@ -114,3 +119,41 @@ def answers_with_runs(messages: list[ChatMessage], limit: int) -> list[str]:
     """Run ids of the newest ``limit`` answers, whose timelines are worth loading."""
     runs = [m.run_id for m in messages if m.role == "assistant" and m.run_id]
     return list(dict.fromkeys(runs[-limit:])) if limit > 0 else []
+
+
+def answer_message(answer: str, sources: list[ChatSource], timeline: RunTimeline) -> ChatMessage:
+    """The bubble of a finished run's answer."""
+    return with_citations(
+        ChatMessage(
+            id=f"answer-{time.time_ns()}",
+            role="assistant",
+            content=answer,
+            sources=sources,
+            run_id=timeline.run_id,
+            timeline=timeline,
+        )
+    )
+
+
+def with_timelines(
+    messages: list[ChatMessage], replayed: dict[str, tuple[RunTimeline, list[ChatSource]]]
+) -> list[ChatMessage]:
+    """The transcript with each answer given the replayed steps (and sources) of its run."""
+    shown = []
+    for message in messages:
+        if message.role == "assistant" and message.run_id in replayed:
+            timeline, cited = replayed[message.run_id]
+            message = with_citations(
+                dataclasses.replace(message, timeline=timeline, sources=message.sources or cited)
+            )
+        shown.append(message)
+    return shown
+
+
+async def fetch_conversation_items() -> tuple[list[ConversationItem] | None, str]:
+    """The sidebar entries, or ``None`` and the reason they could not be read."""
+    try:
+        raw = await api_client.list_conversations()
+    except api_client.ApiError as error:
+        return None, error.message
+    return [to_conversation_item(item) for item in raw], ""

@@ -38,3 +38,19 @@ class Message(ApiModel):
 
 class ConversationDetail(ConversationSummary):
     messages: list[Message]
+
+
+class ConversationHit(ApiModel):
+    """A conversation that holds a searched word: the snippet is the first message with it
+    (``message_id`` and ``role`` name that message) or, when only the title has it, the title."""
+
+    id: str
+    title: str
+    updated_at: str
+    snippet: str
+    message_id: str | None
+    role: str | None
+
+
+class ConversationSearch(ApiModel):
+    results: list[ConversationHit]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from frontend import api_client
-from frontend.state import chat
-from frontend.state.chat import ChatMessage, ConversationItem
+from frontend.state import chat_models as chat
+from frontend.state.chat_models import ChatMessage, ConversationItem
 from tests.frontend.state import payloads
 
 

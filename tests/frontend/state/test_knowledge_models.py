@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frontend.state import knowledge_models as km
-from frontend.state.chat import to_chat_message
+from frontend.state.chat_models import to_chat_message
 from tests.frontend.state import payloads
 
 
