@@ -47,7 +47,8 @@ _LINKING = word_set("is are was were equals")
 _PRONOUNS = word_set("it that this what there here which who so")
 _ARTICLES = word_set("the a an")
 _METHOD = re.compile(
-    r"\b(you can use|you could use|we can use|can be calculated|use the following|"
+    r"\b((?:you|we|one) (?:can|could|should|would|may|might|need to|have to|will need to) use|"
+    r"can be calculated|use the following|"
     r"the following (expression|formula|calculation|command|tool)|"
     r"(i will|i'll|let me|i am going to|i'm going to) (use|call|check|calculate|look)|"
     r"(by )?(calling|using) the \w+ (tool|function))\b"

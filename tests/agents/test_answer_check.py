@@ -115,6 +115,12 @@ FAILS = [
         "describes how to get the result",
     ),
     (
+        "How many days are there from 3 March 2026 to 14 July 2026?",
+        "To count the days from 3 March 2026 to 14 July 2026, you should use the calendar tool.",
+        [],
+        "describes how to get the result",
+    ),
+    (
         "How many files are there?",
         "I listed the files in your workspace for you.",
         [],
