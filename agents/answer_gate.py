@@ -17,6 +17,7 @@ from agents.answer_clock import against_clock, needs_reading
 from agents.answer_evidence import READING_TOOLS, evidence_of, unfounded, unread
 from agents.engines.base import RunContext
 from agents.events import RunEvent
+from agents.followup import refers_back
 
 # Tool results handed to the repair turn: the newest few, each cut to this many characters
 # (a small model on 2 cores reads about 60 tokens a second).
@@ -88,7 +89,11 @@ def code_outputs(events: Sequence[RunEvent]) -> list[str]:
 
 
 def answer_problem(
-    context: RunContext, answer: str, tools: Sequence[ToolOutput], events: Sequence[RunEvent]
+    context: RunContext,
+    answer: str,
+    tools: Sequence[ToolOutput],
+    events: Sequence[RunEvent],
+    engine: str = "",
 ) -> str | None:
     """Why ``answer`` may not end the run *completed*, or None: the answer check, then whether
     an answer about the user's files or documents stands on what the run read."""
@@ -99,10 +104,21 @@ def answer_problem(
         return reason
     passages = context.question if context.sources else ""
     evidence = evidence_of([(o.tool, o.result) for o in tools], code_outputs(events), passages)
-    can_read = any(name in context.tools for name in READING_TOOLS)
-    return unread(context.prompt, evidence, bool(passages), can_read) or unfounded(
-        context.prompt, answer, evidence, grounded=bool(passages)
+    # Plain chat calls no tool: it is not blamed for reading nothing.
+    can_read = engine != "chat" and any(name in context.tools for name in READING_TOOLS)
+    about = subject(context)
+    return unread(about, evidence, bool(passages), can_read) or unfounded(
+        about, answer, evidence, grounded=bool(passages)
     )
+
+
+def subject(context: RunContext) -> str:
+    """What the question is about: a follow-up that points back ("And the west region?") is
+    about the question it follows too."""
+    if not refers_back(context.prompt, context.history):
+        return context.prompt
+    previous = [t["content"] for t in context.history if t.get("role") == "user"]
+    return f"{previous[-1]}\n{context.prompt}" if previous else context.prompt
 
 
 async def read_clock(context: RunContext) -> ToolOutput:
@@ -117,12 +133,14 @@ async def read_clock(context: RunContext) -> ToolOutput:
     return ToolOutput("current_time", reading)
 
 
-async def checked_answer(context: RunContext, answer: str, events: Sequence[RunEvent]) -> str:
+async def checked_answer(
+    context: RunContext, answer: str, events: Sequence[RunEvent], engine: str = ""
+) -> str:
     """``answer`` if it passes; else the repaired answer if that passes; else NoAnswer."""
     tools = tool_outputs(events)
     if needs_reading(context.prompt, tools, any(code_outputs(events))):
         tools = [*tools, await read_clock(context)]
-    reason = answer_problem(context, answer, tools, events)
+    reason = answer_problem(context, answer, tools, events, engine)
     if reason is None:
         return answer
     shown = answer.strip()[:SHOWN_ANSWER_CHARS]
@@ -130,7 +148,7 @@ async def checked_answer(context: RunContext, answer: str, events: Sequence[RunE
         "step", {"kind": "answer_check", "passed": False, "reason": reason, "answer": shown}
     )
     repaired = await _repair(context, repair_messages(context, answer, reason, tools))
-    again = answer_problem(context, repaired, tools, events)
+    again = answer_problem(context, repaired, tools, events, engine)
     if again is not None:
         raise NoAnswer(again, repaired or answer)
     await context.emit("step", {"kind": "answer_check", "passed": True, "reason": ""})

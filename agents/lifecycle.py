@@ -143,7 +143,7 @@ async def _within_time_budget(
     try:
         async with asyncio.timeout(seconds):
             answer = await _answer(manager, run, context, grounding)
-            return await checked_answer(context, answer, run.events)
+            return await checked_answer(context, answer, run.events, run.engine)
     except TimeoutError:
         run.halt(f"the run used its time budget of {seconds:g} s")
         raise EngineStopped(run.stop_reason("stopped")) from None

@@ -18,7 +18,15 @@ from agents.estimate import RECENT_RUNS, estimate
 from agents.events import EventType
 from agents.knowledge import Searcher
 from agents.relevance import knowledge_use
-from agents.routing import ENGINES, MODES, ModeUnavailable, Route, available_modes, route
+from agents.routing import (
+    ENGINES,
+    MODES,
+    ModeUnavailable,
+    Route,
+    available_modes,
+    follow_up_route,
+    route,
+)
 from agents.runs import ActiveRun
 from agents.tools.registry import AuditFn, ToolRegistry
 from backend.config import Settings
@@ -98,8 +106,8 @@ class AgentManager:
         use = knowledge_use(use_knowledge)
         chosen = route(mode, prompt)
         run_id = new_id()
-        opened, stored = await asyncio.to_thread(
-            self._open_conversation, prompt, conversation_id, run_id, chosen
+        opened, stored, chosen = await asyncio.to_thread(
+            self._open_conversation, prompt, conversation_id, run_id, chosen, history, mode
         )
         run = ActiveRun(run_id, opened, chosen.mode, chosen.engine)
         self.active[run_id] = run
@@ -123,8 +131,16 @@ class AgentManager:
         return subset if len(subset) else self.tools
 
     def _open_conversation(
-        self, prompt: str, conversation_id: str | None, run_id: str, chosen: Route
-    ) -> tuple[str, list[dict[str, str]]]:
+        self,
+        prompt: str,
+        conversation_id: str | None,
+        run_id: str,
+        chosen: Route,
+        sent: list[dict[str, str]] | None,
+        mode: str,
+    ) -> tuple[str, list[dict[str, str]], Route]:
+        """The conversation (opened or new), its earlier turns, and the route: Auto sends a
+        follow-up where the question it follows went."""
         with self.db.session() as session:
             if conversation_id:
                 conversation = conversations.get(session, conversation_id)
@@ -136,9 +152,11 @@ class AgentManager:
                 session, conversation.id, self.settings.history_messages
             )
             history = [{"role": m.role, "content": m.content} for m in earlier]
+            if mode == "auto":
+                chosen = follow_up_route(chosen, prompt, sent if sent is not None else history)
             conversations.add_message(session, conversation, "user", prompt, run_id)
             runs.create(session, run_id, conversation.id, chosen.mode, chosen.engine, prompt)
-            return conversation.id, history
+            return conversation.id, history, chosen
 
     async def emit(
         self, run: ActiveRun, type_: EventType, data: dict[str, Any], agent: str | None = None

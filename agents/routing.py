@@ -72,6 +72,23 @@ def auto_route(prompt: str) -> Route:
     return Route("chat", "chat", "auto: a general question → chat")
 
 
+def follow_up_route(chosen: Route, prompt: str, history: list[dict[str, str]]) -> Route:
+    """Auto's pick for a follow-up that points back ("And the west region?"): where the
+    question it follows went, when a rule was sure of that one and none is of this. Only for
+    mode ``auto``: a mode chosen by hand is kept."""
+    from agents.followup import refers_back
+
+    if intent_of(prompt) is not None or not refers_back(prompt, history):
+        return chosen
+    previous = next((t["content"] for t in reversed(history) if t.get("role") == "user"), "")
+    intent = intent_of(previous) if previous else None
+    if intent is None:
+        return chosen
+    before = auto_route(previous)
+    why = f"auto: a follow-up to the last question, which {intent.reason} → {before.engine}"
+    return Route(before.mode, before.engine, why, before.knowledge, tools=before.tools)
+
+
 def route(mode: str, prompt: str) -> Route:
     """Pick the engine for ``mode``; ``auto`` explains its choice."""
     if mode not in available_modes():

@@ -184,3 +184,23 @@ async def test_a_made_up_figure_after_reading_the_file_is_sent_back_with_the_rea
     assert body["answer"] == "The north region sold 120 units."
     first, _ = checks(body)
     assert "12345" in first["reason"] and "none of the tool results" in first["reason"]
+
+
+async def test_a_follow_up_about_a_file_is_held_to_the_file_too(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "The west region sold 150 units."}])
+    first = await ask(client, "How many units did north sell in sales.csv?", "chat")
+    # Plain chat can read nothing, so it is not held to having read the file.
+    assert first["status"] == "completed", first
+    response = await client.post(
+        "/api/agent/query",
+        json={
+            "prompt": "And the west region?",
+            "mode": "single",
+            "conversation_id": first["conversation_id"],
+            "use_knowledge": False,
+        },
+    )
+    body = response.json()
+    assert body["status"] == "no_answer" and "none was read" in body["reason"], body

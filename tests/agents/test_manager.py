@@ -400,3 +400,23 @@ async def test_numbers_in_words_reach_the_engine_in_digits_too(
     assert asked == f"{prompt}\n(In digits: What is 7 times 6?)"
     stored = (await client.get(f"/api/conversations/{body['conversation_id']}")).json()
     assert stored["messages"][0]["content"] == prompt  # the conversation keeps it as typed
+
+
+async def test_auto_sends_a_follow_up_where_the_question_it_follows_went(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "The west region sold 80 units."}])
+    first = (
+        await client.post(
+            "/api/agent/query",
+            json={"prompt": "How many units did north sell in sales.csv?", "mode": "chat"},
+        )
+    ).json()
+    asked = {"prompt": "And the west region?", "conversation_id": first["conversation_id"]}
+    follow = (await client.post("/api/agent/query", json={**asked, "mode": "auto"})).json()
+    started = follow["steps"][0]["data"]
+    assert follow["engine"] == "single", follow
+    assert "a follow-up to the last question" in started["reason"]
+    # Chosen by hand, the mode stays.
+    by_hand = (await client.post("/api/agent/query", json={**asked, "mode": "chat"})).json()
+    assert by_hand["engine"] == "chat"

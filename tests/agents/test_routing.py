@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.intents import CLOCK, INTENTS, intent_of, knowledge_for, pure_computation
-from agents.routing import auto_route, installed, route
+from agents.routing import auto_route, follow_up_route, installed, route
 
 NEEDS_CODE = pytest.mark.skipif(not installed("code"), reason="the code engine is not installed")
 NEEDS_TEAM = pytest.mark.skipif(not installed("team"), reason="the team engine is not installed")
@@ -383,3 +383,31 @@ def test_a_sum_that_gives_its_numbers_needs_no_documents(prompt: str) -> None:
     chosen = auto_route(prompt)
     assert chosen.engine == "single" and chosen.knowledge == "unwanted"
     assert chosen.tools == ("calculator",)
+
+
+FILE_QUESTION = "How many units did the north region sell according to sales.csv in my workspace?"
+
+
+def said(*questions: str) -> list[dict[str, str]]:
+    turns = []
+    for question in questions:
+        turns += [{"role": "user", "content": question}, {"role": "assistant", "content": "120."}]
+    return turns
+
+
+def test_a_follow_up_goes_where_the_question_it_follows_went() -> None:
+    follow = "And the west region?"
+    picked = follow_up_route(auto_route(follow), follow, said(FILE_QUESTION))
+    assert picked.engine == "single" and "follow-up" in picked.reason
+    assert "read_file" in picked.tools
+
+
+def test_a_follow_up_keeps_its_own_route_when_it_has_one_or_the_last_had_none() -> None:
+    own = "And what is 15% of 80?"
+    assert follow_up_route(auto_route(own), own, said(FILE_QUESTION)) == auto_route(own)
+    follow = "And the west region?"
+    general = said("What is the largest ocean on Earth?")
+    assert follow_up_route(auto_route(follow), follow, general) == auto_route(follow)
+    # A question that stands alone is not a follow-up.
+    alone = "What is the capital of Peru?"
+    assert follow_up_route(auto_route(alone), alone, said(FILE_QUESTION)) == auto_route(alone)
