@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_agents, api_client, api_settings
+from frontend import api_agents, api_client, api_conversations, api_settings
 from frontend.state.chat_models import (
     DEFAULT_DOCUMENTS,
     DEFAULT_MODE,
@@ -122,7 +122,7 @@ class ChatState(rx.State):
         """Show a stored conversation, then fill in the steps behind its answers."""
         self._reset_transcript(conversation_id)
         try:
-            conversation = await api_client.get_conversation(conversation_id)
+            conversation = await api_conversations.get_conversation(conversation_id)
         except api_client.ApiError as error:
             self.error = error.message
             return None
