@@ -1,26 +1,31 @@
-"""Settings, read from the environment (prefix ``AGENTDESK_``) and an optional ``.env`` file."""
+"""Settings, read from the environment (prefix ``AGENTDESK_``) and an optional ``.env`` file.
+
+The checks of single values are in ``backend/settings_checks.py`` and the text of a bad
+value's error in ``backend/settings_errors.py``; this module keeps exporting their names
+(``is_loopback``, ``McpServerEntry``, ``SettingsError``, ``describe_errors``), so the rest of
+the app reads everything about settings from here.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic_settings
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backend import settings_checks
+from backend.settings_checks import LOOPBACK_NAMES as LOOPBACK_NAMES
+from backend.settings_checks import McpServerEntry as McpServerEntry
+from backend.settings_checks import is_loopback as is_loopback
+from backend.settings_errors import SECRET_SETTINGS as SECRET_SETTINGS
+from backend.settings_errors import SettingsError as SettingsError
+from backend.settings_errors import describe_bad_json
+from backend.settings_errors import describe_errors as describe_errors
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,8 +33,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 DEFAULT_MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MODEL_SIZE = 1_117_320_768
-
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
 class LLMProvider(StrEnum):
@@ -51,48 +54,7 @@ def default_data_dir() -> Path:
     return PROJECT_ROOT / "data"
 
 
-def is_loopback(host: str) -> bool:
-    """True for names and addresses that only this machine can reach."""
-    name = host.strip("[]").lower()
-    if name in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 Port = Annotated[int, Field(ge=0, le=65535)]
-
-
-class McpServerEntry(BaseModel):
-    """One external MCP server whose tools the agents may use (``AGENTDESK_MCP_SERVERS``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    url: str = ""
-    command: list[str] = Field(default_factory=list)
-    headers: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("name")
-    @classmethod
-    def _tool_name_prefix(cls, value: str) -> str:
-        # The name starts the server's tool names (``<name>__<tool>``), which models restrict.
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
-            raise ValueError(
-                f"MCP server name {value!r}: use 1 to 32 letters, digits, '_' or '-' "
-                "(it starts the names of its tools)"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _one_way_in(self) -> McpServerEntry:
-        if bool(self.url) == bool(self.command):
-            raise ValueError(f"MCP server {self.name!r}: give either 'url' or 'command'")
-        if self.url and not self.url.startswith(("http://", "https://")):
-            raise ValueError(f"MCP server {self.name!r}: 'url' must start with http:// or https://")
-        return self
 
 
 class Settings(BaseSettings):
@@ -184,57 +146,27 @@ class Settings(BaseSettings):
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
-        level = value.upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-        return level
+        return settings_checks.log_level(value)
 
     @field_validator("llm_base_url", "model_index_url", "model_hub_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        return settings_checks.http_url(value)
 
     @field_validator("rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
-        from limits import parse_many
-
-        text = value.strip()
-        # An empty environment variable reads as "not set" (the default), so "off" says none.
-        if text.lower() == "off":
-            return ""
-        if text:
-            try:
-                parse_many(text)
-            except ValueError:
-                raise ValueError(
-                    "write it like '30/minute' or '5/second;100/hour' ('off': no limit)"
-                ) from None
-        return text
+        return settings_checks.rate_limit(value)
 
     @field_validator("api_token")
     @classmethod
     def _sendable_token(cls, value: str) -> str:
-        # Any other token would be accepted here and then never match what a client sends:
-        # a header cannot carry controls, and its value is read without surrounding spaces.
-        if value != value.strip():
-            raise ValueError("must not begin or end with a space")
-        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
-            raise ValueError("must not hold control characters (a newline, a tab, ...)")
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise ValueError("is not valid UTF-8 text (check the file or terminal encoding)")
-        return value
+        return settings_checks.sendable_token(value)
 
     @field_validator("mcp_servers")
     @classmethod
     def _unique_names(cls, value: list[McpServerEntry]) -> list[McpServerEntry]:
-        names = [entry.name for entry in value]
-        twice = sorted({name for name in names if names.count(name) > 1})
-        if twice:
-            raise ValueError(f"each MCP server needs its own name; used twice: {', '.join(twice)}")
-        return value
+        return settings_checks.unique_server_names(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -296,28 +228,6 @@ class Settings(BaseSettings):
         return self.threads or max(1, os.cpu_count() or 1)
 
 
-class SettingsError(RuntimeError):
-    """A setting has a bad value; the message names it."""
-
-
-# Settings whose value an error message must not repeat (it may end up in a log).
-SECRET_SETTINGS = frozenset({"api_token", "llm_api_key"})
-
-
-def describe_errors(error: ValidationError) -> str:
-    """Turn pydantic's report into lines a person can act on."""
-    lines = []
-    for item in error.errors():
-        field = ".".join(str(p) for p in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        name = f"AGENTDESK_{field.upper()}" if field else "settings"
-        value = item.get("input")
-        secret = field in SECRET_SETTINGS
-        shown = f" (got {value!r})" if field and not secret and not isinstance(value, dict) else ""
-        lines.append(f"{name}: {message}{shown}")
-    return "Invalid configuration:\n  " + "\n  ".join(lines)
-
-
 def load_settings(**overrides: object) -> Settings:
     """Read settings (the environment and .env before ``<data_dir>/settings.json``), raising
     :class:`SettingsError` with a readable message on bad values."""
@@ -329,11 +239,7 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError(describe_errors(error)) from None
     except pydantic_settings.SettingsError as error:
         # A list or JSON setting that is not valid JSON (e.g. a trailing comma).
-        field = str(error).partition('field "')[2].partition('"')[0]
-        name = f"AGENTDESK_{field.upper()}" if field else "a setting"
-        raise SettingsError(
-            f"Invalid configuration:\n  {name}: is not valid JSON ({error.__cause__ or error})"
-        ) from None
+        raise SettingsError(describe_bad_json(error)) from None
 
 
 @lru_cache(maxsize=1)

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from backend.startup.ports import free_port  # noqa: E402
 from bench.common import print_table  # noqa: E402
 from scripts.build_desktop import folder_size  # noqa: E402
-from scripts.desktop_smoke import (  # noqa: E402
+from scripts.desktop_app import (  # noqa: E402
     app_processes,
     clean_environment,
     executable_in,

@@ -1,7 +1,10 @@
 """The UI's only way into AgentDesk: HTTP calls to the API served on the same port.
 
 State classes call these helpers instead of importing backend services, so the UI keeps working
-unchanged when the API runs somewhere else.
+unchanged when the API runs somewhere else. This module holds the connection (address, token,
+timeouts), the errors meant for people, the event stream of a run and the question that starts
+one; the calls of each area are in ``api_<area>.py`` beside it (``api_conversations``,
+``api_knowledge``, ``api_agents``, ``api_tasks``, ...), built on ``_get_json`` and ``_send``.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
 import httpx
 
@@ -18,8 +21,6 @@ from backend.config import get_settings, is_loopback
 # Reading a streamed answer may pause while the model thinks; connecting must not.
 _TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 _STREAM_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
-# Forwarding an upload of up to ``upload_max_mb`` over loopback is quick, but not instant.
-_UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
 _WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
 
 
@@ -127,29 +128,6 @@ async def fetch_health() -> dict[str, Any]:
     return result
 
 
-async def list_conversations() -> list[dict[str, Any]]:
-    """Conversation summaries, newest first."""
-    body = await _get_json("/api/conversations")
-    return list(body.get("conversations", []))
-
-
-async def get_conversation(conversation_id: str) -> dict[str, Any]:
-    """One conversation with its messages."""
-    result: dict[str, Any] = await _get_json(f"/api/conversations/{conversation_id}")
-    return result
-
-
-async def delete_conversation(conversation_id: str) -> None:
-    """Delete a conversation; deleting one that is already gone is not an error."""
-    try:
-        async with _client() as client:
-            response = await client.delete(f"/api/conversations/{conversation_id}")
-    except httpx.HTTPError as error:
-        raise _unreachable(error) from error
-    if response.status_code >= 400 and response.status_code != 404:
-        raise ApiError(error_detail(response.content, response.status_code), response.status_code)
-
-
 async def parse_sse(lines: AsyncIterable[str]) -> AsyncIterator[StreamEvent]:
     """Turn ``text/event-stream`` lines into events (``event:`` name, JSON ``data:``)."""
     name = "message"
@@ -245,90 +223,3 @@ async def stream_query(
     }
     async for event in stream_events("POST", "/api/agent/query", payload):
         yield event
-
-
-# Knowledge base. Each returns the API's JSON body as documented in the HTTP contract.
-
-
-async def knowledge_status() -> dict[str, Any]:
-    """``GET /api/knowledge/status``: queue, rates, ETA, totals, recent outcomes."""
-    result: dict[str, Any] = await _get_json("/api/knowledge/status")
-    return result
-
-
-async def list_folders() -> list[dict[str, Any]]:
-    """The watched folders with their document counts."""
-    body = await _get_json("/api/knowledge/folders")
-    return list(body.get("folders", []))
-
-
-async def add_folder(path: str) -> dict[str, Any]:
-    """Watch a folder; a missing or unreadable path raises :class:`ApiError` with the reason."""
-    response = await _send("POST", "/api/knowledge/folders", json={"path": path})
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def remove_folder(folder_id: int) -> None:
-    """Stop watching a folder; one that is already gone is not an error."""
-    await _send("DELETE", f"/api/knowledge/folders/{folder_id}", missing_ok=True)
-
-
-async def list_documents(state: str = "", query: str = "", limit: int = 100) -> dict[str, Any]:
-    """``{"documents": [...], "total": n}``, optionally filtered by state and name."""
-    params: dict[str, Any] = {"limit": limit}
-    if state:
-        params["state"] = state
-    if query:
-        params["q"] = query
-    result: dict[str, Any] = await _get_json("/api/knowledge/documents", params)
-    return result
-
-
-async def get_document(document_id: int) -> dict[str, Any]:
-    """One document with its chunks."""
-    result: dict[str, Any] = await _get_json(f"/api/knowledge/documents/{document_id}")
-    return result
-
-
-async def delete_document(document_id: int) -> None:
-    """Remove a document from the index; one that is already gone is not an error."""
-    await _send("DELETE", f"/api/knowledge/documents/{document_id}", missing_ok=True)
-
-
-async def search_knowledge(query: str, mode: str = "hybrid", k: int = 10) -> list[dict[str, Any]]:
-    """Ranked chunks for ``query`` (``mode`` is hybrid, dense or bm25)."""
-    body = await _get_json("/api/knowledge/search", {"q": query, "k": k, "mode": mode})
-    return list(body.get("results", []))
-
-
-@dataclass(frozen=True)
-class UploadLimits:
-    """The API's upload caps (AGENTDESK_UPLOAD_MAX_MB per file, AGENTDESK_UPLOAD_TOTAL_MB in
-    all), so the drop zone can refuse what the API would, before sending a byte of it."""
-
-    file_mb: float
-    total_mb: float
-
-    @property
-    def file_bytes(self) -> int:
-        return int(self.file_mb * 1_000_000)
-
-    @property
-    def total_bytes(self) -> int:
-        return int(self.total_mb * 1_000_000)
-
-
-def upload_limits() -> UploadLimits:
-    """The upload caps of the API this UI talks to (both run from the same settings)."""
-    settings = get_settings()
-    return UploadLimits(
-        settings.upload_max_mb, max(settings.upload_total_mb, settings.upload_max_mb)
-    )
-
-
-async def upload_documents(files: list[tuple[str, BinaryIO, str]]) -> list[dict[str, Any]]:
-    """Send ``(name, file, content type)`` triples to the inbox; a 413 carries the size limit."""
-    parts = [("files", (name, handle, content_type)) for name, handle, content_type in files]
-    response = await _send("POST", "/api/knowledge/upload", files=parts, timeout=_UPLOAD_TIMEOUT)
-    return list(response.json().get("files", []))

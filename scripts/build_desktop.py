@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from backend import __version__  # noqa: E402
-from scripts import desktop_smoke  # noqa: E402
+from scripts import desktop_app, desktop_smoke  # noqa: E402
 
 BUILD = ROOT / "build"
 DIST = ROOT / "dist"
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_smoke:
         return 0
     smoke = desktop_smoke.run(
-        desktop_smoke.executable_in(BUNDLE),
+        desktop_app.executable_in(BUNDLE),
         args.embedded,
         args.model_path,
         keep=False,

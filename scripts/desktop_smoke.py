@@ -12,15 +12,14 @@ real default only with ``--default-data-dir`` (a fresh CI machine), a temporary 
 otherwise. It waits for ``/api/health``, loads the page, uploads a document, searches it,
 drops a second one into the inbox and finds it by search, gets a chat and a code answer,
 quits through the API the Quit button uses, and checks that no process of the app is left.
-Exit status 0 only if every step passed.
+Exit status 0 only if every step passed. Preparing the app's environment and finding its
+processes is in ``desktop_app.py``, shared with the build script and the desktop benchmark.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,20 +30,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
+
+# Run as a file (``python scripts/desktop_smoke.py``), the project is not on the path yet.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.desktop_app import (
+    app_processes,
+    clean_environment,
+    default_data_dir,
+    executable_in,
+    free_port,
+    tail,
+)
 
 FACT = "The Larkspur greenhouse is watered every 37 minutes by the Mistral pump."
 QUESTION = "How often is the Larkspur greenhouse watered?"
+# The fake model's replies to it are ``desktop_app.CODE_RULES``.
 CODE_QUESTION = "Sandbox check: what is 17 * 23? Compute it with Python."
-# The fake model's part in the code step: one step that prints, then the final answer.
-CODE_RULES = [
-    {
-        "match": "New task",
-        "reply": "Thought: Multiply.\n<code>\nprint('product is', 17 * 23)\n</code>",
-        "times": 1,
-    },
-    {"match": "product is 391", "reply": "Thought: Done.\n<code>\nfinal_answer('391')\n</code>"},
-]
 INBOX_FACT = "The Quillwort archive is kept in vault 58 beside the old observatory."
 STEPS = 11
 
@@ -84,78 +86,6 @@ class Smoke:
         self.steps.append(Step(name, ok, time.monotonic() - started, detail))
         print(f"[{'ok' if ok else 'FAILED'}] {name} ({self.steps[-1].seconds:.1f} s): {detail}")
         return ok
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def default_data_dir(home: Path) -> Path:
-    """Where the desktop app keeps its data by default, for a user whose home is ``home``
-    (the same place platformdirs gives the app)."""
-    if sys.platform == "win32":
-        from platformdirs import user_data_dir
-
-        return Path(user_data_dir("AgentDesk", appauthor=False))
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "AgentDesk"
-    return home / ".local" / "share" / "AgentDesk"
-
-
-def clean_environment(
-    data_dir: Path, home: Path | None, embedded: bool, model_path: Path | None
-) -> dict[str, str]:
-    """The user's environment minus any Python setup, so the bundle must stand on its own.
-
-    With ``home`` the app gets that home and no AGENTDESK_DATA_DIR, so it uses the
-    platform's default data folder, ``data_dir``; otherwise AGENTDESK_DATA_DIR names it.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", "VIRTUAL_ENV", "AGENTDESK_", "CONDA", "XDG_"))
-    }
-    python_dirs = {str(Path(sys.executable).parent), str(Path(sys.prefix) / "bin")}
-    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p not in python_dirs]
-    env["PATH"] = os.pathsep.join(path)
-    if home is not None:
-        env["HOME"] = str(home)
-    else:
-        env["AGENTDESK_DATA_DIR"] = str(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env["AGENTDESK_LLM_PROVIDER"] = "embedded" if embedded else "fake"
-    if not embedded:
-        rules = data_dir / "fake-rules.json"
-        rules.write_text(json.dumps(CODE_RULES), encoding="utf-8")
-        env["AGENTDESK_FAKE_RULES"] = str(rules)
-    if model_path is not None:
-        env["AGENTDESK_MODEL_PATH"] = str(model_path.resolve())
-    return env
-
-
-def app_processes(executable: Path, data_dir: Path, home: Path | None) -> list[psutil.Process]:
-    """Processes started from the bundle, or pointed at this data folder by AGENTDESK_DATA_DIR
-    or given the smoke test's temporary ``home``."""
-    found = []
-    bundle = str(executable.parent.resolve())
-    for process in psutil.process_iter():
-        try:
-            if process.pid == os.getpid():
-                continue
-            exe = process.exe()
-            environ = process.environ()
-            if (
-                exe.startswith(bundle)
-                or environ.get("AGENTDESK_DATA_DIR") == str(data_dir)
-                or (home is not None and environ.get("HOME") == str(home))
-            ):
-                found.append(process)
-        except (psutil.Error, OSError):
-            continue
-    return found
 
 
 def wait_for(what: str, probe: Callable[[], Any], timeout: float, every: float = 0.25) -> Any:
@@ -340,22 +270,6 @@ def finish(smoke: Smoke, http: httpx.Client, scratch: Path, log: Path, keep: boo
     elif not all(step.ok for step in smoke.steps):
         print(f"console output and data kept in {scratch}:\n{tail(log)}")
     return smoke
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    """The last lines of a log file."""
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-
-
-def executable_in(folder: Path) -> Path:
-    """The app's executable inside a built one-folder bundle."""
-    name = "AgentDesk.exe" if sys.platform == "win32" else "AgentDesk"
-    path = folder / name
-    if not path.is_file():
-        raise SystemExit(f"{path} does not exist: build it with `python scripts/build_desktop.py`")
-    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,10 @@ so a file still being copied is never read half-way. A file its writer has close
 into place) is complete already and is ready at once; a later write to it starts the wait
 again. One worker keeps the CPU free enough for chat; it takes several ready files at once so
 their chunks are embedded together.
+
+The worker's stepping aside for chat answers is in ``queue_yield.py`` and the figures the
+status page shows (batch, rates, recent outcomes) in ``queue_progress.py``; both are mixed
+into :class:`IngestQueue`, which keeps their attributes.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,18 +23,15 @@ from typing import Literal
 
 from backend.knowledge.files import Fingerprint, fingerprint, path_key
 from backend.knowledge.ingest import Ingestor, Outcome
+from backend.knowledge.queue_progress import QueueProgress
+from backend.knowledge.queue_yield import MAX_YIELD_SECONDS as MAX_YIELD_SECONDS
+from backend.knowledge.queue_yield import YieldsToChat
 from backend.knowledge.retry import RetryBook, log_failure, put_off
 
 log = logging.getLogger(__name__)
 
 Action = Literal["upsert", "delete", "move"]
 BATCH_FILES = 16
-RATE_WINDOW = 60.0
-# Longest the worker steps aside for chat answers before it takes its turn anyway.
-MAX_YIELD_SECONDS = 60.0
-# Seconds of stepping aside earned per second of not doing so: when answers never stop (many
-# people chatting, tasks every minute), ingest still gets half the time instead of none.
-YIELD_SHARE = 1.0
 
 
 @dataclass
@@ -45,7 +45,7 @@ class _Item:
     complete: bool = False
 
 
-class IngestQueue:
+class IngestQueue(YieldsToChat, QueueProgress):
     """Pending work per path, a worker thread, and the figures the status page shows."""
 
     def __init__(
@@ -64,26 +64,14 @@ class IngestQueue:
         # Set by the app: lists new files as pending the moment they are queued, so they show
         # while they wait (for chat answers, or behind a long batch), not once they are read.
         self.on_arrival: Callable[[list[Path]], None] | None = None
-        # Set by the app: True while an answer is being generated, so ingest waits its turn.
-        self.should_yield: Callable[[], bool] = lambda: False
-        # How the worker tells time while it steps aside (a test gives it a fake clock).
-        self.yield_clock: Callable[[], float] = time.monotonic
-        self.yield_sleep: Callable[[float], None] = time.sleep
-        self._yield_credit = MAX_YIELD_SECONDS
-        self._credit_since = self.yield_clock()
+        self._init_yielding()
         self._pending: dict[Path, _Item] = {}
         self._lock = threading.Condition()
         self._stop = False
         self._thread: threading.Thread | None = None
         self.active: tuple[str, str] | None = None
         self.overflowed = False
-        self.recent: deque[tuple[Outcome, float]] = deque(maxlen=200)
-        # (when, files, chunks) per finished batch, for the rates shown while ingesting.
-        self._done: deque[tuple[float, int, int]] = deque()
-        self._window_start: float | None = None
-        self._last_rates = (0.0, 0.0)
-        self.batch_total = 0
-        self.batch_done = 0
+        self._init_progress()
         self.version = 0
         self.retries = RetryBook()
 
@@ -224,28 +212,6 @@ class IngestQueue:
         finally:
             self._lock.acquire()
 
-    def _yield_to_chat(self) -> None:
-        """Wait while the model is answering (both need the same cores), within a budget.
-
-        An answer now and then is waited out in full; when answers never stop, the wait is
-        what the worker has earned since it last waited (``YIELD_SHARE``), never over
-        ``MAX_YIELD_SECONDS``.
-        """
-        now = self.yield_clock
-        started = now()
-        earned = (started - self._credit_since) * YIELD_SHARE
-        self._yield_credit = min(MAX_YIELD_SECONDS, self._yield_credit + earned)
-        deadline = started + self._yield_credit
-        while self.should_yield() and now() < deadline and not self._stop:
-            if self.active is not None:
-                self.active = (self.active[0], "waiting for a chat answer")
-            self.yield_sleep(min(0.2, max(0.0, deadline - now())))
-        ended = now()
-        self._yield_credit = max(0.0, self._yield_credit - (ended - started))
-        self._credit_since = ended
-        if self.active is not None:
-            self.active = (self.active[0], "indexing")
-
     def _process(self, items: list[_Item]) -> None:
         self._yield_to_chat()
         done: list[tuple[_Item, Outcome]] = []
@@ -270,13 +236,8 @@ class IngestQueue:
                 if later := put_off(item.path, error):
                     done.append((item, later))
         self._try_again_later(done)
-        outcomes = [outcome for _, outcome in done]
-        finished = time.time()
         with self._lock:
-            for outcome in outcomes:
-                self.recent.appendleft((outcome, finished))
-            self._done.append((time.monotonic(), len(items), sum(o.chunks for o in outcomes)))
-            self.batch_done += len(items)
+            self._count_done(len(items), [outcome for _, outcome in done])
             self.version += 1
 
     def _try_again_later(self, done: list[tuple[_Item, Outcome]]) -> None:
@@ -295,28 +256,6 @@ class IngestQueue:
                 self._pending[item.path] = again
                 self.batch_total += 1
                 self._lock.notify_all()
-
-    def rates(self) -> tuple[float, float]:
-        """Files and chunks per second over the last minute of work.
-
-        While one long batch is still running, the last figures stand, so the ETA does not
-        vanish in the middle of a big folder.
-        """
-        now = time.monotonic()
-        with self._lock:
-            while self._done and now - self._done[0][0] > RATE_WINDOW:
-                self._done.popleft()
-            if not self._done:
-                busy = self.active is not None or bool(self._pending)
-                return self._last_rates if busy else (0.0, 0.0)
-            span = max(now - max(self._started_window(), now - RATE_WINDOW), 1.0)
-            files = sum(n for _, n, _ in self._done)
-            chunks = sum(c for _, _, c in self._done)
-            self._last_rates = (files / span, chunks / span)
-            return self._last_rates
-
-    def _started_window(self) -> float:
-        return self._window_start if self._window_start is not None else self._done[0][0]
 
 
 def _metadata_only(pending: _Item | None, seen: Fingerprint | None) -> bool:

@@ -11,7 +11,8 @@ from typing import Any
 
 from backend.api.schemas.agent import Engine, Run
 from frontend.state.chat_models import MODE_CHOICES
-from frontend.state.run_timeline import STATUS_COLORS, format_seconds, status_label
+from frontend.state.run_format import format_seconds
+from frontend.state.run_timeline import STATUS_COLORS, status_label
 
 ENGINE_LABELS = {choice.value: choice.label for choice in MODE_CHOICES}
 ENGINE_HINTS = {choice.value: choice.hint for choice in MODE_CHOICES}

@@ -1,4 +1,8 @@
-"""Conversations, the agent mode and the streamed chat exchange with its step timeline."""
+"""Conversations, the agent mode and the streamed chat exchange with its step timeline.
+
+What the stream reader shows as the run goes (its route, its steps, a stop asked for before
+the run had an id) is in ``chat_progress.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_agents, api_client, api_settings
+from frontend import api_agents, api_client, api_conversations, api_settings
 from frontend.state.chat_models import (
     DEFAULT_DOCUMENTS,
     DEFAULT_MODE,
@@ -25,6 +29,7 @@ from frontend.state.chat_models import (
     to_chat_message,
     with_timelines,
 )
+from frontend.state.chat_progress import request_stop, show_started, show_steps
 from frontend.state.chat_stream import PROMPT_INPUT_ID, REGROW_BOX, StreamRead
 from frontend.state.knowledge_models import ChatSource
 from frontend.state.run_estimate import show_estimate
@@ -122,7 +127,7 @@ class ChatState(rx.State):
         """Show a stored conversation, then fill in the steps behind its answers."""
         self._reset_transcript(conversation_id)
         try:
-            conversation = await api_client.get_conversation(conversation_id)
+            conversation = await api_conversations.get_conversation(conversation_id)
         except api_client.ApiError as error:
             self.error = error.message
             return None
@@ -175,14 +180,7 @@ class ChatState(rx.State):
             run_id = self.partial_timeline.run_id
         # Without a run id yet, the stream asks as soon as the run has one.
         if run_id:
-            await self._request_stop(run_id)
-
-    async def _request_stop(self, run_id: str) -> None:
-        try:
-            await api_agents.stop_run(run_id)
-        except api_client.ApiError as error:
-            async with self:
-                self.error, self.stopping = error.message, False
+            await request_stop(self, run_id)
 
     @rx.event(background=True)
     async def stream_answer(
@@ -212,10 +210,9 @@ class ChatState(rx.State):
                 if shown == "error":
                     break
                 if shown == "started":
-                    await self._show_started(
-                        generation, read.conversation_id, read.timeline, is_new
-                    )
-                elif shown and not await self._show_steps(generation, read.timeline, read.sources):
+                    started = (read.conversation_id, read.timeline, is_new)
+                    await show_started(self, generation, *started)
+                elif shown and not await show_steps(self, generation, read.timeline, read.sources):
                     return
                 if read.pending and time.monotonic() - last_flush >= _FLUSH_SECONDS:
                     async with self:
@@ -248,33 +245,6 @@ class ChatState(rx.State):
             self.error = read.failure or list_error
             if conversations is not None:
                 self.conversations = conversations
-
-    async def _show_started(
-        self, generation: int, conversation_id: str, timeline: RunTimeline, is_new: bool
-    ) -> None:
-        """Show the route; list a new conversation as soon as the server has created it."""
-        conversations = (await fetch_conversation_items())[0] if is_new else None
-        async with self:
-            if self._generation != generation:
-                return
-            self.conversation_id = conversation_id
-            self.partial_timeline = timeline
-            if conversations is not None:
-                self.conversations = conversations
-            stop_now = self.stopping
-        if stop_now and timeline.run_id:
-            await self._request_stop(timeline.run_id)
-
-    async def _show_steps(
-        self, generation: int, timeline: RunTimeline, sources: list[ChatSource]
-    ) -> bool:
-        """Show the steps so far; False when the conversation was left meanwhile."""
-        async with self:
-            if self._generation != generation:
-                return False
-            self.partial_timeline = timeline
-            self.partial_sources = sources
-        return True
 
     def _finish_stream(
         self,

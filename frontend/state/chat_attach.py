@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_client
+from frontend import api_client, api_knowledge
 from frontend.state.chat import ChatState
 from frontend.state.chat_stream import PROMPT_INPUT_ID
 
@@ -61,7 +61,7 @@ class ChatAttachState(rx.State):
         yield
         parts = [(u.name or "upload", u.file, u.content_type or _BINARY) for u in uploads]
         try:
-            saved = await api_client.upload_documents(parts) if parts else []
+            saved = await api_knowledge.upload_documents(parts) if parts else []
         except api_client.ApiError as error:
             self.error = error.message
             saved = []
@@ -79,7 +79,7 @@ class ChatAttachState(rx.State):
         name = f"pasted-text-{time.strftime('%Y%m%d-%H%M%S')}.txt"
         self.uploading, self.error = True, ""
         try:
-            saved = await api_client.upload_documents(
+            saved = await api_knowledge.upload_documents(
                 [(name, io.BytesIO(text.strip().encode("utf-8")), "text/plain")]
             )
         except api_client.ApiError as error:
@@ -112,7 +112,7 @@ class ChatAttachState(rx.State):
             documents: list[dict[str, Any]] = []
             try:
                 for file in waiting:
-                    listing = await api_client.list_documents(query=file.name, limit=20)
+                    listing = await api_knowledge.list_documents(query=file.name, limit=20)
                     documents += list(listing.get("documents", []))
             except api_client.ApiError:
                 continue

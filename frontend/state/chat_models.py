@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from backend.api.schemas.conversations import ConversationSummary
-from frontend import api_client
+from frontend import api_client, api_conversations
 from frontend.state.citations import anchored, link_citations
 from frontend.state.knowledge_models import ChatSource, sources_of
 from frontend.state.math_markup import math_markup
@@ -153,7 +153,7 @@ def with_timelines(
 async def fetch_conversation_items() -> tuple[list[ConversationItem] | None, str]:
     """The sidebar entries, or ``None`` and the reason they could not be read."""
     try:
-        raw = await api_client.list_conversations()
+        raw = await api_conversations.list_conversations()
     except api_client.ApiError as error:
         return None, error.message
     return [to_conversation_item(item) for item in raw], ""

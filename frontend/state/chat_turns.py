@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_client
+from frontend import api_client, api_conversations
 from frontend.state.chat import ChatState
 from frontend.state.chat_models import MODE_CHOICES, ChatMessage
 
@@ -132,7 +132,7 @@ class ChatTurnState(rx.State):
         """The server's id of the question at ``index``: one asked in this page still has the
         id it was shown with."""
         try:
-            stored = await api_client.get_conversation(chat.conversation_id)
+            stored = await api_conversations.get_conversation(chat.conversation_id)
         except api_client.ApiError as error:
             chat.error = error.message
             return ""

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_agents, api_client
+from frontend import api_agents, api_client, api_conversations
 from frontend.state.chat import ChatState
 
 EXPORT_FORMATS = {"md": "text/markdown", "json": "application/json"}
@@ -73,7 +73,7 @@ class ConversationMenuState(rx.State):
         chat = await self.get_state(ChatState)
         try:
             if action == "delete":
-                await api_client.delete_conversation(conversation_id)
+                await api_conversations.delete_conversation(conversation_id)
             elif action == "clear":
                 await api_agents.clear_conversation(conversation_id)
             else:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, TypeVar
 import reflex as rx
 
 from backend.api.schemas.knowledge import DocumentList
-from frontend import api_client
+from frontend import api_client, api_knowledge
 from frontend.state.knowledge_detail import DocumentDetailState
 from frontend.state.knowledge_models import (
     DocumentRow,
@@ -30,7 +30,7 @@ _BINARY = "application/octet-stream"
 LATE_PROGRESS_SECONDS = 2.0
 # A multipart body carries each file's headers on top of its bytes (as the API allows).
 _ENVELOPE_BYTES = 64 * 1024
-_LIMITS = api_client.upload_limits()
+_LIMITS = api_knowledge.upload_limits()
 T = TypeVar("T")
 
 
@@ -80,7 +80,7 @@ class KnowledgeState(PageWatcher, rx.State):
             self.folder_error = "Type the full path of a folder first."
             return None
         try:
-            await api_client.add_folder(path)
+            await api_knowledge.add_folder(path)
         except api_client.ApiError as error:
             # The typed path stays in the field so it can be corrected.
             self.folder_error = error.message
@@ -94,7 +94,7 @@ class KnowledgeState(PageWatcher, rx.State):
     async def remove_folder(self, folder_id: int) -> None:
         """Stop watching a folder; its documents leave the index, its files stay."""
         try:
-            await api_client.remove_folder(folder_id)
+            await api_knowledge.remove_folder(folder_id)
         except api_client.ApiError as error:
             self.error = error.message
             return
@@ -157,7 +157,7 @@ class KnowledgeState(PageWatcher, rx.State):
         ]
         try:
             if parts:
-                saved = await api_client.upload_documents(parts)
+                saved = await api_knowledge.upload_documents(parts)
                 names = ", ".join(str(item.get("name", "")) for item in saved)
                 plural = "" if len(saved) == 1 else "s"
                 self.upload_message = f"Uploaded {len(saved)} file{plural}: {names}"
@@ -173,7 +173,7 @@ class KnowledgeState(PageWatcher, rx.State):
     async def delete_document(self, document_id: int) -> Any:
         """Remove a document from the index (a watched file moves to the trash)."""
         try:
-            await api_client.delete_document(document_id)
+            await api_knowledge.delete_document(document_id)
         except api_client.ApiError as error:
             self.error = error.message
             return None
@@ -219,7 +219,7 @@ class KnowledgeState(PageWatcher, rx.State):
         self.document_total = page.total
 
     async def _refresh_folders(self) -> None:
-        folders, error = await _fetch(api_client.list_folders())
+        folders, error = await _fetch(api_knowledge.list_folders())
         if folders is None:
             self.error = error
             return
@@ -230,7 +230,7 @@ class KnowledgeState(PageWatcher, rx.State):
         self._apply_documents(listing, error)
 
     async def _refresh_status(self) -> None:
-        status, error = await _fetch(api_client.knowledge_status())
+        status, error = await _fetch(api_knowledge.knowledge_status())
         self._apply_status(status, error)
 
 
@@ -249,18 +249,18 @@ class StatusPoll:
 
 async def _poll_status(signature: str, document_filter: str) -> StatusPoll:
     """The ingest status and, when it differs from ``signature``, the documents and folders."""
-    status, error = await _fetch(api_client.knowledge_status())
+    status, error = await _fetch(api_knowledge.knowledge_status())
     polled = StatusPoll(status, error, document_filter)
     if status is not None and status_signature(status) != signature:
         polled.listing, polled.list_error = await _fetch(_list_documents(document_filter))
         polled.documents_read = True
-        polled.folders, _ = await _fetch(api_client.list_folders())
+        polled.folders, _ = await _fetch(api_knowledge.list_folders())
     return polled
 
 
 async def _list_documents(document_filter: str) -> dict[str, Any]:
     state = "" if document_filter == "all" else document_filter
-    return await api_client.list_documents(state=state, limit=_PAGE_SIZE)
+    return await api_knowledge.list_documents(state=state, limit=_PAGE_SIZE)
 
 
 async def _fetch(call: Awaitable[T]) -> tuple[T | None, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from backend.api.schemas.knowledge import DocumentDetail
-from frontend import api_client
+from frontend import api_client, api_knowledge
 from frontend.state.knowledge_models import (
     ChunkRow,
     DocumentRow,
@@ -33,7 +33,7 @@ class DocumentDetailState(rx.State):
         self.document = placeholder_row(document_id, "Loading…")
         self.chunks = []
         try:
-            raw = await api_client.get_document(document_id)
+            raw = await api_knowledge.get_document(document_id)
         except api_client.ApiError as error:
             self.error = error.message
             self.loading = False

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from frontend import api_client
+from frontend import api_client, api_knowledge
 from frontend.state.knowledge_models import SEARCH_MODES, SearchHitRow, to_search_hit
 
 RESULT_COUNT = 10
@@ -50,7 +50,7 @@ class SearchState(rx.State):
         self.searching, self.error = True, ""
         yield
         try:
-            raw = await api_client.search_knowledge(self.query, self.mode, RESULT_COUNT)
+            raw = await api_knowledge.search_knowledge(self.query, self.mode, RESULT_COUNT)
         except api_client.ApiError as error:
             self.error, self.results = error.message, []
         else:

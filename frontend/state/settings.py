@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import reflex as rx
 
 from backend.api.schemas.settings import SettingsPage
-from frontend import api_client, api_settings
+from frontend import api_client, api_knowledge, api_settings
 from frontend.state.settings_models import (
     FieldView,
     changes_of,
@@ -60,7 +60,7 @@ class SettingsState(rx.State):
         """Read the settings and the watched folders when the page opens."""
         self.saved, self.connection = "", ""
         try:
-            page, folders = await asyncio.gather(api_settings.read(), api_client.list_folders())
+            page, folders = await asyncio.gather(api_settings.read(), api_knowledge.list_folders())
         except api_client.ApiError as error:
             self.error = error.message
             return

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend.api.schemas.system import SystemStats
-from frontend.state.run_timeline import format_seconds
+from frontend.state.run_format import format_seconds
 
 MODEL_STATE_COLORS = {
     "ready": "green",

@@ -11,7 +11,8 @@ from typing import Any
 
 from backend.api.schemas.tasks import Task, TaskRun
 from frontend.state.agents_models import excerpt, moment_of
-from frontend.state.run_timeline import STATUS_COLORS, format_seconds, status_label
+from frontend.state.run_format import format_seconds
+from frontend.state.run_timeline import STATUS_COLORS, status_label
 
 TASK_STATE_COLORS = {"scheduled": "green", "running": "blue", "paused": "amber", "finished": "gray"}
 RUN_STATUS_COLORS = {**STATUS_COLORS, "skipped": "gray", "missed": "amber"}

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from backend.config import load_settings
-from frontend import api_client
+from frontend import api_client, api_conversations
 from frontend.api_client import ApiError, StreamEvent
 from tests.frontend.mock_api import serve_mock_api
 
@@ -118,14 +118,14 @@ async def test_unreachable_server_is_explained(monkeypatch: pytest.MonkeyPatch) 
 
     serve_mock_api(monkeypatch, refuse)
     with pytest.raises(ApiError, match="Cannot reach the AgentDesk server"):
-        await api_client.list_conversations()
+        await api_conversations.list_conversations()
 
 
 async def test_delete_of_a_missing_conversation_is_not_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen = serve_mock_api(monkeypatch, lambda _: httpx.Response(404, json={"detail": "not found"}))
-    await api_client.delete_conversation("gone")
+    await api_conversations.delete_conversation("gone")
     assert seen[0].method == "DELETE"
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backend.config import load_settings
-from frontend import api_client
+from frontend import api_client, api_knowledge
 from frontend.api_client import ApiError
 
 
@@ -36,7 +36,7 @@ def _serve(
 
 async def test_documents_are_listed_with_their_filters(monkeypatch: pytest.MonkeyPatch) -> None:
     seen = _serve(monkeypatch, lambda _: httpx.Response(200, json={"documents": [], "total": 0}))
-    assert await api_client.list_documents(state="failed", limit=50) == {
+    assert await api_knowledge.list_documents(state="failed", limit=50) == {
         "documents": [],
         "total": 0,
     }
@@ -47,7 +47,7 @@ async def test_documents_are_listed_with_their_filters(monkeypatch: pytest.Monke
 async def test_search_sends_the_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     body = {"query": "x", "mode": "bm25", "results": [{"text": "x", "chunk_id": 1}]}
     seen = _serve(monkeypatch, lambda _: httpx.Response(200, json=body))
-    assert await api_client.search_knowledge("x", "bm25", 3) == body["results"]
+    assert await api_knowledge.search_knowledge("x", "bm25", 3) == body["results"]
     assert dict(seen[0].url.params) == {"q": "x", "k": "3", "mode": "bm25"}
 
 
@@ -60,7 +60,7 @@ async def test_upload_sends_every_file_as_multipart_field_files(
         ("a.txt", io.BytesIO(b"abc"), "text/plain"),
         ("b.pdf", io.BytesIO(b"%PDF"), "application/pdf"),
     ]
-    assert await api_client.upload_documents(files) == saved["files"]
+    assert await api_knowledge.upload_documents(files) == saved["files"]
     body = seen[0].content
     assert seen[0].headers["content-type"].startswith("multipart/form-data")
     assert body.count(b'name="files"') == 2
@@ -73,7 +73,7 @@ async def test_a_too_large_upload_carries_the_servers_message(
     reason = "upload is 120.0 MB; the limit is 100 MB (AGENTDESK_UPLOAD_MAX_MB)"
     _serve(monkeypatch, lambda _: httpx.Response(413, json={"detail": reason}))
     with pytest.raises(ApiError) as raised:
-        await api_client.upload_documents([("big.bin", io.BytesIO(b"x"), "text/plain")])
+        await api_knowledge.upload_documents([("big.bin", io.BytesIO(b"x"), "text/plain")])
     assert raised.value.status == 413
     assert (
         raised.value.message == "Upload is 120.0 MB; the limit is 100 MB (AGENTDESK_UPLOAD_MAX_MB)"
@@ -85,7 +85,7 @@ async def test_a_refused_folder_explains_why(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch, lambda _: httpx.Response(400, json={"detail": "/nope does not exist"})
     )
     with pytest.raises(ApiError, match="/nope does not exist"):
-        await api_client.add_folder("/nope")
+        await api_knowledge.add_folder("/nope")
     assert seen[0].method == "POST" and seen[0].content == b'{"path":"/nope"}'
 
 
@@ -93,8 +93,8 @@ async def test_removing_what_is_already_gone_is_not_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen = _serve(monkeypatch, lambda _: httpx.Response(404, json={"detail": "gone"}))
-    await api_client.remove_folder(4)
-    await api_client.delete_document(5)
+    await api_knowledge.remove_folder(4)
+    await api_knowledge.delete_document(5)
     assert [(r.method, r.url.path) for r in seen] == [
         ("DELETE", "/api/knowledge/folders/4"),
         ("DELETE", "/api/knowledge/documents/5"),

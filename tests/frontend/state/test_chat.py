@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontend import api_client
+from frontend import api_client, api_conversations
 from frontend.state import chat_models as chat
 from frontend.state.chat_models import ChatMessage, ConversationItem
 from tests.frontend.state import payloads
@@ -32,7 +32,7 @@ async def test_fetch_conversation_items_reports_failures(monkeypatch: pytest.Mon
     async def unreachable() -> list[dict[str, object]]:
         raise api_client.ApiError("cannot reach the AgentDesk server")
 
-    monkeypatch.setattr(api_client, "list_conversations", unreachable)
+    monkeypatch.setattr(api_conversations, "list_conversations", unreachable)
     assert await chat.fetch_conversation_items() == (None, "Cannot reach the AgentDesk server")
 
 
@@ -42,7 +42,7 @@ async def test_fetch_conversation_items_keeps_the_servers_order(
     async def listed() -> list[dict[str, object]]:
         return [payloads.conversation(id="new", title="B"), payloads.conversation(id="old")]
 
-    monkeypatch.setattr(api_client, "list_conversations", listed)
+    monkeypatch.setattr(api_conversations, "list_conversations", listed)
     items, error = await chat.fetch_conversation_items()
     assert error == ""
     assert [item.id for item in items or []] == ["new", "old"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from frontend import api_client
+from frontend import api_client, api_knowledge
 from frontend.state import knowledge
 from frontend.state.knowledge_progress import status_signature
 
@@ -29,9 +29,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         made.append("folders")
         return []
 
-    monkeypatch.setattr(api_client, "knowledge_status", status)
-    monkeypatch.setattr(api_client, "list_documents", documents)
-    monkeypatch.setattr(api_client, "list_folders", folders)
+    monkeypatch.setattr(api_knowledge, "knowledge_status", status)
+    monkeypatch.setattr(api_knowledge, "list_documents", documents)
+    monkeypatch.setattr(api_knowledge, "list_folders", folders)
     return made
 
 
@@ -56,7 +56,7 @@ async def test_an_unreachable_server_is_reported_without_further_reads(
     async def unreachable() -> dict[str, Any]:
         raise api_client.ApiError("cannot reach the AgentDesk server")
 
-    monkeypatch.setattr(api_client, "knowledge_status", unreachable)
+    monkeypatch.setattr(api_knowledge, "knowledge_status", unreachable)
     polled = await knowledge._poll_status("", "all")
     assert polled.status is None and polled.status_error and not polled.documents_read
     assert reads == []
