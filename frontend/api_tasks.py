@@ -18,7 +18,8 @@ async def list_tasks() -> list[dict[str, Any]]:
 
 
 async def create_task(fields: dict[str, Any]) -> dict[str, Any]:
-    """Schedule a task (``name``, ``prompt``, ``mode``, ``use_knowledge``, ``trigger``).
+    """Schedule a task (``name``, ``prompt``, ``mode``, ``use_knowledge``, ``trigger``);
+    ``use_knowledge`` is the Documents switch: ``"auto"``, ``"on"`` or ``"off"``.
 
     An invalid cron expression or a past date raises :class:`ApiError` with the reason.
     """

@@ -6,9 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Response
 from fastapi import Query as Param
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from agents.manager import AVAILABLE_MODES
+from agents.relevance import knowledge_use
 from backend.api.deps import Authorized, ServicesDep, SqlInt
 from backend.api.prompt_check import PromptRefused, checked_prompt
 from backend.api.schemas import tasks as schema
@@ -26,13 +27,19 @@ from backend.storage.conversations import title_from
 router = APIRouter(prefix="/api/tasks", tags=["tasks"], dependencies=[Authorized])
 
 Mode = Literal["auto", "chat", "single", "code", "team"]
+# The "use my documents" switch as in chat; true and false are what older clients send.
+Documents = Literal["auto", "on", "off"] | StrictBool
+DOCUMENTS_HELP = (
+    "Use my documents: auto (passages only when relevant), on (always), off (never); "
+    "true means auto and false off"
+)
 
 
 class TaskCreate(BaseModel):
     name: str | None = Field(default=None, max_length=200, description="Empty: from the prompt")
     prompt: str
     mode: Mode = "auto"
-    use_knowledge: bool = True
+    use_knowledge: Documents = Field(default="auto", description=DOCUMENTS_HELP)
     trigger: TriggerSpec
     enabled: bool = True
 
@@ -41,7 +48,7 @@ class TaskEdit(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     prompt: str | None = None
     mode: Mode | None = None
-    use_knowledge: bool | None = None
+    use_knowledge: Documents | None = Field(default=None, description=DOCUMENTS_HELP)
     trigger: TriggerSpec | None = None
     enabled: bool | None = None
 
@@ -86,7 +93,7 @@ def create_task(body: TaskCreate, services: ServicesDep) -> dict[str, Any]:
             name=name,
             prompt=prompt,
             mode=_mode(body.mode),
-            use_knowledge=body.use_knowledge,
+            use_knowledge=knowledge_use(body.use_knowledge),
             trigger=body.trigger,
             enabled=body.enabled,
         )
@@ -126,6 +133,8 @@ def edit_task(task_id: str, body: TaskEdit, services: ServicesDep) -> dict[str, 
         fields["prompt"] = _prompt(fields["prompt"], services.settings.max_prompt_chars)
     if "mode" in fields:
         _mode(fields["mode"])
+    if "use_knowledge" in fields:
+        fields["use_knowledge"] = knowledge_use(fields["use_knowledge"])
     if body.trigger is not None:
         fields["trigger"] = body.trigger
     try:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from agents.manager import AgentManager, UnknownConversation
+from agents.relevance import KnowledgeUse, knowledge_use
 from backend.storage import conversations
 from backend.storage import tasks as store
 from backend.storage.db import Database
@@ -47,7 +48,7 @@ class TaskSnapshot:
     name: str
     prompt: str
     mode: str
-    use_knowledge: bool
+    use_knowledge: KnowledgeUse  # handed to the agent run as the task stores it
     conversation_id: str | None
 
 
@@ -173,7 +174,12 @@ class TaskRunner:
             if task is None:
                 raise TaskNotFound(f"Task {task_id} does not exist")
             return TaskSnapshot(
-                task.id, task.name, task.prompt, task.mode, task.use_knowledge, task.conversation_id
+                task.id,
+                task.name,
+                task.prompt,
+                task.mode,
+                knowledge_use(task.use_knowledge),
+                task.conversation_id,
             )
 
     async def _execute(self, task_run_id: int, task_id: str, step_aside: bool = False) -> None:
@@ -181,7 +187,7 @@ class TaskRunner:
         marked not running afterwards whatever happens."""
         status, output, error = "error", None, None
         run: Any = None
-        task = TaskSnapshot(task_id, "", "", "auto", True, None)
+        task = TaskSnapshot(task_id, "", "", "auto", "auto", None)
         try:
             if step_aside:
                 await self._step_aside()

@@ -212,7 +212,8 @@ class Task(Base):
     name: Mapped[str] = mapped_column(String(200))
     prompt: Mapped[str] = mapped_column(Text)
     mode: Mapped[str] = mapped_column(String(16), default="auto")
-    use_knowledge: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The "use my documents" switch, as in chat: "auto" (when relevant), "on" or "off".
+    use_knowledge: Mapped[str] = mapped_column(String(8), default="auto")
     trigger: Mapped[dict[str, object]] = mapped_column(JSON)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     conversation_id: Mapped[str | None] = mapped_column(

@@ -5,34 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.documents_switch import documents_switch
 from frontend.state.chat import ChatState
 from frontend.state.chat_models import ModeChoice
 
 
 def _option(choice: ModeChoice) -> rx.Component:
     return rx.select.item(choice.label, value=choice.value, data_testid="mode-option")
-
-
-def documents_switch() -> rx.Component:
-    """Whether the next questions use the user's documents: Auto (when relevant), On, Off."""
-    return rx.hstack(
-        rx.text("Documents", size="1", color_scheme="gray", white_space="nowrap"),
-        rx.segmented_control.root(
-            rx.segmented_control.item("Auto", value="auto", data_testid="documents-auto"),
-            rx.segmented_control.item("On", value="on", data_testid="documents-on"),
-            rx.segmented_control.item("Off", value="off", data_testid="documents-off"),
-            value=ChatState.use_knowledge,
-            on_change=ChatState.set_use_knowledge,
-            disabled=ChatState.streaming,
-            size="1",
-            aria_label="Use my documents",
-            data_testid="documents-switch",
-        ),
-        title=ChatState.documents_hint,
-        align="center",
-        spacing="2",
-        flex_shrink="0",
-    )
 
 
 def mode_selector() -> rx.Component:
@@ -62,7 +41,12 @@ def mode_selector() -> rx.Component:
             data_testid="mode-hint",
         ),
         rx.spacer(),
-        documents_switch(),
+        documents_switch(
+            ChatState.use_knowledge,
+            ChatState.set_use_knowledge,
+            ChatState.documents_hint,
+            disabled=ChatState.streaming,
+        ),
         align="center",
         spacing="2",
         width="100%",

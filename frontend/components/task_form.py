@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from frontend.components.documents_switch import documents_switch
 from frontend.components.knowledge_layout import inline_message, section_card
 from frontend.components.timer import hidden_timer
 from frontend.state.chat_models import ModeChoice
@@ -189,14 +190,21 @@ def task_form() -> rx.Component:
                     on_change=TaskFormState.set_mode,
                     size="2",
                 ),
-                rx.checkbox(
-                    "Use my documents",
-                    checked=TaskFormState.use_knowledge,
-                    on_change=TaskFormState.set_use_knowledge,
-                    data_testid="task-use-knowledge",
+                documents_switch(
+                    TaskFormState.use_knowledge,
+                    TaskFormState.set_use_knowledge,
+                    TaskFormState.documents_hint,
+                    testid="task-documents",
                 ),
                 align="center",
                 spacing="3",
+                flex_wrap="wrap",
+            ),
+            rx.text(
+                TaskFormState.documents_hint,
+                size="1",
+                color_scheme="gray",
+                data_testid="task-documents-hint",
             ),
             rx.separator(size="4"),
             _schedule(),

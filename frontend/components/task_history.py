@@ -6,7 +6,7 @@ import reflex as rx
 
 from frontend.components.knowledge_layout import section_card
 from frontend.components.messages import assistant_markdown
-from frontend.components.tasks_list import status_badge
+from frontend.components.tasks_list import documents_note, status_badge
 from frontend.components.timeline import run_timeline
 from frontend.components.transcript_dialog import run_transcript_dialog
 from frontend.state.task_transcript import TaskTranscriptState
@@ -82,6 +82,12 @@ def history_card() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     title,
+                    documents_note(
+                        TasksState.selected.documents,
+                        TasksState.selected.documents_label,
+                        TasksState.selected.documents_hint,
+                        "history",
+                    ),
                     rx.spacer(),
                     rx.text(
                         TasksState.history_total.to_string() + " run(s)",

@@ -24,6 +24,20 @@ def status_badge(
     )
 
 
+def documents_note(
+    value: rx.Var[str], label: rx.Var[str], hint: rx.Var[str], testid: str
+) -> rx.Component:
+    """ "Documents: On": how the task's runs use the user's documents; the hint on hover."""
+    return rx.text(
+        label,
+        size="1",
+        color_scheme="gray",
+        title=hint,
+        data_testid=f"{testid}-documents",
+        custom_attrs={"data-documents": value},
+    )
+
+
 def _action(icon: str, label: str, event: rx.EventSpec, testid: str) -> rx.Component:
     return rx.tooltip(
         rx.icon_button(
@@ -61,6 +75,7 @@ def task_row(task: TaskRow) -> rx.Component:
             rx.vstack(
                 rx.text(task.name, weight="medium", data_testid="task-name-cell"),
                 rx.text(task.schedule, size="1", color_scheme="gray", data_testid="task-schedule"),
+                documents_note(task.documents, task.documents_label, task.documents_hint, "task"),
                 spacing="0",
             ),
             max_width="18rem",

@@ -78,6 +78,8 @@ DOCUMENT_CHOICES = {
     "off": "Documents are not used.",
 }
 DEFAULT_DOCUMENTS = "auto"
+# What the switch's buttons say, here and on a task.
+DOCUMENT_LABELS = {"auto": "Auto", "on": "On", "off": "Off"}
 
 
 def mode_choices(available: list[str]) -> list[ModeChoice]:

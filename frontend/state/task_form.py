@@ -7,7 +7,14 @@ from typing import Any
 import reflex as rx
 
 from frontend import api_agents, api_client, api_tasks
-from frontend.state.chat_models import DEFAULT_MODE, MODE_CHOICES, ModeChoice, mode_choices
+from frontend.state.chat_models import (
+    DEFAULT_DOCUMENTS,
+    DEFAULT_MODE,
+    DOCUMENT_CHOICES,
+    MODE_CHOICES,
+    ModeChoice,
+    mode_choices,
+)
 from frontend.state.tasks_models import (
     INTERVAL_UNITS,
     TRIGGER_KINDS,
@@ -32,7 +39,8 @@ class TaskFormState(rx.State):
     prompt: str = ""
     mode: str = DEFAULT_MODE
     modes: list[ModeChoice] = MODE_CHOICES
-    use_knowledge: bool = True
+    # The "use my documents" switch, as in chat: auto, on or off.
+    use_knowledge: str = DEFAULT_DOCUMENTS
     kind: str = "cron"
     cron: str = DEFAULT_CRON
     every: str = "30"
@@ -47,6 +55,11 @@ class TaskFormState(rx.State):
     form_error: str = ""
     notice: str = ""
     saving: bool = False
+
+    @rx.var
+    def documents_hint(self) -> str:
+        """What the task's "use my documents" switch does now, in the chat's words."""
+        return DOCUMENT_CHOICES.get(self.use_knowledge, "")
 
     @rx.var
     def cron_parts(self) -> list[str]:
@@ -85,9 +98,10 @@ class TaskFormState(rx.State):
         self.mode = value
 
     @rx.event
-    def set_use_knowledge(self, value: bool) -> None:
-        """Whether the run may search the knowledge base."""
-        self.use_knowledge = value
+    def set_use_knowledge(self, value: str | list[str]) -> None:
+        """Whether each run uses the user's documents: auto (when relevant), on or off."""
+        if isinstance(value, str) and value in DOCUMENT_CHOICES:
+            self.use_knowledge = value
 
     @rx.event
     async def set_kind(self, value: str | list[str]) -> None:

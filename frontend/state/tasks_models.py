@@ -11,6 +11,7 @@ from typing import Any
 
 from backend.api.schemas.tasks import Task, TaskRun
 from frontend.state.agents_models import excerpt, moment_of
+from frontend.state.chat_models import DOCUMENT_CHOICES, DOCUMENT_LABELS
 from frontend.state.run_format import format_seconds
 from frontend.state.run_timeline import STATUS_COLORS, status_label
 
@@ -48,6 +49,10 @@ class TaskRow:
     prompt: str = ""
     excerpt: str = ""
     mode: str = ""
+    # The "use my documents" switch: its value, in the chat's words, and what it does.
+    documents: str = ""
+    documents_label: str = ""
+    documents_hint: str = ""
     schedule: str = ""
     state: str = ""
     state_color: str = "gray"
@@ -105,6 +110,9 @@ def to_task_row(raw: dict[str, Any] | Task, now: datetime | None = None) -> Task
         prompt=task.prompt,
         excerpt=excerpt(task.prompt, 70),
         mode=task.mode,
+        documents=task.use_knowledge,
+        documents_label=f"Documents: {DOCUMENT_LABELS[task.use_knowledge]}",
+        documents_hint=DOCUMENT_CHOICES[task.use_knowledge],
         schedule=task.schedule,
         state=task.state,
         state_color=TASK_STATE_COLORS.get(task.state, "gray"),

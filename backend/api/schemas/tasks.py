@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from backend.api.schemas.base import ApiModel
 
@@ -40,7 +40,8 @@ class Task(ApiModel):
     name: str
     prompt: str
     mode: str
-    use_knowledge: bool
+    # The "use my documents" switch: auto (only when relevant), on (always), off (never).
+    use_knowledge: Literal["auto", "on", "off"]
     trigger: dict[str, Any]
     schedule: str
     enabled: bool

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from frontend.state.chat_models import DOCUMENT_CHOICES, DOCUMENT_LABELS
 from frontend.state.task_form import DEFAULT_CRON, SCHEDULE_FIRST
 from tests.frontend.app_process import PROJECT_ROOT, BrowserTab, RunningApp, screenshot
 
@@ -170,3 +171,40 @@ def test_the_preview_moves_on_when_its_first_run_has_passed(
     # Nothing is typed: the minute the preview named comes and goes, and the preview follows.
     expect(first).not_to_have_text(shown, timeout=90_000)
     expect(page.get_by_test_id("preview-run")).to_have_count(5)
+
+
+def test_a_task_set_to_always_use_documents_is_still_on_after_a_reload(
+    app_server: RunningApp, tab: BrowserTab
+) -> None:
+    page = tab.page
+    _open_tasks(page, app_server)
+    switch = page.get_by_test_id("task-documents-switch")
+    hint = page.get_by_test_id("task-documents-hint")
+    # The chat's switch, in the chat's words: Auto unless told.
+    expect(page.get_by_test_id("task-documents-auto")).to_have_attribute("data-state", "on")
+    expect(hint).to_have_text(DOCUMENT_CHOICES["auto"])
+    # The hint is also the tooltip of the switch and its label, as in chat.
+    expect(switch.locator("..")).to_have_attribute("title", DOCUMENT_CHOICES["auto"])
+    page.get_by_test_id("task-documents-on").click()
+    expect(page.get_by_test_id("task-documents-on")).to_have_attribute("data-state", "on")
+    expect(hint).to_have_text(DOCUMENT_CHOICES["on"])
+
+    name = f"Grounded {uuid.uuid4().hex[:6]}"
+    page.get_by_test_id("task-prompt").fill("What do my notes say about the garden?")
+    page.get_by_test_id("task-name").fill(name)
+    page.get_by_test_id("task-submit").click()
+    expect(page.get_by_test_id("form-notice")).to_contain_text(f"Scheduled “{name}”")
+
+    page.reload()
+    expect(page.get_by_test_id("preview-run")).to_have_count(5, timeout=30_000)
+    row = page.get_by_test_id("task-row").filter(has_text=name)
+    documents = row.get_by_test_id("task-documents")
+    expect(documents).to_have_attribute("data-documents", "on")
+    expect(documents).to_have_text(f"Documents: {DOCUMENT_LABELS['on']}")
+    row.click()
+    history = page.get_by_test_id("task-history")
+    expect(history.get_by_test_id("history-title")).to_have_text(f"History of {name}")
+    expect(history.get_by_test_id("history-documents")).to_have_attribute("data-documents", "on")
+    (task,) = [t for t in app_server.api("/api/tasks")["tasks"] if t["name"] == name]
+    assert task["use_knowledge"] == "on"
+    httpx.delete(app_server.url.rstrip("/") + f"/api/tasks/{task['id']}", timeout=10)

@@ -33,7 +33,7 @@ def task_run(**fields: Any) -> dict[str, Any]:
 
 
 def task(**fields: Any) -> dict[str, Any]:
-    base = {"id": "t", "name": "Task", "prompt": "", "mode": "auto", "use_knowledge": True}
+    base = {"id": "t", "name": "Task", "prompt": "", "mode": "auto", "use_knowledge": "auto"}
     base |= {"trigger": {"type": "cron", "cron": "0 9 * * *"}, "schedule": "", "enabled": True}
     base |= {"state": "scheduled", "next_run_at": None, "conversation_id": None}
     base |= {"created_at": STAMP, "updated_at": STAMP, "last_run": None}

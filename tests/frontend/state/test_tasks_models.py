@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from frontend.state import tasks_models
+from frontend.state.chat_models import DOCUMENT_CHOICES, DOCUMENT_LABELS
 from frontend.state.tasks_models import trigger_spec, when
 from tests.frontend.state import payloads
 
@@ -162,3 +163,13 @@ def test_a_preview_is_stale_when_its_words_no_longer_hold() -> None:
 
 def test_an_empty_preview_is_never_stale() -> None:
     assert not tasks_models.preview_is_stale([], [], NOW)
+
+
+@pytest.mark.parametrize("switch", ["auto", "on", "off"])
+def test_task_row_says_how_the_task_uses_documents(switch: str) -> None:
+    row = tasks_models.to_task_row(payloads.task(use_knowledge=switch), NOW)
+    assert row.documents == switch
+    # In the chat switch's words, with its hint.
+    assert row.documents_label == f"Documents: {DOCUMENT_LABELS[switch]}"
+    assert row.documents_hint == DOCUMENT_CHOICES[switch]
+    assert len({DOCUMENT_LABELS[s] for s in DOCUMENT_CHOICES}) == len(DOCUMENT_CHOICES)
