@@ -71,10 +71,16 @@ _TOOL_CALL_TEXT = re.compile(
 _TOOL_MARKUP = re.compile(r"</?tool_(?:call|response|result)>", re.IGNORECASE)
 # A tool named as something to use ("you should use the `list_files` function", "call
 # read_file(...)"): how to get the result, not the result. Tool names have an underscore.
+# The built-in tools whose names have no underscore, named as tools ("the `calculator`
+# function", "use the calendar tool").
+_PLAIN_TOOLS = r"(?:calculator|calendar|remember|recall)"
 _TOOL_TALK = re.compile(
     r"`[a-z]+_[a-z_]+`|\b[a-z]+_[a-z_]+\s*\(|"
-    r"\b(?:use|call|using|calling|run|invoke)\s+(?:the\s+)?[a-z]+_[a-z_]+\b"
+    r"\b(?:use|call|using|calling|run|invoke)\s+(?:the\s+)?[a-z]+_[a-z_]+\b|"
+    rf"`{_PLAIN_TOOLS}`|\b{_PLAIN_TOOLS}\s+(?:tool|function)\b|\b{_PLAIN_TOOLS}\s*\("
 )
+# A question that itself names a tool may be answered about it.
+_TOOL_NAMED = re.compile(rf"\b[a-z]+_[a-z_]+\b|\b{_PLAIN_TOOLS}\b", re.IGNORECASE)
 # A sentence that says what will be done, not what was found ("I will search the documents").
 _PLAN = re.compile(
     r"\b(?:i will|i'll|let me|i am going to|i'm going to|i need to|we need to|we will|we'll|"
@@ -258,7 +264,7 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return "the answer is a tool call written as text, not an answer"
     if _TOOL_MARKUP.search(answer):
         return "the answer pastes a tool exchange (<tool_response>…) instead of answering"
-    if _TOOL_TALK.search(text) and not re.search(r"\b[a-z]+_[a-z_]+\b", question):
+    if _TOOL_TALK.search(text) and not _TOOL_NAMED.search(question):
         return "the answer describes a tool instead of giving what it returned"
     if _only_plans(question, text):
         return "the answer says what it will do next, not what it found"

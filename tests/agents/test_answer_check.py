@@ -85,6 +85,8 @@ PASSES = [
     # Snake case that is not a tool being described, and a question that asks about a tool.
     ("What does the file say?", "It says: rename snake_case_names before Friday.", []),
     ("What does list_files do?", "`list_files` lists the files in your workspace.", []),
+    ("Can the calculator do powers?", "Yes: the calculator tool takes 2^10, which is 1024.", []),
+    ("How do I add numbers?", "Add them on a calculator: 2 + 2 = 4.", []),
 ]
 
 FAILS = [
@@ -112,13 +114,25 @@ FAILS = [
         "What is 23% of 4,180?",
         "You can use the calculator tool with the expression 23/100*4180.",
         [],
-        "describes how to get the result",
+        "describes a tool",
     ),
     (
         "How many days are there from 3 March 2026 to 14 July 2026?",
         "To count the days from 3 March 2026 to 14 July 2026, you should use the calendar tool.",
         [],
         "describes how to get the result",
+    ),
+    (
+        "Reverse the word 'stressed'.",
+        "To reverse the word 'stressed', you can use the `calculator` function with it.",
+        [],
+        "describes a tool",
+    ),
+    (
+        "How many legs does a spider have?",
+        "To find out how many legs a spider has, you can use the calculator function.",
+        [],
+        "describes a tool",
     ),
     (
         "How many files are there?",
