@@ -118,7 +118,7 @@ FAILS = [
     ),
     (
         "How many days are there from 3 March 2026 to 14 July 2026?",
-        "To count the days from 3 March 2026 to 14 July 2026, you should use the calendar tool.",
+        "To count the days from 3 March 2026 to 14 July 2026, you should use the calendar.",
         [],
         "describes how to get the result",
     ),
