@@ -14,6 +14,7 @@ from typing import Any
 from agents import prompts
 from agents.answer_check import ToolOutput, check_answer
 from agents.answer_clock import against_clock, needs_reading
+from agents.answer_compute import against_computation
 from agents.answer_evidence import READING_TOOLS, evidence_of, unfounded, unread
 from agents.engines.base import RunContext
 from agents.events import RunEvent
@@ -97,8 +98,10 @@ def answer_problem(
 ) -> str | None:
     """Why ``answer`` may not end the run *completed*, or None: the answer check, then whether
     an answer about the user's files or documents stands on what the run read."""
-    reason = check_answer(context.prompt, answer, tools) or against_clock(
-        context.prompt, answer, tools
+    reason = (
+        check_answer(context.prompt, answer, tools)
+        or against_clock(context.prompt, answer, tools)
+        or against_computation(context.prompt, answer)
     )
     if reason is not None:
         return reason

@@ -204,3 +204,18 @@ async def test_a_follow_up_about_a_file_is_held_to_the_file_too(
     )
     body = response.json()
     assert body["status"] == "no_answer" and "none was read" in body["reason"], body
+
+
+async def test_a_sum_answered_wrong_is_sent_back_with_the_calculators_value(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": REPAIR, "reply": "23% of 4,180 is 961.4."},
+            {"reply": "23% of 4,180 is 965.4."},
+        ]
+    )
+    body = await ask(client, "What is 23% of 4,180?", "chat")
+    assert body["status"] == "completed" and body["answer"] == "23% of 4,180 is 961.4.", body
+    (first, _) = checks(body)
+    assert "which is 961.4" in first["reason"]

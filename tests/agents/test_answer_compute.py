@@ -1,0 +1,48 @@
+"""A sum asked in so many words is worked out again, and the answer must agree with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.answer_compute import against_computation, asked_sum
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("What is 12 factorial?", "12! is 479,001,600."),
+        ("What is 17.5% of 3,260?", "It is 570.50."),
+        ("What is the square root of 2?", "About 1.414."),
+        ("What is twelve times seven?", "Twelve times seven is 84."),
+        ("Calculate 2^10.", "1024"),
+        ("What is 23% of 4,180?", "23% of 4,180 is 961.4 [1]."),
+    ],
+)
+def test_answers_that_agree_pass(question: str, answer: str) -> None:
+    assert against_computation(question, answer) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "value"),
+    [
+        ("What is 12 factorial?", "The value of 12 factorial is 490968000.", "479001600"),
+        ("What is 23% of 4,180?", "It is 965.4.", "961.4"),
+        ("What is 144 divided by 16?", "It is 8.", "9"),
+    ],
+)
+def test_answers_that_disagree_get_the_value(question: str, answer: str, value: str) -> None:
+    reason = against_computation(question, answer)
+    assert reason is not None and reason.endswith(f"which is {value}")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the sum of the squares of the whole numbers from 1 to 30?",
+        "A town grew from 12,400 to 13,950 people. By what percentage did it grow?",
+        "Reverse the word 'stressed'.",
+        "What is the capital of Peru?",
+    ],
+)
+def test_what_the_calculator_does_not_read_whole_is_left_alone(question: str) -> None:
+    assert asked_sum(question) is None
