@@ -6,6 +6,7 @@ import reflex as rx
 
 from frontend.components.confirm import confirm_dialog
 from frontend.components.knowledge_layout import section_card
+from frontend.components.row_action import row_action
 from frontend.state.tasks import TasksState
 from frontend.state.tasks_models import TaskRow
 
@@ -38,30 +39,17 @@ def documents_note(
     )
 
 
-def _action(icon: str, label: str, event: rx.EventSpec, testid: str) -> rx.Component:
-    return rx.tooltip(
-        rx.icon_button(
-            rx.icon(icon, size=15),
-            size="1",
-            variant="ghost",
-            color_scheme="gray",
-            aria_label=label,
-            on_click=[rx.stop_propagation, event],
-            data_testid=testid,
-        ),
-        content=label,
-    )
-
-
 def _actions(task: TaskRow) -> rx.Component:
     return rx.hstack(
-        _action("play", "Run now", TasksState.run_now(task.id), "task-run-now"),
+        row_action("play", "Run now", TasksState.run_now(task.id), "task-run-now"),
         rx.cond(
             task.enabled,
-            _action("pause", "Pause", TasksState.set_paused(task.id, True), "task-pause"),
-            _action("rotate-ccw", "Resume", TasksState.set_paused(task.id, False), "task-resume"),
+            row_action("pause", "Pause", TasksState.set_paused(task.id, True), "task-pause"),
+            row_action(
+                "rotate-ccw", "Resume", TasksState.set_paused(task.id, False), "task-resume"
+            ),
         ),
-        _action("trash-2", "Delete", TasksState.ask_delete(task.id), "task-delete"),
+        row_action("trash-2", "Delete", TasksState.ask_delete(task.id), "task-delete"),
         spacing="3",
         justify="end",
     )

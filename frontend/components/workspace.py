@@ -7,6 +7,7 @@ import reflex as rx
 
 from frontend.components.confirm import confirm_dialog
 from frontend.components.knowledge_layout import section_card
+from frontend.components.row_action import row_action
 from frontend.state.workspace import WorkspaceState
 from frontend.state.workspace_models import WorkspaceRow
 
@@ -17,21 +18,6 @@ EMPTY_TEXT = (
     "or to write a CSV), the file appears here with the question that made it, ready to "
     "read, download or delete. Files you put in the workspace folder yourself show up too."
 )
-
-
-def _action(icon: str, label: str, event: rx.EventSpec, testid: str) -> rx.Component:
-    return rx.tooltip(
-        rx.icon_button(
-            rx.icon(icon, size=15),
-            size="1",
-            variant="ghost",
-            color_scheme="gray",
-            aria_label=label,
-            on_click=[rx.stop_propagation, event],
-            data_testid=testid,
-        ),
-        content=label,
-    )
 
 
 def _name_cell(row: WorkspaceRow) -> rx.Component:
@@ -68,11 +54,11 @@ def file_row(row: WorkspaceRow) -> rx.Component:
                 rx.cond(
                     row.is_folder,
                     rx.fragment(),
-                    _action(
+                    row_action(
                         "download", "Download", WorkspaceState.download(row.path), "file-download"
                     ),
                 ),
-                _action("trash-2", "Delete", WorkspaceState.ask_delete(row.path), "file-delete"),
+                row_action("trash-2", "Delete", WorkspaceState.ask_delete(row.path), "file-delete"),
                 spacing="3",
                 justify="end",
             )
@@ -196,7 +182,7 @@ def preview_card() -> rx.Component:
                     on_click=WorkspaceState.ask_delete(WorkspaceState.selected),
                     data_testid="preview-delete",
                 ),
-                _action("x", "Close the preview", WorkspaceState.close_preview, "preview-close"),
+                row_action("x", "Close the preview", WorkspaceState.close_preview, "preview-close"),
                 spacing="2",
                 align="center",
             ),
