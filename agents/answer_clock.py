@@ -16,8 +16,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from agents.answer_check import ToolOutput
-from agents.date_phrases import WEEKDAY
+from agents.date_phrases import SPAN, WEEKDAY
 from agents.intents import CLOCK, intent_of
+from agents.tools.date_reading import read_amount, shifted
+from agents.tools.dates import local_today
+from agents.tools.registry import ToolError
 
 # About today itself: not tomorrow, not a day some days away, not a given date.
 _NOW = re.compile(
@@ -33,6 +36,12 @@ _ASKS_DATE = re.compile(r"\bdate\b", re.I)
 _WEEKDAY = re.compile(rf"\b({WEEKDAY})\b", re.I)
 _MONTHS = [name.lower() for name in calendar.month_name[1:]]
 CLOCK_TOOLS = frozenset({"current_time", "calendar"})
+# Some time from today: "45 days from today", "in 3 weeks", "10 days ago".
+_FROM_TODAY = re.compile(
+    rf"\b(?P<span>{SPAN})\s+(?:from|after)\s+(?:today|now)\b|\bin\s+(?P<ahead>{SPAN})\b|"
+    rf"\b(?P<back>{SPAN})\s+(?:ago|before today)\b",
+    re.IGNORECASE,
+)
 
 
 def about_now(question: str) -> bool:
@@ -77,8 +86,33 @@ def _names_day(text: str, now: datetime) -> bool:
     )
 
 
+def day_from_today(question: str) -> datetime | None:
+    """The day some time from today the question asks about ("What date will it be 45 days
+    from today?"), from the local clock; None for any other question."""
+    if intent_of(question) is not CLOCK:
+        return None
+    found = _FROM_TODAY.search(question)
+    if found is None:
+        return None
+    span = found.group("span") or found.group("ahead") or found.group("back")
+    try:
+        amount = read_amount(span if not found.group("back") else f"-{span}")
+        day, _ = shifted(local_today(), amount)
+    except (ToolError, ValueError, OverflowError):
+        return None
+    return datetime(day.year, day.month, day.day)
+
+
 def against_clock(question: str, answer: str, tools: Sequence[ToolOutput]) -> str | None:
-    """Why an answer about today disagrees with the clock's reading, or None."""
+    """Why an answer about today, or about a day some time from it, disagrees with the clock,
+    or None."""
+    later = day_from_today(question)
+    if later is not None:
+        said = {w.lower() for w in _WEEKDAY.findall(answer)}
+        weekday_asked = bool(_ASKS_WEEKDAY.search(question))
+        if _names_day(answer, later) or (weekday_asked and said == {f"{later:%A}".lower()}):
+            return None
+        return f"the answer does not give the right day: it is {later:%A, %d %B %Y}"
     if not about_now(question):
         return None
     now = _reading(tools)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
@@ -80,3 +80,19 @@ async def test_a_made_up_date_is_corrected_from_the_clock_the_gate_read(
     assert results and results[0]["agent"] == "answer check"
     repair = str(fake.requests[-1]["messages"][-1]["content"])
     assert "current_time:" in repair and f"{today:%B %Y}" in repair
+
+
+def test_a_day_some_time_from_today_is_worked_out_from_the_clock() -> None:
+    later = date.today() + timedelta(days=45)
+    question = "What date will it be 45 days from today?"
+    assert against_clock(question, f"It will be {later:%d %B %Y}.", []) is None
+    assert against_clock(question, f"It will be {later:%Y-%m-%d}.", []) is None
+    reason = against_clock(question, "The date 45 days from today is 2023-04-16.", [])
+    assert reason is not None and f"{later:%d %B %Y}" in reason
+    back = date.today() - timedelta(days=10)
+    assert against_clock("What was the date 10 days ago?", f"It was {back:%d %B %Y}.", []) is None
+    weeks = date.today() + timedelta(weeks=3)
+    asked = "Which day of the week will it be in 3 weeks?"
+    assert against_clock(asked, f"It will be a {weeks:%A}.", []) is None
+    other = (weeks + timedelta(days=1)).strftime("%A")
+    assert against_clock(asked, f"It will be a {other}.", []) is not None
