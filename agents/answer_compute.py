@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from agents.answer_values import carries
+from agents.digits_note import without_digits_note
 from agents.intents import ARITHMETIC, COMPUTING, intent_of
 from agents.number_words import prompt_with_digits
 from agents.tools.calculator import evaluate, format_number
@@ -29,9 +30,10 @@ _ASKED = re.compile(
 def asked_sum(question: str) -> tuple[str, str] | None:
     """(the sum as asked, its value) when the question is arithmetic the calculator reads
     whole; else None."""
-    if intent_of(question) not in (ARITHMETIC, COMPUTING):
+    typed = without_digits_note(question)  # the engines' prompt may carry the note
+    if intent_of(typed) not in (ARITHMETIC, COMPUTING):
         return None
-    found = _ASKED.match(prompt_with_digits(question))
+    found = _ASKED.match(prompt_with_digits(typed))
     if found is None:
         return None
     try:

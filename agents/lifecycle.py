@@ -16,12 +16,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from agents.answer_gate import NoAnswer, checked_answer
+from agents.digits_note import with_digits_note
 from agents.engines.base import EngineStopped, RunContext
 from agents.events import EventType
 from agents.followup import standalone_query
 from agents.intents import tool_job
 from agents.knowledge import retrieve, sources_json
-from agents.number_words import with_digits_note
 from agents.relevance import Grounding, KnowledgeUse, relevant
 from agents.route_model import ask_model
 from agents.routing import FALLBACK, Route

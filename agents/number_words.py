@@ -294,11 +294,3 @@ def prompt_with_digits(prompt: str) -> str:
         ):
             chosen.append(number)
     return _rewrite(prompt, tokens, chosen)
-
-
-def with_digits_note(prompt: str) -> str:
-    """``prompt`` for the engines: when it writes numbers in words, the same question in digits
-    follows in brackets, so a small model copies 712 rather than reading "seven hundred and
-    twelve" as 700 + 12. The conversation keeps the prompt as typed."""
-    digits = prompt_with_digits(prompt)
-    return prompt if digits == prompt else f"{prompt}\n(In digits: {digits})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.answer_compute import against_computation, asked_sum
+from agents.digits_note import with_digits_note
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,12 @@ def test_answers_that_agree_pass(question: str, answer: str) -> None:
         ("What is 12 factorial?", "The value of 12 factorial is 490968000.", "479001600"),
         ("What is 23% of 4,180?", "It is 965.4.", "961.4"),
         ("What is 144 divided by 16?", "It is 8.", "9"),
+        # As the engines get it: the question typed in words, then the note in digits.
+        (
+            with_digits_note("What is seven hundred and twelve times thirty-eight?"),
+            "26600",
+            "27056",
+        ),
     ],
 )
 def test_answers_that_disagree_get_the_value(question: str, answer: str, value: str) -> None:
