@@ -16,6 +16,7 @@ passages put into the prompt. For a question about the user's files or documents
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -116,3 +117,41 @@ def evidence_of(
     if passages:
         found.texts.append(passages)
     return found
+
+
+# A question that asks for the files themselves ("Which files are in my workspace?").
+_ASKS_FILES = re.compile(
+    r"\b(?:which|what) files\b|\blist (?:the |all |my )?files\b|\bfiles (?:are|do i have) in\b|"
+    r"\bnames? of (?:the |all |my )?files\b",
+    re.IGNORECASE,
+)
+# At most this many entries are held to: a longer listing may be summed up.
+LISTED_ENTRIES = 20
+
+
+def _listed(result: str) -> list[str]:
+    """The names a list_files result gives (its first block, sizes and slashes taken off)."""
+    names = []
+    for line in result.splitlines()[1:]:
+        if not line.strip():
+            break
+        if line.startswith("(empty)") or line.startswith("... and"):
+            continue
+        names.append(re.sub(r" \([^)]*\)$", "", line.strip()).rstrip("/"))
+    return names
+
+
+def dropped_files(question: str, answer: str, tools: Sequence[tuple[str, str]]) -> str | None:
+    """A question asking which files there are, answered without every name list_files gave."""
+    if not _ASKS_FILES.search(question):
+        return None
+    listings = [result for tool, result in tools if tool == "list_files"]
+    if not listings:
+        return None
+    names = _listed(listings[-1])
+    if len(names) > LISTED_ENTRIES:
+        return None
+    missing = [name for name in names if name.lower() not in answer.lower()]
+    if not missing:
+        return None
+    return f"the answer leaves out files list_files returned: {', '.join(missing)}"

@@ -15,7 +15,13 @@ from agents import prompts
 from agents.answer_check import ToolOutput, check_answer
 from agents.answer_clock import against_clock, needs_reading
 from agents.answer_compute import against_computation
-from agents.answer_evidence import READING_TOOLS, evidence_of, unfounded, unread
+from agents.answer_evidence import (
+    READING_TOOLS,
+    dropped_files,
+    evidence_of,
+    unfounded,
+    unread,
+)
 from agents.engines.base import RunContext
 from agents.events import RunEvent
 from agents.followup import refers_back
@@ -110,8 +116,10 @@ def answer_problem(
     # Plain chat calls no tool: it is not blamed for reading nothing.
     can_read = engine != "chat" and any(name in context.tools for name in READING_TOOLS)
     about = subject(context)
-    return unread(about, evidence, bool(passages), can_read) or unfounded(
-        about, answer, evidence, grounded=bool(passages)
+    return (
+        unread(about, evidence, bool(passages), can_read)
+        or dropped_files(about, answer, [(o.tool, o.result) for o in tools])
+        or unfounded(about, answer, evidence, grounded=bool(passages))
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.answer_evidence import Evidence, evidence_of, unfounded, unread
+from agents.answer_evidence import Evidence, dropped_files, evidence_of, unfounded, unread
 
 CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
 CSV = "region,units\nnorth,120\nsouth,95\nwest,80\nunits: total 295, mean 98.33"
@@ -69,3 +69,20 @@ def test_an_answer_from_passages_is_held_to_them_whatever_the_question_says() ->
     assert reason is not None and "59,469" in reason
     right = "It is 3,870,000 / 64 = 60,468.75, so 60,469 euros."
     assert unfounded(question, right, passages, grounded=True) is None
+
+
+LISTING = (
+    "Files in the workspace (.):\nnotes/\nsales.csv (120 B)\ntodo.md (64 B)\n\n"
+    "Knowledge folders (read only; use the full path):\n/home/me/inbox"
+)
+
+
+def test_a_list_of_files_must_name_every_file_listed() -> None:
+    question = "Which files are in my workspace folder? Give their names."
+    tools = [("list_files", LISTING)]
+    reason = dropped_files(question, "The files are `notes/` and `sales.csv`.", tools)
+    assert reason is not None and reason.endswith("todo.md")
+    assert dropped_files(question, "notes, sales.csv and todo.md.", tools) is None
+    # Not asked for the names, or nothing listed: nothing to hold the answer to.
+    assert dropped_files("How big is sales.csv?", "120 B.", tools) is None
+    assert dropped_files(question, "sales.csv", []) is None
