@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import random
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -56,8 +58,20 @@ def fresh_database(settings: Settings) -> Database:
     return Database(settings.database_path)
 
 
+def stop_on_terminate() -> None:
+    """End on SIGTERM as on Ctrl-C: the ``with`` blocks unwind, so the app a benchmark serves
+    (and the model server it started) stops with it instead of living on."""
+
+    def ended(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, ended)
+
+
 def quiet() -> None:
-    """Keep library chatter out of the benchmark's table."""
+    """Keep library chatter out of the benchmark's table (and end cleanly on SIGTERM)."""
+    stop_on_terminate()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
