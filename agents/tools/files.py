@@ -17,6 +17,8 @@ __all__ = ["human_size", "list_files", "read_file", "write_file"]
 MAX_LISTED = 200
 MAX_READ_BYTES = 256_000
 MAX_WRITE_BYTES = 1_000_000
+# How many files of the same name the search for a mistyped path looks at.
+SAME_NAME_LOOKS = 20
 # A NUL byte in the first few KB means a binary file (the test ``git`` and ``grep`` use).
 SNIFF_BYTES = 8192
 
@@ -57,6 +59,22 @@ def list_files(roots: FileRoots, path: str = ".") -> str:
     return "\n".join(lines)
 
 
+def same_name(roots: FileRoots, missing: Path) -> Path | None:
+    """The one file in the workspace named like ``missing`` ("notes/todo.md" asked, "todo.md"
+    there), or None when there is none or more than one. A small model often guesses the
+    folder; the name is what the user gave."""
+    workspace = roots.workspace.resolve()
+    if not missing.name or not workspace.is_dir():
+        return None
+    found: list[Path] = []
+    for seen, path in enumerate(workspace.rglob(missing.name)):
+        if seen >= SAME_NAME_LOOKS or len(found) > 1:
+            return None
+        if path.is_file() and not path.is_symlink():
+            found.append(path)
+    return found[0] if len(found) == 1 else None
+
+
 def read_file(roots: FileRoots, path: str, figures: bool = True) -> str:
     """The text of a file, up to MAX_READ_BYTES; undecodable bytes become '\ufffd'.
 
@@ -67,7 +85,11 @@ def read_file(roots: FileRoots, path: str, figures: bool = True) -> str:
     if target.is_dir():
         raise ToolError(f"'{shown}' is a folder; use list_files to see what is in it")
     if not target.exists():
-        raise ToolError(f"'{shown}' does not exist; list_files shows what there is")
+        found = same_name(roots, target)
+        if found is None:
+            raise ToolError(f"'{shown}' does not exist; list_files shows what there is")
+        note = f"('{shown}' does not exist; this is '{roots.shown(found)}', the only file so named)"
+        return f"{note}\n{read_file(roots, roots.shown(found), figures)}"
     if not target.is_file():
         # A named pipe or a device: opening it could wait for ever, or never end.
         raise ToolError(f"'{shown}' is not a regular file and cannot be read")

@@ -86,3 +86,12 @@ def test_a_list_of_files_must_name_every_file_listed() -> None:
     # Not asked for the names, or nothing listed: nothing to hold the answer to.
     assert dropped_files("How big is sales.csv?", "120 B.", tools) is None
     assert dropped_files(question, "sales.csv", []) is None
+
+
+def test_a_figure_one_step_from_two_seen_is_worked_out_not_made_up() -> None:
+    question = "How many years before Hollowbrook Ceramics was Quenby Textiles founded?"
+    passages = evidence_of(
+        [], [], "[1] Quenby Textiles was founded in 1998. [2] Hollowbrook was founded in 2011."
+    )
+    assert unfounded(question, "Quenby is 13 years older.", passages, grounded=True) is None
+    assert unfounded(question, "Quenby is 31 years older.", passages, grounded=True) is not None

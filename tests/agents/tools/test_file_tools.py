@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agents.tools.files import MAX_READ_BYTES, MAX_WRITE_BYTES
+from agents.tools.files import MAX_READ_BYTES, MAX_WRITE_BYTES, read_file
 from agents.tools.registry import ToolContext, ToolError, ToolRegistry
+from agents.tools.workspace import FileRoots
 from backend.config import Settings
 from backend.storage.db import Database
 from backend.storage.models import WatchedFolder
@@ -163,3 +164,17 @@ def test_listing_is_capped(
     assert lines[1] == "f000.txt (1 byte)"
     assert lines[-1] == "... and 5 more"
     assert len(lines) == 1 + 200 + 1
+
+
+def test_a_file_asked_in_the_wrong_folder_is_read_when_its_name_is_unique(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    (workspace / "notes").mkdir(parents=True)
+    (workspace / "todo.md").write_text("- buy milk\n- call Anna\n")
+    roots = FileRoots(workspace, lambda: [])
+    text = read_file(roots, "notes/todo.md")
+    assert text.startswith("('notes/todo.md' does not exist; this is 'todo.md'")
+    assert "- buy milk" in text
+    # Two files of that name: no guess.
+    (workspace / "notes" / "todo.md").write_text("other")
+    with pytest.raises(ToolError, match="does not exist"):
+        read_file(roots, "old/todo.md")
