@@ -13,12 +13,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from agents.answer_check import ToolOutput
-from agents.date_phrases import SPAN, WEEKDAY
+from agents.answer_values import carries
+from agents.date_phrases import A_DATE, SPAN, WEEKDAY
 from agents.intents import CLOCK, intent_of
-from agents.tools.date_reading import read_amount, shifted
+from agents.tools.date_reading import read_amount, read_date, shifted
 from agents.tools.dates import local_today
 from agents.tools.registry import ToolError
 
@@ -103,9 +104,48 @@ def day_from_today(question: str) -> datetime | None:
     return datetime(day.year, day.month, day.day)
 
 
+_GIVEN_DAY = re.compile(rf"{A_DATE}(?:,?\s+\d{{4}}\b)?", re.IGNORECASE)
+_ASKS_DAYS = re.compile(r"\bhow many days\b|\bnumber of days\b", re.IGNORECASE)
+
+
+def given_days(question: str) -> list[date]:
+    """The days the question writes out ("29 February 2024", "2026-03-03"), read as the
+    calendar tool reads them."""
+    found = []
+    for match in _GIVEN_DAY.finditer(question):
+        try:
+            found.append(read_date(match.group(0), local_today()))
+        except (ToolError, ValueError):
+            return []
+    return found
+
+
+def against_calendar_facts(question: str, answer: str) -> str | None:
+    """The weekday of one day the question gives, or the days between two it gives, worked out
+    here; an answer that disagrees is sent back with the right one."""
+    if intent_of(question) is not CLOCK:
+        return None
+    days = given_days(question)
+    if len(days) == 1 and _ASKS_WEEKDAY.search(question):
+        weekday = f"{days[0]:%A}"
+        said = {w.lower() for w in _WEEKDAY.findall(answer)}
+        if said and said != {weekday.lower()}:
+            return f"the answer names another day: {days[0]:%d %B %Y} is a {weekday}"
+        return None
+    if len(days) == 2 and _ASKS_DAYS.search(question):
+        count = abs((days[1] - days[0]).days)
+        if carries(answer, str(count)):
+            return None
+        span = f"from {days[0]:%d %B %Y} to {days[1]:%d %B %Y}"
+        return f"the answer does not give the count: {span} is {count} days"
+    return None
+
+
 def against_clock(question: str, answer: str, tools: Sequence[ToolOutput]) -> str | None:
     """Why an answer about today, or about a day some time from it, disagrees with the clock,
     or None."""
+    if (fact := against_calendar_facts(question, answer)) is not None:
+        return fact
     later = day_from_today(question)
     if later is not None:
         said = {w.lower() for w in _WEEKDAY.findall(answer)}

@@ -96,3 +96,15 @@ def test_a_day_some_time_from_today_is_worked_out_from_the_clock() -> None:
     assert against_clock(asked, f"It will be a {weeks:%A}.", []) is None
     other = (weeks + timedelta(days=1)).strftime("%A")
     assert against_clock(asked, f"It will be a {other}.", []) is not None
+
+
+def test_the_weekday_of_a_given_day_and_days_between_two_are_worked_out() -> None:
+    leap = "On which day of the week did 29 February 2024 fall?"
+    assert against_clock(leap, "It fell on a Thursday.", []) is None
+    reason = against_clock(leap, "The day of the week for 29 February 2024 is a Wednesday.", [])
+    assert reason is not None and "is a Thursday" in reason
+    between = "How many days are there from 3 March 2026 to 14 July 2026?"
+    assert against_clock(between, "There are 133 days.", []) is None
+    said = "To count the days from 3 March 2026 to 14 July 2026, use the until parameter."
+    counted = against_clock(between, said, [])
+    assert counted is not None and "is 133 days" in counted
