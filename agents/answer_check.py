@@ -77,10 +77,15 @@ _PLAIN_TOOLS = r"(?:calculator|calendar|remember|recall)"
 _TOOL_TALK = re.compile(
     r"`[a-z]+_[a-z_]+`|\b[a-z]+_[a-z_]+\s*\(|"
     r"\b(?:use|call|using|calling|run|invoke)\s+(?:the\s+)?[a-z]+_[a-z_]+\b|"
-    rf"`{_PLAIN_TOOLS}`|\b{_PLAIN_TOOLS}\s+(?:tool|function)\b|\b{_PLAIN_TOOLS}\s*\("
+    rf"`{_PLAIN_TOOLS}`|\b{_PLAIN_TOOLS}\s+(?:tool|function)\b|\b{_PLAIN_TOOLS}\s*\(|"
+    # A tool's argument named as something to set ("use the "until" parameter").
+    r"\b(?:use|set|pass|give)\s+(?:the\s+)?[\"'`]?\w+[\"'`]?\s+(?:parameter|argument)\b"
 )
 # A question that itself names a tool may be answered about it.
-_TOOL_NAMED = re.compile(rf"\b[a-z]+_[a-z_]+\b|\b{_PLAIN_TOOLS}\b", re.IGNORECASE)
+_TOOL_NAMED = re.compile(
+    rf"\b[a-z]+_[a-z_]+\b|\b{_PLAIN_TOOLS}\b|\b(?:parameter|argument|function|code|python)s?\b",
+    re.IGNORECASE,
+)
 # A sentence that says what will be done, not what was found ("I will search the documents").
 _PLAN = re.compile(
     r"\b(?:i will|i'll|let me|i am going to|i'm going to|i need to|we need to|we will|we'll|"
@@ -95,6 +100,8 @@ _BLANK = re.compile(
     r"placeholder|date|time|number|result|answer|value|name)\b[^\]>}\n]{0,40}[\]>}](?!\()",
     re.IGNORECASE,
 )
+# Code in an answer ("f'Hi {name}'") holds braces that are no blank to fill in.
+_CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.DOTALL)
 _FORMULA = re.compile(r"[\d.,]+(?:\s*[-+*/\u00d7\u00f7^]+\s*\(?[\d.,]+\)?)+")
 # What a question asks for that a number alone does not give: a weekday, a time, a date.
 _ASKS_WEEKDAY = re.compile(
@@ -258,7 +265,7 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return f"the answer is only a citation marker ({answer.strip()[:40]}) with no content"
     if _dangles(text):
         return "the answer stops where its result should be ('… is [1]' or '… :')"
-    if blank := _BLANK.search(text):
+    if blank := _BLANK.search(_CODE.sub(" ", text)):
         return f"the answer leaves a blank to fill in ({blank.group(0)}) instead of the value"
     if _TOOL_CALL_TEXT.match(answer):
         return "the answer is a tool call written as text, not an answer"

@@ -87,6 +87,11 @@ PASSES = [
     ("What does list_files do?", "`list_files` lists the files in your workspace.", []),
     ("Can the calculator do powers?", "Yes: the calculator tool takes 2^10, which is 1024.", []),
     ("How do I add numbers?", "Add them on a calculator: 2 + 2 = 4.", []),
+    (
+        "Write a Python function that greets a name.",
+        "```python\ndef greet(name):\n    return f'Hi {name}'\n```\nPass the name parameter.",
+        [],
+    ),
 ]
 
 FAILS = [
@@ -125,6 +130,12 @@ FAILS = [
     (
         "Reverse the word 'stressed'.",
         "To reverse the word 'stressed', you can use the `calculator` function with it.",
+        [],
+        "describes a tool",
+    ),
+    (
+        "How many weeks are there from 3 March 2026 to 14 July 2026?",
+        'To count the weeks from 3 March 2026 to 14 July 2026, use the "until" parameter.',
         [],
         "describes a tool",
     ),
