@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from agents.answer_arithmetic import arithmetic_error
+from agents.answer_tool_talk import ToolOutput, tool_talk
 from agents.answer_values import (
     DATE,
     carries,
@@ -62,30 +62,6 @@ _ASKS_NUMBER = re.compile(
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|am)\b"
 )
-# A tool call written out as text ({"name": ..., "arguments": ...} or <tool_call>) is no answer.
-_TOOL_CALL_TEXT = re.compile(
-    r"^\s*(?:```\w*\s*)?(?:\{\s*\"(?:name|tool)\"\s*:|<tool_call>)", re.IGNORECASE
-)
-# Markup of a tool exchange pasted into the answer: the model wrote the call or the result
-# out instead of using it.
-_TOOL_MARKUP = re.compile(r"</?tool_(?:call|response|result)>", re.IGNORECASE)
-# A tool named as something to use ("you should use the `list_files` function", "call
-# read_file(...)"): how to get the result, not the result. Tool names have an underscore.
-# The built-in tools whose names have no underscore, named as tools ("the `calculator`
-# function", "use the calendar tool").
-_PLAIN_TOOLS = r"(?:calculator|calendar|remember|recall)"
-_TOOL_TALK = re.compile(
-    r"`[a-z]+_[a-z_]+`|\b[a-z]+_[a-z_]+\s*\(|"
-    r"\b(?:use|call|using|calling|run|invoke)\s+(?:the\s+)?[a-z]+_[a-z_]+\b|"
-    rf"`{_PLAIN_TOOLS}`|\b{_PLAIN_TOOLS}\s+(?:tool|function)\b|\b{_PLAIN_TOOLS}\s*\(|"
-    # A tool's argument named as something to set ("use the "until" parameter").
-    r"\b(?:use|set|pass|give)\s+(?:the\s+)?[\"'`]?\w+[\"'`]?\s+(?:parameter|argument)\b"
-)
-# A question that itself names a tool may be answered about it.
-_TOOL_NAMED = re.compile(
-    rf"\b[a-z]+_[a-z_]+\b|\b{_PLAIN_TOOLS}\b|\b(?:parameter|argument|function|code|python)s?\b",
-    re.IGNORECASE,
-)
 # A sentence that says what will be done, not what was found ("I will search the documents").
 _PLAN = re.compile(
     r"\b(?:i will|i'll|let me|i am going to|i'm going to|i need to|we need to|we will|we'll|"
@@ -122,14 +98,6 @@ _A_DATE = re.compile(
 )
 # Share of the question's content words an answer must repeat, in order, to restate it.
 RESTATED_SHARE = 0.6
-
-
-@dataclass(frozen=True)
-class ToolOutput:
-    """What one tool call returned in the run (failed calls are not listed)."""
-
-    tool: str
-    result: str
 
 
 def without_markers(text: str) -> str:
@@ -267,12 +235,8 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return "the answer stops where its result should be ('… is [1]' or '… :')"
     if blank := _BLANK.search(_CODE.sub(" ", text)):
         return f"the answer leaves a blank to fill in ({blank.group(0)}) instead of the value"
-    if _TOOL_CALL_TEXT.match(answer):
-        return "the answer is a tool call written as text, not an answer"
-    if _TOOL_MARKUP.search(answer):
-        return "the answer pastes a tool exchange (<tool_response>…) instead of answering"
-    if _TOOL_TALK.search(text) and not _TOOL_NAMED.search(question):
-        return "the answer describes a tool instead of giving what it returned"
+    if about_tools := tool_talk(question, answer, text, tools):
+        return about_tools
     if _only_plans(question, text):
         return "the answer says what it will do next, not what it found"
     if _restates(question, text):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from agents.answer_check import ToolOutput
+from agents.answer_tool_talk import ToolOutput
 from agents.answer_values import carries
 from agents.date_phrases import A_DATE, SPAN, WEEKDAY
 from agents.intents import CLOCK, intent_of

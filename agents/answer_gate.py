@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from agents import prompts
-from agents.answer_check import ToolOutput, check_answer
+from agents.answer_check import check_answer
 from agents.answer_clock import against_clock, needs_reading
 from agents.answer_compute import against_computation
 from agents.answer_evidence import (
@@ -22,6 +22,7 @@ from agents.answer_evidence import (
     unfounded,
     unread,
 )
+from agents.answer_tool_talk import ToolOutput
 from agents.engines.base import RunContext
 from agents.events import RunEvent
 from agents.followup import refers_back

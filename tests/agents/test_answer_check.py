@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.answer_check import ToolOutput, check_answer, is_value, key_values
+from agents.answer_check import check_answer, is_value, key_values
+from agents.answer_tool_talk import ToolOutput
 
 CLOCK = ToolOutput(
     "current_time",
@@ -87,6 +88,7 @@ PASSES = [
     ("What does list_files do?", "`list_files` lists the files in your workspace.", []),
     ("Can the calculator do powers?", "Yes: the calculator tool takes 2^10, which is 1024.", []),
     ("How do I add numbers?", "Add them on a calculator: 2 + 2 = 4.", []),
+    ("How do I fix this error in my script?", "To fix the error, rename the variable.", []),
     (
         "Write a Python function that greets a name.",
         "```python\ndef greet(name):\n    return f'Hi {name}'\n```\nPass the name parameter.",
@@ -138,6 +140,18 @@ FAILS = [
         'To count the weeks from 3 March 2026 to 14 July 2026, use the "until" parameter.',
         [],
         "describes a tool",
+    ),
+    (
+        "Who is the chief executive of Hollowbrook Ceramics?",
+        "No saved notes match 'who is the chief executive of hollowbrook ceramics'.",
+        [ToolOutput("recall", "No saved notes match 'who is the chief executive of hollowbrook'.")],
+        "passes on what recall said",
+    ),
+    (
+        "In sales.csv, which region sold the most units?",
+        "To fix the error, you need to ensure that the function name is valid.",
+        [],
+        "about a tool's error",
     ),
     (
         "How many legs does a spider have?",

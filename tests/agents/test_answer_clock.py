@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 
-from agents.answer_check import ToolOutput
 from agents.answer_clock import about_now, against_clock, needs_reading
+from agents.answer_tool_talk import ToolOutput
 from backend.llm.fake_server import FakeOpenAIServer
 
 READING = ToolOutput(
