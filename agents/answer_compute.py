@@ -7,6 +7,8 @@ When the whole question, less its "what is", reads as arithmetic the calculator 
 factorial", "17.5% of 3,260", "sqrt of 2"), its value is known here, and an answer that does
 not give it (as written, or rounded as the answer writes it) is sent back with the value.
 Anything the calculator does not read whole (a word problem) is left to the other checks.
+Counting the words, letters, characters or vowels of one quoted piece of text, or reversing it,
+is checked the same way.
 """
 
 from __future__ import annotations
@@ -52,3 +54,47 @@ def against_computation(question: str, answer: str) -> str | None:
     if carries(answer, value):
         return None
     return f"the answer does not give the value of {asked}, which is {value}"
+
+
+# Text work on a quoted piece of text, which is worked out here as surely as a sum.
+_QUOTED_TEXT = re.compile(
+    r"'([^']+)'|\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|\u2018([^\u2019]+)\u2019"
+)
+_TEXT_TASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bhow many words\b", re.I), "words"),
+    (re.compile(r"\bhow many (?:letters)\b", re.I), "letters"),
+    (re.compile(r"\bhow many characters\b", re.I), "characters"),
+    (re.compile(r"\bhow many vowels\b", re.I), "vowels"),
+    (re.compile(r"^\s*(?:please\s+)?reverse\b|\bbackwards?\b|\breversed\b", re.I), "reversed"),
+)
+
+
+def _worked_text(task: str, text: str) -> str:
+    if task == "words":
+        return str(len(text.split()))
+    if task == "letters":
+        return str(sum(ch.isalpha() for ch in text))
+    if task == "characters":
+        return str(len(text))
+    if task == "vowels":
+        return str(sum(ch in "aeiouAEIOU" for ch in text))
+    return text[::-1]
+
+
+def against_text_work(question: str, answer: str) -> str | None:
+    """A count of words, letters, characters or vowels in, or the reverse of, the one piece of
+    quoted text the question gives: worked out here, and the answer must give it."""
+    typed = without_digits_note(question)
+    quoted = [next(g for g in m.groups() if g) for m in _QUOTED_TEXT.finditer(typed)]
+    if len(quoted) != 1 or intent_of(typed) not in (ARITHMETIC, COMPUTING):
+        return None
+    tasks = [task for pattern, task in _TEXT_TASKS if pattern.search(typed)]
+    if len(tasks) != 1:
+        return None
+    value = _worked_text(tasks[0], quoted[0])
+    given = carries(answer, value) if value.isdigit() else value.lower() in answer.lower()
+    if given:
+        return None
+    task, text = tasks[0], quoted[0]
+    what = f"'{text}' reversed" if task == "reversed" else f"the number of {task} in '{text}'"
+    return f"the answer does not give {what}, which is {value}"

@@ -14,7 +14,7 @@ from typing import Any
 from agents import prompts
 from agents.answer_check import check_answer
 from agents.answer_clock import against_clock, needs_reading
-from agents.answer_compute import against_computation
+from agents.answer_compute import against_computation, against_text_work
 from agents.answer_evidence import (
     READING_TOOLS,
     dropped_files,
@@ -109,6 +109,7 @@ def answer_problem(
         check_answer(context.prompt, answer, tools)
         or against_clock(context.prompt, answer, tools)
         or against_computation(context.prompt, answer)
+        or against_text_work(context.prompt, answer)
     )
     if reason is not None:
         return reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.answer_compute import against_computation, asked_sum
+from agents.answer_compute import against_computation, against_text_work, asked_sum
 from agents.digits_note import with_digits_note
 
 
@@ -53,3 +53,26 @@ def test_answers_that_disagree_get_the_value(question: str, answer: str, value: 
 )
 def test_what_the_calculator_does_not_read_whole_is_left_alone(question: str) -> None:
     assert asked_sum(question) is None
+
+
+FOX = "How many words are in the sentence 'the quick brown fox jumps over the lazy dog'?"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "right"),
+    [
+        (FOX, "It contains 24 words.", "It has 9 words."),
+        ("Reverse the word 'stressed'.", "5", "It is 'desserts'."),
+        ("How many vowels are in 'banana'?", "There are 2 vowels.", "3"),
+        ("How many letters are in 'hello, world'?", "12", "10 letters"),
+    ],
+)
+def test_text_work_on_quoted_text_is_worked_out(question: str, answer: str, right: str) -> None:
+    reason = against_text_work(question, answer)
+    assert reason is not None and "which is" in reason
+    assert against_text_work(question, right) is None
+
+
+def test_text_work_without_one_quoted_text_is_left_alone() -> None:
+    assert against_text_work("How many words are in my report?", "812") is None
+    assert against_text_work("Reverse 'a' and 'b'.", "b a") is None
