@@ -28,13 +28,22 @@ class ApiError(Exception):
     """The API refused a request or could not be reached; ``message`` is meant for people."""
 
     def __init__(self, message: str, status: int = 0, conversation_id: str = "") -> None:
-        # Server messages may start mid-sentence ("the model server at …"); the banner should not.
-        message = message[:1].upper() + message[1:]
+        message = _as_sentence(message)
         super().__init__(message)
         self.message = message
         self.status = status
         # Set when the server stored the question before failing, so the UI can stay in it.
         self.conversation_id = conversation_id
+
+
+def _as_sentence(message: str) -> str:
+    """Server messages may start mid-sentence ("the model server at …"); the banner should
+    not. A message that starts with a name (a file, a path, a model) keeps it as written:
+    only a plain lowercase word is capitalised."""
+    first = message.split(" ", 1)[0].rstrip(",:;")
+    if first.isalpha() and first.islower():
+        return message[:1].upper() + message[1:]
+    return message
 
 
 @dataclass(frozen=True)

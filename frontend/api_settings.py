@@ -67,6 +67,14 @@ async def check_server(base_url: str, api_key: str) -> ConnectionResult:
     return ConnectionResult.model_validate(response.json())
 
 
+async def check_built_in() -> ConnectionResult:
+    """``POST /api/settings/test-connection`` for the model AgentDesk runs itself."""
+    response = await api_client._send(
+        "POST", "/api/settings/test-connection", json={"built_in": True}, timeout=_TEST_TIMEOUT
+    )
+    return ConnectionResult.model_validate(response.json())
+
+
 async def chat_defaults() -> tuple[str, str]:
     """The mode and the "use my documents" choice a new question starts with."""
     page = await read()

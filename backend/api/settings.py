@@ -12,6 +12,7 @@ from backend.api.deps import Authorized, ServicesDep
 from backend.api.schemas import settings as schema
 from backend.config import DEFAULT_MODEL_FILE, LLMProvider
 from backend.llm.connection_check import check_connection
+from backend.llm.service import ModelService, ModelState
 from backend.services import Services
 from backend.settings_service import SettingsRefused
 
@@ -65,8 +66,33 @@ async def save_settings(
 @router.post("/test-connection", response_model=schema.ConnectionResult)
 async def test_connection(body: schema.ConnectionTest, services: ServicesDep) -> dict[str, Any]:
     """Ask an OpenAI-compatible server for its models: whether it answers, and which."""
+    if body.built_in:
+        return await _check_built_in(services.models)
     key = body.api_key
     configured = services.settings_service.configured
     if not key and body.base_url.strip().rstrip("/") == configured.llm_base_url:
         key = configured.llm_api_key
     return await check_connection(body.base_url, key)
+
+
+async def _check_built_in(models: ModelService) -> dict[str, Any]:
+    """The built-in model has no address to type: ask the server AgentDesk started for it."""
+    if models.provider is not LLMProvider.embedded:
+        return {
+            "ok": False,
+            "message": "AgentDesk is not running the built-in model now (it uses "
+            f"{models.provider.value.replace('_', '-')} as its provider). Save, then restart "
+            "AgentDesk to start the built-in model.",
+            "models": [],
+        }
+    if models.state is not ModelState.ready:
+        reason = models.detail or models.state.value
+        message = f"The built-in model is not running: {reason}."
+        return {"ok": False, "message": message, "models": []}
+    result = await check_connection(models.base_url, models.settings.llm_api_key)
+    if result["ok"]:
+        base = models.base_url.rstrip("/")
+        result["message"] = f"The built-in model answers at {base}: {models.model_name}."
+    else:
+        result["message"] = f"The built-in model does not answer: {result['message']}"
+    return result

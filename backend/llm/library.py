@@ -14,9 +14,9 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from backend.config import LLMProvider, Settings
+from backend.config import DEFAULT_MODEL_FILE, LLMProvider, Settings
 from backend.llm import hub_download
-from backend.llm.catalog import CatalogModel, find
+from backend.llm.catalog import BUILTIN_ID, CatalogModel, find
 from backend.llm.downloads import DownloadBusy, DownloadProgress, Downloads, Work
 from backend.llm.errors import ModelUnavailable
 from backend.llm.library_entries import LibraryEntry, ModelProblem, list_entries
@@ -70,8 +70,19 @@ class ModelLibrary:
 
     def entries(self) -> list[LibraryEntry]:
         """The built-in model, the catalog, then the added files, with their states."""
+        serving = self._serving()
         active = "" if self.settings.model_path is not None else None
-        return list_entries(self.dir, *self.memory_now(), active=active)
+        if serving is not None and serving.name == DEFAULT_MODEL_FILE:
+            active = BUILTIN_ID  # AGENTDESK_MODEL_PATH names the built-in file
+        return list_entries(self.dir, *self.memory_now(), active=active, serving=serving)
+
+    def _serving(self) -> Path | None:
+        """The file the built-in model server runs (or will run, per AGENTDESK_MODEL_PATH)."""
+        if self.models.embedded is not None:
+            return self.models.embedded.model
+        if self.settings.llm_provider is LLMProvider.embedded:
+            return self.settings.model_path
+        return None
 
     def entry(self, model_id: str) -> LibraryEntry:
         """One entry, or a 404 problem naming the id."""
@@ -191,6 +202,8 @@ class ModelLibrary:
             )
         choice = read_choice(self.dir)
         path = installed_path(self.dir, model_id, choice)
+        if path is None and entry.kind == "builtin" and entry.installed:
+            path = Path(entry.path)  # the built-in file, there without its marker
         if path is None:
             raise ModelProblem(409, f"{entry.name} is not on this computer yet; download it first.")
         if not entry.fit.fits and not confirm:

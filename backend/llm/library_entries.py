@@ -49,16 +49,26 @@ class LibraryEntry:
 
 
 def list_entries(
-    models_dir: Path, total: int, available: int, active: str | None = None
+    models_dir: Path,
+    total: int,
+    available: int,
+    active: str | None = None,
+    serving: Path | None = None,
 ) -> list[LibraryEntry]:
     """The built-in model, the catalog, then the added files. ``active`` overrides the saved
-    choice ("" when a setting, not the page, decides the model)."""
+    choice ("" when a setting, not the page, decides the model); ``serving`` is the file the
+    model server runs, which is on disk whatever its marker says."""
     choice = read_choice(models_dir)
     active = choice.active if active is None else active
     found: list[LibraryEntry] = []
     for model in CATALOG:
         target = catalog_file(models_dir, model)
         path = installed_path(models_dir, model.id, choice)
+        if model.builtin and path is None:
+            # The built-in file in the models folder without its verification marker (placed
+            # by hand, or named by AGENTDESK_MODEL_PATH): there, so never offered for download.
+            served = serving is not None and serving.name == model.filename
+            path = target if target.is_file() else serving if served else None
         part = part_path(target)
         found.append(
             LibraryEntry(

@@ -118,9 +118,19 @@ class ChatState(rx.State):
             self._picked = self._picked | {"docs"}
 
     @rx.event
-    def new_chat(self) -> None:
-        """Start an empty conversation."""
+    async def new_chat(self) -> None:
+        """Start an empty conversation: no attached files, and "use my documents" back on
+        Settings' default (attaching had turned it on for the old conversation only)."""
+        from frontend.state.chat_attach import ChatAttachState  # it imports this module
+
         self._reset_transcript("")
+        attach = await self.get_state(ChatAttachState)
+        attach.clear()
+        self._picked = self._picked - {"docs"}
+        try:
+            _mode, self.use_knowledge = await api_settings.chat_defaults()
+        except api_client.ApiError:
+            self.use_knowledge = DEFAULT_DOCUMENTS
 
     @rx.event
     async def open_conversation(self, conversation_id: str) -> Any:

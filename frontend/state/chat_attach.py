@@ -119,6 +119,10 @@ class ChatAttachState(rx.State):
             async with self:
                 self.files = with_states(self.files, documents)
 
+    def clear(self) -> None:
+        """Forget every chip (a new chat); the documents stay in the knowledge base."""
+        self.files, self.error = [], ""
+
     @rx.event
     def remove(self, path: str) -> None:
         """Take a chip away; the document stays in the knowledge base."""

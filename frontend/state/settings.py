@@ -114,16 +114,21 @@ class SettingsState(rx.State):
 
     @rx.event
     async def test_connection(self) -> AsyncIterator[None]:
-        """Ask the server in the form (its address and key as typed) for its models."""
+        """Ask the server in the form (its address and key as typed) for its models; with the
+        built-in model picked, ask the model server AgentDesk runs itself."""
         values = {field.key: field.value for field in self.fields}
         base_url = values.get("llm_base_url", "").strip()
-        if not base_url:
+        built_in = values.get("llm_provider") == "embedded"
+        if not base_url and not built_in:
             self.connection_ok, self.connection = False, "Enter the server address first."
             return
         self.testing = True
         yield
         try:
-            result = await api_settings.check_server(base_url, values.get("llm_api_key", ""))
+            if built_in:
+                result = await api_settings.check_built_in()
+            else:
+                result = await api_settings.check_server(base_url, values.get("llm_api_key", ""))
         except api_client.ApiError as error:
             self.connection_ok, self.connection = False, error.message
         else:

@@ -181,8 +181,9 @@ class TaskFormState(rx.State):
         yield TasksState.task_created(str(task.get("id", "")))
 
     def _reset_fields(self) -> None:
-        """An empty form for the next task, on the default schedule."""
+        """An empty form for the next task, on the default schedule and documents choice."""
         self.name, self.prompt, self.form_error = "", "", ""
+        self.use_knowledge = DEFAULT_DOCUMENTS
         self.kind, self.cron, self.every, self.unit, self.run_at = (
             "cron",
             DEFAULT_CRON,

@@ -70,6 +70,20 @@ def test_api_error_reads_as_a_sentence() -> None:
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "note.txt is not a .gguf file; AgentDesk runs GGUF models only.",
+        "my_model.bin is not a .gguf file.",
+        "qwen2-7b.gguf is named .gguf but is not a GGUF model file.",
+        "/home/ana/model.gguf cannot be read: permission denied",
+        "report-2024 is not a folder",
+    ],
+)
+def test_api_error_keeps_a_name_it_starts_with_as_typed(message: str) -> None:
+    assert ApiError(message, 422).message == message
+
+
+@pytest.mark.parametrize(
     ("host", "expected"),
     [
         ("127.0.0.1", "http://127.0.0.1:9123"),

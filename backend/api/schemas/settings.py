@@ -87,10 +87,13 @@ class SettingsSaved(ApiModel):
 
 class ConnectionTest(BaseModel):
     """``POST /api/settings/test-connection``: an empty ``api_key`` uses the saved one when
-    ``base_url`` is the saved server's."""
+    ``base_url`` is the saved server's; ``built_in`` tests the model AgentDesk runs itself."""
 
-    base_url: str = Field(description="The server's OpenAI API address, e.g. http://host/v1")
+    base_url: str = Field("", description="The server's OpenAI API address, e.g. http://host/v1")
     api_key: str = ""
+    built_in: bool = Field(
+        False, description="Test the built-in model's server instead (base_url is not used)"
+    )
 
 
 class ConnectionResult(ApiModel):

@@ -205,3 +205,31 @@ async def test_connection_failures_say_why(
     result = response.json()
     assert response.status_code == 200 and not result["ok"] and result["models"] == []
     assert reason in result["message"]
+
+
+async def test_the_built_in_model_is_tested_where_agentdesk_serves_it(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    from backend.config import LLMProvider
+    from backend.llm.service import ModelState
+
+    models = client.app.state.services.models  # type: ignore[attr-defined]
+    # The built-in model server answers where the fake one listens (same OpenAI endpoint).
+    models.provider, models.base_url = LLMProvider.embedded, fake.base_url
+    models.state, models.model_name = ModelState.ready, "qwen2.5-coder-1.5b-instruct"
+    response = await client.post("/api/settings/test-connection", json={"built_in": True})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["ok"] and "qwen2.5-coder-1.5b-instruct" in result["message"]
+    assert fake.base_url in result["message"]
+
+    models.state, models.detail = ModelState.down, "llama-server exited with code 1"
+    result = (await client.post("/api/settings/test-connection", json={"built_in": True})).json()
+    assert not result["ok"] and "llama-server exited with code 1" in result["message"]
+
+
+async def test_the_built_in_model_test_says_when_another_provider_runs(
+    client: httpx.AsyncClient,
+) -> None:
+    result = (await client.post("/api/settings/test-connection", json={"built_in": True})).json()
+    assert not result["ok"] and "restart" in result["message"]

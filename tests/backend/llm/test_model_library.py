@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.config import DEFAULT_MODEL_FILE
 from backend.llm import embedded
 from backend.llm.catalog import BUILTIN_ID, GB, find
 from backend.llm.library import ModelLibrary
@@ -43,6 +44,45 @@ def test_the_built_in_model_comes_first_then_the_catalog(library: ModelLibrary) 
         assert family in names
     assert all(entry.repo and entry.filename.endswith(".gguf") for entry in entries[1:])
     assert entries[0].active and not entries[0].removable
+
+
+def test_the_built_in_file_in_the_models_folder_counts_as_installed(
+    make_settings: SettingsFactory,
+) -> None:
+    """Started with AGENTDESK_MODEL_PATH at the built-in file in the models folder (no
+    verification marker beside it): the card must not offer to download the model in use."""
+    settings = make_settings(llm_provider="embedded")
+    target = gguf(settings.models_dir / DEFAULT_MODEL_FILE)
+    for model_path in (target, None):
+        library = ModelLibrary(
+            make_settings(llm_provider="embedded", model_path=model_path),
+            ModelService(settings),
+            memory=lambda: PLENTY,
+        )
+        builtin = library.entry(BUILTIN_ID)
+        assert builtin.installed and builtin.active, model_path
+        with pytest.raises(ModelProblem) as raised:
+            library.start_download(BUILTIN_ID)
+        assert raised.value.status == 409 and library.downloads.status() is None
+
+
+def test_the_built_in_model_being_served_counts_as_installed(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    """The model server runs the built-in file from elsewhere: still installed and in use."""
+    served = gguf(tmp_path / "elsewhere" / DEFAULT_MODEL_FILE)
+    settings = make_settings(llm_provider="embedded", model_path=served)
+    models = ModelService(settings)
+    models.embedded = embedded.EmbeddedServer(served, n_ctx=512, threads=1, alias="x")
+    library = ModelLibrary(settings, models, memory=lambda: PLENTY)
+    builtin = library.entry(BUILTIN_ID)
+    assert builtin.installed and builtin.active and not builtin.removable
+    other = make_settings(llm_provider="embedded", model_path=gguf(tmp_path / "mine.gguf"))
+    assert (
+        not ModelLibrary(other, ModelService(other), memory=lambda: PLENTY)
+        .entry(BUILTIN_ID)
+        .installed
+    )
 
 
 @pytest.mark.parametrize(

@@ -183,6 +183,36 @@ def test_attach_uploads_a_file_and_its_chip_shows_indexed(
     httpx.delete(f"{app_server.url}api/knowledge/documents/{document['id']}", timeout=10)
 
 
+def test_new_chat_starts_without_the_attached_files(
+    app_server: RunningApp, tab: BrowserTab, tmp_path: Path
+) -> None:
+    page = tab.page
+    note = tmp_path / f"carried-{uuid.uuid4().hex[:6]}.txt"
+    note.write_text("The lighthouse keeper rows out every Tuesday.\n", encoding="utf-8")
+    _open_chat(page, app_server)
+    default = next(
+        f["value"]
+        for f in app_server.api("/api/settings")["settings"]
+        if f["key"] == "use_documents"
+    )
+    page.get_by_test_id("attach-button").locator("..").locator("input[type=file]").set_input_files(
+        str(note)
+    )
+    chip = page.get_by_test_id("attachment-chip").filter(has_text=note.name)
+    expect(chip).to_have_attribute("data-state", "indexed", timeout=120_000)
+    expect(page.get_by_test_id("documents-on")).to_have_attribute("data-state", "on")
+
+    page.get_by_test_id("new-chat").click()
+    expect(page.get_by_test_id("attachment-chip")).to_have_count(0)
+    expect(page.get_by_test_id(f"documents-{default}")).to_have_attribute("data-state", "on")
+    (document,) = [
+        d
+        for d in app_server.api("/api/knowledge/documents")["documents"]
+        if d["path"].endswith(note.name)
+    ]
+    httpx.delete(f"{app_server.url}api/knowledge/documents/{document['id']}", timeout=10)
+
+
 def test_a_too_long_prompt_stays_in_the_box_with_its_reason(
     app_server: RunningApp, tab: BrowserTab
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from backend.llm.catalog import CATALOG, find
+from backend.llm.catalog import BUILTIN_ID, CATALOG, find
 from tests.fake_hub import FakeHub
 from tests.frontend.app_process import (
     PROJECT_ROOT,
@@ -117,3 +117,16 @@ def test_catalog_download_and_add_by_path(
     page.set_viewport_size({"width": 390, "height": 2300})
     expect(page.get_by_test_id("menu-button")).to_be_visible()
     shutil.copyfile(screenshot(page, "models-narrow"), DOCS_IMAGES / "models-narrow.png")
+
+
+def test_the_built_in_file_in_use_is_not_offered_for_download(
+    app_with_builtin_file: RunningApp, tab: BrowserTab
+) -> None:
+    """Started with AGENTDESK_MODEL_PATH at the built-in file in the models folder."""
+    page = tab.page
+    page.goto(app_with_builtin_file.url.rstrip("/") + "/models")
+    builtin = card(page, BUILTIN_ID)
+    expect(builtin).to_be_visible(timeout=30_000)
+    expect(builtin.get_by_test_id("model-status")).to_have_attribute("data-status", "active")
+    expect(builtin).not_to_contain_text("Not downloaded")
+    expect(builtin.get_by_test_id("model-download")).to_have_count(0)

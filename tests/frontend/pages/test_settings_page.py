@@ -154,3 +154,16 @@ def test_the_page_fits_the_window(app_server: RunningApp, tab: BrowserTab, width
     path = screenshot(page, f"settings-layout-{width}")
     if width < 768:
         shutil.copyfile(path, DOCS_IMAGES / f"settings-{width}.png")
+
+
+def test_the_connection_test_asks_the_built_in_model(
+    app_with_builtin_file: RunningApp, tab: BrowserTab
+) -> None:
+    page = tab.page
+    _open(page, app_with_builtin_file)
+    expect(page.get_by_test_id("setting-llm_provider")).to_be_attached()
+    page.get_by_test_id("test-connection").click()
+    result = page.get_by_test_id("connection")
+    expect(result).to_have_attribute("data-ok", "false", timeout=20_000)
+    expect(result).not_to_contain_text("Enter the server address first")
+    expect(result).to_contain_text("The built-in model is not running")

@@ -194,6 +194,8 @@ def test_a_task_set_to_always_use_documents_is_still_on_after_a_reload(
     page.get_by_test_id("task-name").fill(name)
     page.get_by_test_id("task-submit").click()
     expect(page.get_by_test_id("form-notice")).to_contain_text(f"Scheduled “{name}”")
+    # The form starts afresh for the next task: Documents too, like the schedule.
+    expect(page.get_by_test_id("task-documents-auto")).to_have_attribute("data-state", "on")
 
     page.reload()
     expect(page.get_by_test_id("preview-run")).to_have_count(5, timeout=30_000)
