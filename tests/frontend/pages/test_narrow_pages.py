@@ -1,13 +1,19 @@
-"""The Knowledge page in a phone-sized window (390 px): every control reachable, nothing
-pressed against an edge."""
+"""The Knowledge and System pages in a phone-sized window (390 px): every control reachable,
+nothing pressed against an edge, chart labels readable."""
 
 from __future__ import annotations
 
+import itertools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import delete
 
+from backend.storage import metrics
+from backend.storage.db import Database
+from backend.storage.models import MetricSample
 from tests.frontend.app_process import BrowserTab, RunningApp, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -76,3 +82,30 @@ def test_narrow_knowledge_page_keeps_filters_headings_and_buttons_whole(
     (field,) = _boxes(page, "[data-testid=search-input]")
     assert button["right"] <= search_card["right"] - 8, (button, search_card)
     assert field["left"] >= search_card["left"] + 8, (field, search_card)
+
+
+@pytest.mark.parametrize("minutes", [2, 4.5, 6, 10])
+def test_narrow_system_page_time_labels_do_not_overlap(
+    app_server: RunningApp, tab: BrowserTab, minutes: float
+) -> None:
+    # Stored history as after the app ran a while: the time axis spans all of it.
+    database = Database(app_server.data_dir / "agentdesk.db")
+    now = datetime.now(UTC)
+    with database.session() as session:
+        session.execute(delete(MetricSample))
+        for step in range(int(minutes * 2) + 1):
+            ts = now - timedelta(minutes=minutes) + timedelta(seconds=30 * step)
+            metrics.add(session, ts, {"cpu_percent": 10.0})
+    page = tab.page
+    _open(page, app_server, "/system")
+    page.get_by_test_id("chart-cpu").scroll_into_view_if_needed()
+    labels = page.locator("[data-testid=chart-cpu-plot] .xtick text")
+    expect(labels.first).to_be_visible(timeout=30_000)
+    screenshot(page, f"system-narrow-{NARROW}-{minutes}min")
+    ticks = sorted(
+        _boxes(page, "[data-testid=chart-cpu-plot] .xtick text"), key=lambda b: b["left"]
+    )
+    assert len(ticks) >= 2, ticks
+    for before, after in itertools.pairwise(ticks):
+        # A small gap between neighbours, so two times never run into one another.
+        assert before["right"] + 4 <= after["left"], (before, after)
