@@ -49,12 +49,17 @@ class Query(BaseModel):
     )
 
 
-def _rewind(services: ServicesDep, conversation_id: str | None, message_id: str) -> None:
+def _rewind(
+    services: ServicesDep, conversation_id: str | None, message_id: str, prompt: str
+) -> None:
     """Drop the turn being asked again, after the prompt passed its check, so a refused
-    prompt leaves the transcript as it was."""
+    prompt leaves the transcript as it was; ``prompt`` is the question asked instead."""
     with services.db.session() as session:
         conversation = conversations.get(session, conversation_id or "")
-        if conversation is None or conversations.rewind(session, conversation, message_id) is None:
+        if (
+            conversation is None
+            or conversations.rewind(session, conversation, message_id, prompt) is None
+        ):
             raise HTTPException(
                 404, f"Message {message_id} is not in conversation {conversation_id}"
             )
@@ -84,7 +89,7 @@ async def query(body: Query, services: ServicesDep) -> dict[str, Any] | Any:
     except PromptRefused as refused:
         raise refused.http() from None
     if body.replace_from:
-        _rewind(services, body.conversation_id, body.replace_from)
+        _rewind(services, body.conversation_id, body.replace_from, prompt)
     try:
         run = await services.agents.submit(
             prompt,

@@ -8,6 +8,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+NO_GPU = "No NVIDIA GPU found"
+
 
 class GpuReader:
     """Utilization and memory of each NVIDIA GPU; ``available`` is False when there is none."""
@@ -25,9 +27,12 @@ class GpuReader:
             self._handles = [pynvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
             self._nvml = pynvml
             self.available = bool(self._handles)
-            self.detail = f"{count} NVIDIA GPU(s)" if count else "no NVIDIA GPU found"
+            gpus = f"{count} NVIDIA GPU" + ("" if count == 1 else "s")
+            self.detail = gpus if count else NO_GPU
         except Exception as error:  # no driver, no library, no device: all the same to us
-            self.detail = f"no NVIDIA GPU found ({type(error).__name__})"
+            # The tile says it plainly; why (NVMLError_LibraryNotFound, …) is for the log.
+            self.detail = NO_GPU
+            log.info("%s: %s: %s", NO_GPU, type(error).__name__, error)
 
     def read(self) -> list[dict[str, Any]]:
         """One entry per GPU: name, utilization and memory; empty without a GPU."""

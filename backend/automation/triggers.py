@@ -18,6 +18,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from backend.automation.cron_words import cron_words, same_zone
+
 MIN_INTERVAL_SECONDS = 10
 # A year: rarer runs are a cron or a date, and 50 previewed runs stay within datetime's range.
 MAX_INTERVAL_SECONDS = 366 * 24 * 3600
@@ -250,7 +252,10 @@ def next_fire_times(
 def describe(spec: CronSpec | IntervalSpec | DateSpec) -> str:
     """The trigger in words, for lists and logs."""
     if isinstance(spec, CronSpec):
-        return f"cron '{spec.cron}' ({spec.timezone or local_timezone()})"
+        said = cron_words(spec.cron)
+        zone = spec.timezone or local_timezone()
+        # Times are read in the task's zone: named when it is not this machine's.
+        return said if same_zone(zone, local_timezone()) else f"{said} ({zone})"
     if isinstance(spec, IntervalSpec):
         parts = [(spec.days, "day"), (spec.hours, "hour"), (spec.minutes, "minute")]
         parts.append((spec.seconds, "second"))

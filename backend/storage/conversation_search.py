@@ -8,24 +8,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from backend.search_words import search_terms, word_pattern
 from backend.storage.models import Conversation, Message
 
 # Enough text around the match to recognise the conversation by.
 SNIPPET_CHARS = 160
 # Rows the SQL filter may hand over for the whole-word check, per search.
 CANDIDATES = 500
-
-
-def search_terms(query: str) -> list[str]:
-    """The words of a search (two letters or more), longest first."""
-    words = {word.lower() for word in re.findall(r"\w+", query) if len(word) > 1}
-    return sorted(words, key=lambda word: (-len(word), word))
-
-
-def word_pattern(terms: list[str]) -> re.Pattern[str]:
-    """Words that begin with a searched term: "per" finds "personal", not "keeper" or
-    "Operations" (the knowledge search's rule)."""
-    return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
 
 
 def snippet(text: str, match: re.Match[str]) -> str:
@@ -48,9 +37,9 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
     has no word boundaries.
     """
     terms = search_terms(query)
-    if not terms:
-        return []
     pattern = word_pattern(terms)
+    if pattern is None:
+        return []
     rows = session.execute(
         select(Conversation, Message)
         .outerjoin(Message, Message.conversation_id == Conversation.id)

@@ -143,13 +143,24 @@ def clear(session: Session, conversation: Conversation) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def rewind(session: Session, conversation: Conversation, message_id: str) -> int | None:
+def rewind(
+    session: Session, conversation: Conversation, message_id: str, prompt: str | None = None
+) -> int | None:
     """Delete ``message_id`` and every later message of the conversation, so the question can
     be asked again from there (regenerate, edit and resend); how many went, or None when the
-    message is not in this conversation. The runs behind them stay on record."""
+    message is not in this conversation. The runs behind them stay on record.
+
+    When the first question gives way to ``prompt``, a title made from it follows the new
+    one (a title the person chose stays): the old words are gone from the conversation.
+    """
     message = session.get(Message, message_id)
     if message is None or message.conversation_id != conversation.id:
         return None
+    first = session.scalar(
+        select(func.min(Message.seq)).where(Message.conversation_id == conversation.id)
+    )
+    if prompt and message.seq == first and conversation.title == title_from(message.content):
+        conversation.title = title_from(prompt)
     result = session.execute(
         delete(Message).where(
             Message.conversation_id == conversation.id, Message.seq >= message.seq

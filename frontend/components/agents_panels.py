@@ -76,7 +76,7 @@ def engines_grid() -> rx.Component:
         rx.cond(
             AgentsState.queued > 0,
             rx.text(
-                AgentsState.queued.to_string() + " run(s) waiting for a free slot",
+                AgentsState.queue_note,
                 size="2",
                 color_scheme="amber",
                 data_testid="queue-length",

@@ -25,15 +25,32 @@ def section_card(
     testid: str,
     actions: rx.Component | None = None,
 ) -> rx.Component:
-    """A titled card; ``actions`` sit at the right of the title."""
+    """A titled card; ``actions`` sit at the right of the title, or under it when the window
+    is too narrow for both (a wide control scrolls sideways rather than being cut off)."""
     heading = rx.hstack(
-        rx.icon(icon, size=18, color=rx.color("accent", 10)),
-        rx.heading(title, size="3", weight="medium", as_="h3"),
+        rx.hstack(
+            rx.icon(
+                icon,
+                size=18,
+                color=rx.color("accent", 10),
+                flex_shrink="0",
+                data_testid="section-icon",
+            ),
+            rx.heading(title, size="3", weight="medium", as_="h3"),
+            align="center",
+            spacing="2",
+            flex_shrink="0",
+        ),
         rx.spacer(),
-        *([actions] if actions is not None else []),
+        *(
+            [rx.box(actions, max_width="100%", overflow_x="auto", flex_shrink="1")]
+            if actions is not None
+            else []
+        ),
         align="center",
         spacing="2",
         width="100%",
+        flex_wrap="wrap",
     )
     return rx.card(
         rx.vstack(heading, *children, spacing="3", width="100%"),

@@ -79,7 +79,8 @@ def search_form() -> rx.Component:
                 placeholder="Search your documents…",
                 aria_label="Search query",
                 flex="1",
-                min_width="14rem",
+                # Shrinks in a narrow window so the button keeps the card's padding.
+                min_width="8rem",
                 data_testid="search-input",
             ),
             rx.button(
@@ -88,10 +89,12 @@ def search_form() -> rx.Component:
                 type="submit",
                 disabled=SearchState.searching,
                 aria_busy=SearchState.searching,
+                flex_shrink="0",
                 data_testid="search-button",
             ),
             spacing="2",
             width="100%",
+            flex_wrap="wrap",
         ),
         on_submit=SearchState.search,
         width="100%",

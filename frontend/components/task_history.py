@@ -90,7 +90,7 @@ def history_card() -> rx.Component:
                     ),
                     rx.spacer(),
                     rx.text(
-                        TasksState.history_total.to_string() + " run(s)",
+                        TasksState.history_count,
                         size="1",
                         color_scheme="gray",
                     ),

@@ -11,6 +11,7 @@ import reflex as rx
 from backend.api.schemas.agent import EngineList
 from frontend import api_agents, api_client
 from frontend.state.agents_models import EngineCard, RunRow, to_engine_card, to_run_row
+from frontend.state.knowledge_format import plural
 from frontend.state.page_watcher import PageWatcher
 from frontend.state.run_timeline import RunTimeline, apply_event
 
@@ -33,6 +34,11 @@ class AgentsState(PageWatcher, rx.State):
     transcript_loading: bool = False
     transcript_error: str = ""
     _follow_id: int = 0
+
+    @rx.var
+    def queue_note(self) -> str:
+        """Runs waiting for an engine: "1 run waiting for a free slot"."""
+        return plural(self.queued, "run") + " waiting for a free slot"
 
     @rx.event
     async def load_page(self) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import datetime
 from typing import Any
+
+from backend.search_words import search_terms, word_pattern
 
 # Enough text around the first match to judge a hit without reading the whole chunk.
 _SNIPPET_CHARS = 320
@@ -91,19 +92,6 @@ def page_label(page: Any) -> str:
     return f"p. {page}" if page not in (None, "", 0) else ""
 
 
-def query_terms(query: str) -> list[str]:
-    """The words of a search, longest first so overlapping matches prefer the longer word."""
-    words = {word.lower() for word in re.findall(r"\w+", query) if len(word) > 1}
-    return sorted(words, key=lambda word: (-len(word), word))
-
-
-def _word_pattern(terms: list[str]) -> re.Pattern[str] | None:
-    """Words that begin with a searched term, whole: "per" finds "personal", not "Operations"."""
-    if not terms:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
-
-
 def snippet_parts(text: str, query: str, width: int = _SNIPPET_CHARS) -> list[TextPart]:
     """A window of ``text`` around the first searched word, split into plain and matched parts.
 
@@ -111,7 +99,7 @@ def snippet_parts(text: str, query: str, width: int = _SNIPPET_CHARS) -> list[Te
     inside a word does not make that word's tail look like a word of its own.
     """
     flat = " ".join(text.split())
-    pattern = _word_pattern(query_terms(query))
+    pattern = word_pattern(search_terms(query))
     matches = list(pattern.finditer(flat)) if pattern else []
     start = max(0, (matches[0].start() if matches else 0) - width // 3)
     end = start + width

@@ -44,11 +44,13 @@ class FieldView:
     error: str = ""
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, key: str = "") -> str:
+    """A value as the input shows it: a whole float keeps its ".0" (a temperature of 1.0 is
+    a decimal setting), except a count of seconds, read as "300" (it still saves as 300.0)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        return f"{value:.1f}"
+        return f"{value:.0f}" if key.endswith("_seconds") else f"{value:.1f}"
     return str(value)
 
 
@@ -57,12 +59,12 @@ def _placeholder(field: SettingField) -> str:
         return "Saved: type a new one to replace it" if field.is_set else "Not set"
     if field.kind == "choice":
         return ""
-    default = _text(field.default)
+    default = _text(field.default, field.key)
     return f"Default: {default}" if default else "Empty"
 
 
 def to_field_view(field: SettingField) -> FieldView:
-    value = _text(field.value)
+    value = _text(field.value, field.key)
     return FieldView(
         key=field.key,
         section=field.section,

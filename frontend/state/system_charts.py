@@ -26,7 +26,18 @@ def _layout(y_title: str, percent_axis: bool, y2_title: str = "") -> dict[str, A
         "font": {"family": "system-ui, sans-serif", "size": 11},
         "showlegend": True,
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "xaxis": {"type": "date", "gridcolor": grid, "tickformat": "%H:%M:%S"},
+        "xaxis": {
+            "type": "date",
+            "gridcolor": grid,
+            # Plotly puts at least five times on an axis however narrow; in a phone-sized
+            # window they ran into one another. At most four, and no seconds once the ticks
+            # are a minute or more apart, keep them apart at any width.
+            "nticks": 4,
+            "tickformatstops": [
+                {"dtickrange": [None, 60_000], "value": "%H:%M:%S"},
+                {"dtickrange": [60_000, None], "value": "%H:%M"},
+            ],
+        },
         "yaxis": {"title": {"text": y_title}, "gridcolor": grid, "rangemode": "tozero"},
         "uirevision": "keep",
     }

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend.api.schemas.system import SystemStats
+from frontend.state.knowledge_format import plural
 from frontend.state.run_format import format_seconds
 
 MODEL_STATE_COLORS = {
@@ -133,7 +134,7 @@ def to_system_view(raw: dict[str, Any] | SystemStats) -> SystemView:
         model_detail=model.detail,
         tokens_per_second="—" if rate is None else f"{rate:.1f}",
         index_documents=str(documents),
-        index_detail=f"{chunks} chunks · {vectors} vectors",
+        index_detail=f"{plural(chunks, 'chunk')} · {plural(vectors, 'vector')}",
         queue=str(ingest.queue_length if ingest else 0),
         queue_detail=queue_detail,
         agents=f"{agents.active} running · {agents.queued} waiting",

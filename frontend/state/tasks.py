@@ -10,6 +10,7 @@ import reflex as rx
 
 from backend.api.schemas.tasks import TaskHistory
 from frontend import api_client, api_tasks
+from frontend.state.knowledge_format import plural
 from frontend.state.page_watcher import PageWatcher
 from frontend.state.task_form import TaskFormState
 from frontend.state.tasks_models import HistoryRow, TaskRow, to_history_row, to_task_row
@@ -38,6 +39,11 @@ class TasksState(PageWatcher, rx.State):
     def confirm_delete_name(self) -> str:
         """The name of the task the delete question is about."""
         return next((t.name for t in self.tasks if t.id == self.confirm_delete_id), "")
+
+    @rx.var
+    def history_count(self) -> str:
+        """How many runs the selected task has had: "1 run", "12 runs"."""
+        return plural(self.history_total, "run")
 
     @rx.event
     async def load_page(self) -> Any:

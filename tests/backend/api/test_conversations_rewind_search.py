@@ -86,3 +86,49 @@ async def test_search_finds_whole_words_in_titles_and_messages(
     assert [hit["id"] for hit in titled["results"]] == [other]
     empty = await client.get("/api/conversations/search", params={"q": "  "})
     assert empty.status_code == 200 and empty.json()["results"] == []
+
+
+async def test_search_finds_a_number_with_separators_as_one_word(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"match": "sold", "reply": "They sold 4,180 units at 961.4 each."}])
+    cid = (await ask(client, "How many were sold?"))["conversation_id"]
+    await ask(client, "A 180 degree turn")
+    found = (await client.get("/api/conversations/search", params={"q": "4,180"})).json()
+    assert [hit["id"] for hit in found["results"]] == [cid]
+    decimal = (await client.get("/api/conversations/search", params={"q": "961.4"})).json()
+    assert [hit["id"] for hit in decimal["results"]] == [cid]
+    # "4" is too short to search, and "180" alone is not a word of "4,180".
+    tail = (await client.get("/api/conversations/search", params={"q": "180"})).json()
+    assert cid not in [hit["id"] for hit in tail["results"]]
+
+
+async def test_editing_the_first_question_renames_and_forgets_the_old_words(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    cid = (await ask(client, "Tell me about zeppelins"))["conversation_id"]
+    first = (await messages_of(client, cid))[0]
+    await ask(client, "Tell me about gliders", conversation_id=cid, replace_from=first["id"])
+    body = (await client.get(f"/api/conversations/{cid}")).json()
+    assert body["title"] == "Tell me about gliders"
+    old = (await client.get("/api/conversations/search", params={"q": "zeppelins"})).json()
+    assert old["results"] == []
+    new = (await client.get("/api/conversations/search", params={"q": "gliders"})).json()
+    assert [hit["id"] for hit in new["results"]] == [cid]
+
+
+async def test_editing_the_first_question_keeps_a_title_the_person_chose(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    cid = (await ask(client, "Tell me about zeppelins"))["conversation_id"]
+    await client.patch(f"/api/conversations/{cid}", json={"title": "Airships"})
+    await ask(client, "and blimps?", conversation_id=cid)
+    first = (await messages_of(client, cid))[0]
+    await ask(client, "Tell me about gliders", conversation_id=cid, replace_from=first["id"])
+    assert (await client.get(f"/api/conversations/{cid}")).json()["title"] == "Airships"
+    # Editing a later question leaves a derived title alone.
+    other = (await ask(client, "Rivers of Spain"))["conversation_id"]
+    await ask(client, "and of France?", conversation_id=other)
+    second = (await messages_of(client, other))[2]
+    await ask(client, "and of Italy?", conversation_id=other, replace_from=second["id"])
+    assert (await client.get(f"/api/conversations/{other}")).json()["title"] == "Rivers of Spain"

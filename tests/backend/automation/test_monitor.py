@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -71,7 +74,25 @@ def test_without_a_gpu_there_is_no_gpu_reading_and_no_error(tmp_path: Path) -> N
     sample = monitor.sample()
     if not reader.available:
         assert sample.gpus == [] and sample.gpu_percent is None
-        assert "no NVIDIA GPU" in reader.detail
+        assert reader.detail == "No NVIDIA GPU found"
+
+
+def test_why_no_gpu_was_found_goes_to_the_log_not_the_tile(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    class NVMLError_LibraryNotFound(Exception):
+        pass
+
+    def missing_library() -> None:
+        raise NVMLError_LibraryNotFound("NVML Shared Library Not Found")
+
+    fake = types.SimpleNamespace(nvmlInit=missing_library)
+    monkeypatch.setitem(sys.modules, "pynvml", fake)
+    with caplog.at_level(logging.INFO, logger="backend.automation.gpu"):
+        reader = GpuReader()
+    assert not reader.available
+    assert reader.detail == "No NVIDIA GPU found"
+    assert "NVMLError_LibraryNotFound" in caplog.text
 
 
 def test_gpus_are_summed_when_present(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from backend.automation.triggers import (
     TriggerError,
     build_trigger,
     describe,
+    local_timezone,
     next_fire_times,
     normalized,
     parse_spec,
@@ -115,3 +116,32 @@ def test_a_bad_cron_line_names_every_bad_field_once(
     for field in not_named:
         assert field not in reason, reason
     assert reason.count(cron) == 1, reason
+
+
+@pytest.mark.parametrize(
+    ("cron", "words"),
+    [
+        ("* * * * *", "every minute"),
+        ("*/15 * * * *", "every 15 minutes"),
+        ("0 * * * *", "every hour"),
+        ("0 9 * * *", "every day at 09:00"),
+        ("30 18 * * *", "every day at 18:30"),
+        ("0 9 * * 1-5", "weekdays at 09:00"),
+        ("0 8 * * 1", "every Monday at 08:00"),
+        ("0 0 1 * *", "cron '0 0 1 * *'"),
+        ("5,35 9 * * *", "cron '5,35 9 * * *'"),
+    ],
+)
+def test_a_cron_schedule_is_described_in_words(cron: str, words: str) -> None:
+    here = describe(parse_spec({"type": "cron", "cron": cron, "timezone": local_timezone()}))
+    assert here == words
+    # Another time zone than the machine's is named.
+    zone = "Pacific/Chatham" if local_timezone() != "Pacific/Chatham" else "Europe/Paris"
+    there = describe(parse_spec({"type": "cron", "cron": cron, "timezone": zone}))
+    assert there == f"{words} ({zone})"
+
+
+def test_utc_by_any_name_is_the_same_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("backend.automation.triggers.local_timezone", lambda: "Etc/UTC")
+    spec = parse_spec({"type": "cron", "cron": "* * * * *", "timezone": "UTC"})
+    assert describe(spec) == "every minute"

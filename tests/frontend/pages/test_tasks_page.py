@@ -63,7 +63,7 @@ def test_create_a_task_run_it_now_and_see_its_history(
 
     row = page.get_by_test_id("task-row").filter(has_text=name)
     expect(row.get_by_test_id("task-state")).to_have_text("scheduled")
-    expect(row.get_by_test_id("task-schedule")).to_contain_text("*/15 * * * *")
+    expect(row.get_by_test_id("task-schedule")).to_have_text("every 15 minutes")
     expect(row.get_by_test_id("task-next-run")).not_to_have_text("—")
     expect(row.get_by_test_id("task-last-status")).to_have_text("never run")
 

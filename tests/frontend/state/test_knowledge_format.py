@@ -94,3 +94,21 @@ def test_snippet_window_starting_mid_word_does_not_highlight_its_tail() -> None:
     parts = kf.snippet_parts(text, "sonic", width=60)
     assert "".join(part.text for part in parts).startswith("…sonic abcdefghijklm")
     assert [part.text for part in parts if part.match] == ["sonic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "marked"),
+    [
+        ("Revenue was 4,180 units, then 14,180.", "4,180", ["4,180"]),
+        ("Revenue was 4,180 units.", "180", []),
+        ("The peak was 961.4 MW at noon.", "961.4", ["961.4"]),
+        ("The peak was 961.4 MW, 961 at night.", "961", ["961.4", "961"]),
+        ("Totals: 1,234,567.89 and 2,000, then done.", "2,000", ["2,000"]),
+    ],
+)
+def test_snippet_treats_a_number_with_separators_as_one_word(
+    text: str, query: str, marked: list[str]
+) -> None:
+    parts = kf.snippet_parts(text, query)
+    assert [part.text for part in parts if part.match] == marked
+    assert "".join(part.text for part in parts) == text

@@ -101,3 +101,21 @@ def _page() -> dict[str, Any]:
         "api_token": {"set": False, "where": ""},
         "model": {"provider": "fake", "name": "m", "file": ""},
     }
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown", "placeholder"),
+    [
+        ("agent_max_seconds", 300.0, "300", "Default: 300"),
+        ("agent_max_seconds", 2.5, "2.5", "Default: 300"),
+        ("temperature", 1.0, "1.0", "Default: 300.0"),
+    ],
+)
+def test_whole_seconds_show_without_a_decimal_and_still_save_as_numbers(
+    key: str, value: float, shown: str, placeholder: str
+) -> None:
+    view = to_field_view(setting(key=key, value=value, default=300.0, maximum=None))
+    assert (view.value, view.placeholder) == (shown, placeholder)
+    view.value = "600"
+    assert changes_of([view]) == {key: 600.0}
+    assert isinstance(changes_of([view])[key], float)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from frontend.state import system_charts, system_models
 from frontend.state.system_models import PollPoint
 from tests.frontend.state import payloads
@@ -17,7 +19,7 @@ STATS = payloads.system_stats(
         "process": {"rss_mb": 812.4, "cpu_percent": 3.2},
         "total": {"rss_mb": 3900.0, "cpu_percent": 104.6, "processes": 4},
         "model_server": {"running": True, "rss_mb": 3072.0, "cpu_percent": 99.8},
-        "gpu": {"available": False, "detail": "no NVIDIA GPU found", "percent": None},
+        "gpu": {"available": False, "detail": "No NVIDIA GPU found", "percent": None},
         "model": {"provider": "embedded", "state": "ready", "model": "qwen", "detail": ""},
         "index": {"documents": 12, "chunks": 340, "vectors": 340, "generation": 3},
         "ingest": {"queue_length": 4, "files_per_second": 0.5, "eta_seconds": 8.0},
@@ -38,7 +40,7 @@ def test_tiles_from_the_stats() -> None:
     assert (view.process, view.process_detail) == ("3.8 GB", "105% CPU · 4 processes")
     assert (view.model_server, view.model_server_detail) == ("3.0 GB", "100% CPU")
     assert (view.disk, view.disk_detail) == ("120.5 GB free", "52% used · /data")
-    assert (view.gpu_available, view.gpu, view.gpu_detail) == (False, "none", "no NVIDIA GPU found")
+    assert (view.gpu_available, view.gpu, view.gpu_detail) == (False, "none", "No NVIDIA GPU found")
     assert (view.model_state, view.model_color, view.model_name) == (
         "ready",
         "green",
@@ -141,3 +143,13 @@ def test_keep_last_holds_the_newest_points_only() -> None:
         points = system_charts.keep_last(points, PollPoint(ts=str(second)))
     assert len(points) == system_charts.POLL_POINTS
     assert points[-1].ts == str(system_charts.POLL_POINTS + 4)
+
+
+@pytest.mark.parametrize(
+    ("chunks", "vectors", "detail"),
+    [(1, 1, "1 chunk · 1 vector"), (2, 1, "2 chunks · 1 vector"), (0, 3, "0 chunks · 3 vectors")],
+)
+def test_index_tile_counts_in_singular_and_plural(chunks: int, vectors: int, detail: str) -> None:
+    index = {"documents": 1, "chunks": chunks, "vectors": vectors, "generation": 1}
+    view = system_models.to_system_view(payloads.system_stats(index=index))
+    assert view.index_detail == detail
