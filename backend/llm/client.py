@@ -206,9 +206,11 @@ class ChatClient:
         messages: list[dict[str, Any]],
         *,
         usage: dict[str, Any] | None = None,
+        ended: list[str] | None = None,
         **params: Any,
     ) -> AsyncIterator[str]:
-        """Yield content deltas as they arrive; token counts land in ``usage`` when given."""
+        """Yield content deltas as they arrive; token counts land in ``usage`` when given, and
+        why the answer ended (``finish_reason``: "stop", "length"...) in ``ended``."""
         started = time.perf_counter()
         response = await self._send(self._body(messages, True, **params))
         counted: dict[str, Any] = usage if usage is not None else {}
@@ -227,6 +229,8 @@ class ChatClient:
                 if chunk.get("usage"):
                     counted.update(chunk["usage"])
                 for choice in chunk.get("choices") or []:
+                    if ended is not None and choice.get("finish_reason"):
+                        ended.append(str(choice["finish_reason"]))
                     text = (choice.get("delta") or {}).get("content")
                     if text:
                         produced.append(text)

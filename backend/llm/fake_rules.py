@@ -56,6 +56,8 @@ class FakeRule(BaseModel):
     tool_calls: list[FakeToolCall] | None = Field(default=None, min_length=1)
     error: FakeError | None = None
     drop: bool = False
+    # The reply ends as a real server's does at its token limit (finish_reason "length").
+    cut: bool = False
     delay: float = Field(default=0.0, ge=0)
     token_delay: float = Field(default=0.0, ge=0)
     times: int | None = Field(default=None, ge=1)
@@ -174,6 +176,7 @@ class PlannedReply:
     usage: dict[str, int]
     drop: bool = False
     token_delay: float = 0.0
+    cut: bool = False
 
 
 def plan_reply(
@@ -209,4 +212,6 @@ def plan_reply(
     )
     if rule is None:
         return PlannedReply(content, tool_calls, usage)
-    return PlannedReply(content, tool_calls, usage, drop=rule.drop, token_delay=rule.token_delay)
+    return PlannedReply(
+        content, tool_calls, usage, drop=rule.drop, token_delay=rule.token_delay, cut=rule.cut
+    )

@@ -84,6 +84,10 @@ def _error(status: int, message: str, kind: str) -> JSONResponse:
     )
 
 
+def _finish(turn: PlannedReply) -> str:
+    return "tool_calls" if turn.tool_calls else "length" if turn.cut else "stop"
+
+
 def _completion(turn: PlannedReply, completion_id: str, model: str) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": turn.content}
     if turn.tool_calls:
@@ -97,7 +101,7 @@ def _completion(turn: PlannedReply, completion_id: str, model: str) -> dict[str,
             {
                 "index": 0,
                 "message": message,
-                "finish_reason": "tool_calls" if turn.tool_calls else "stop",
+                "finish_reason": _finish(turn),
                 "logprobs": None,
             }
         ],
@@ -134,7 +138,7 @@ async def _stream(
     if turn.tool_calls:
         await asyncio.sleep(turn.token_delay)
         yield delta({"tool_calls": [{"index": i, **c} for i, c in enumerate(turn.tool_calls)]})
-    yield delta({}, "tool_calls" if turn.tool_calls else "stop")
+    yield delta({}, _finish(turn))
     if include_usage:
         yield event([], usage=turn.usage)
     yield "data: [DONE]\n\n"
