@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from backend.search_words import search_terms, word_pattern
+from backend.api.schemas.search_words import search_terms, word_pattern
 from backend.storage.models import Conversation, Message
 
 # Enough text around the match to recognise the conversation by.

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from backend.search_words import search_terms, word_pattern
+from backend.api.schemas.search_words import search_terms, word_pattern
 
 # Enough text around the first match to judge a hit without reading the whole chunk.
 _SNIPPET_CHARS = 320

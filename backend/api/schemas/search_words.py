@@ -2,6 +2,9 @@
 
 A number written with thousands separators or a decimal point ("4,180", "961.4") is one
 word: searching "4,180" marks all of it, and "180" alone is not a word of it.
+
+Part of the search contract: the rule by which the server matched, which the UI uses to mark
+what the server found. Pure text rules, no server code.
 """
 
 from __future__ import annotations
