@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from agents.tools.quota import human_size
+
 # What the preview shows of a text file; the rest is for the download.
 PREVIEW_BYTES = 64 * 1024
 # A NUL byte in the first few KB means a binary file (the test ``git`` and ``grep`` use).
@@ -208,7 +210,7 @@ class WorkspaceFiles:
         if size <= len(data):
             return Preview(shown, size, modified, "text", text, False, "")
         notice = (
-            f"Showing the first {PREVIEW_BYTES // 1024} KB of {_human(size)}; "
+            f"Showing the first {PREVIEW_BYTES // 1024} KB of {human_size(size)}; "
             "download the file for all of it."
         )
         return Preview(shown, size, modified, "text", text, True, notice)
@@ -235,15 +237,6 @@ class WorkspaceFiles:
             counter += 1
         shutil.move(str(path), target)
         return target
-
-
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
 
 
 def writer_key(root: Path, raw: object) -> str | None:
