@@ -30,8 +30,12 @@ READING_TOOLS = frozenset(
 )
 # Counts this small ("3 files", "step 2") are read off a list, not copied from it.
 SMALL_COUNT = 12
-# An answer's number that is an evidence number rounded, or shown as a percentage of it.
-_SCALES = (1.0, 100.0, 0.01)
+# An answer's number that is an evidence number rounded, or a share shown as a fraction; one
+# written as a percentage may be a fraction times 100 (0.125 -> 12.5 %).
+_SCALES = (1.0, 0.01)
+_PERCENT_SCALES = (*_SCALES, 100.0)
+# A number followed by this is written as a percentage.
+_PERCENT = re.compile(r"\s?(?:%|per ?cent)", re.IGNORECASE)
 
 
 @dataclass
@@ -72,12 +76,12 @@ def _places(raw: str) -> int:
     return len(raw.partition(".")[2])
 
 
-def _founded(raw: str, known: Iterable[float]) -> bool:
+def _founded(raw: str, known: Iterable[float], percent: bool = False) -> bool:
     """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
-    digits ``raw`` shows (or as a percentage)."""
+    digits ``raw`` shows (or, for a ``percent``, a fraction of them times 100)."""
     shown, places = _value(raw), _places(raw)
     for number in known:
-        for scale in _SCALES:
+        for scale in _PERCENT_SCALES if percent else _SCALES:
             scaled = number * scale
             if math.isclose(scaled, shown, rel_tol=1e-9) or math.isclose(
                 round(scaled, places), shown, rel_tol=1e-9, abs_tol=10**-places / 2
@@ -91,7 +95,7 @@ def _founded(raw: str, known: Iterable[float]) -> bool:
 PAIRED_FIGURES = 150
 
 
-def _derived(raw: str, known: Sequence[float]) -> bool:
+def _derived(raw: str, known: Sequence[float], percent: bool = False) -> bool:
     """Whether ``raw`` is the sum, difference, product or quotient of two ``known`` figures."""
     figures = list(dict.fromkeys(known))[:PAIRED_FIGURES]
     steps = []
@@ -100,27 +104,48 @@ def _derived(raw: str, known: Sequence[float]) -> bool:
             steps += [a + b, abs(a - b), a * b]
             steps += [a / b] if b else []
             steps += [b / a] if a else []
-    return _founded(raw, steps)
+    return _founded(raw, steps, percent)
 
 
-def unfounded(question: str, answer: str, evidence: Evidence, grounded: bool = False) -> str | None:
+def seen(raw: str, known: Sequence[float], percent: bool = False) -> bool:
+    """Whether the number written as ``raw`` is one of ``known`` (rounded, scaled) or one step
+    from two of them."""
+    return _founded(raw, known, percent) or _derived(raw, known, percent)
+
+
+def held_to_evidence(question: str, grounded: bool) -> bool:
+    """Whether an answer's figures must stand on what the run read: a question about the
+    user's data, or one answered from passages of it (``grounded``)."""
+    return grounded or about_user_data(question)
+
+
+def unfounded(
+    question: str, answer: str, evidence: Evidence, grounded: bool = False, made_up: str = ""
+) -> str | None:
     """The first number of ``answer`` that nothing the run saw holds, said as a reason; for a
-    question about the user's data, or one answered from passages of it (``grounded``)."""
-    if not (grounded or about_user_data(question)) or not evidence.texts:
+    question about the user's data, or one answered from passages of it (``grounded``).
+    ``made_up`` names a figure the code typed in without having read it."""
+    if not held_to_evidence(question, grounded) or not (evidence.texts or made_up):
         return None
     text = plain_math(answer)
     worked = {raw for written in sums_written(text) for raw in NUMBER.findall(written)}
     # A figure worked out in the answer's own sums may be given rounded after it.
     known = [*evidence.numbers(), *(_value(raw) for raw in [*NUMBER.findall(question), *worked])]
-    for raw in NUMBER.findall(text):
+    for match in NUMBER.finditer(text):
+        raw = match[0]
         small = _value(raw).is_integer() and abs(_value(raw)) <= SMALL_COUNT
         if raw in worked or small:
             continue
-        if not _founded(raw, known) and not _derived(raw, known):
+        if not seen(raw, known, percent=bool(_PERCENT.match(text, match.end()))):
+            typed = (
+                f" (the code set {made_up}, a figure it had not read: take it from them)"
+                if made_up
+                else ""
+            )
             return (
                 f"the answer gives {raw}, which is in none of the tool results, code output or "
-                "passages: give the figure they hold, or write out the sum that gives it from "
-                "them (for example 38 * 6 = 228)"
+                f"passages{typed}: give the figure they hold, or write out the sum that gives it "
+                "from them (for example 38 * 6 = 228)"
             )
     return None
 

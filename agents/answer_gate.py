@@ -14,15 +14,18 @@ from typing import Any
 from agents import prompts
 from agents.answer_check import check_answer
 from agents.answer_clock import against_clock, needs_reading
+from agents.answer_code_inputs import CodeStep, founded_outputs
 from agents.answer_compute import against_computation, against_text_work
 from agents.answer_evidence import (
     READING_TOOLS,
     dropped_files,
     evidence_of,
+    held_to_evidence,
     unfounded,
     unread,
 )
 from agents.answer_tool_talk import ToolOutput
+from agents.answer_values import numbers
 from agents.engines.base import RunContext
 from agents.events import RunEvent
 from agents.followup import refers_back
@@ -87,13 +90,18 @@ async def _repair(context: RunContext, messages: list[dict[str, Any]]) -> str:
     return "".join(parts).strip()
 
 
-def code_outputs(events: Sequence[RunEvent]) -> list[str]:
-    """What the code agent's steps printed (or their last values)."""
+def code_steps(events: Sequence[RunEvent]) -> list[CodeStep]:
+    """The code agent's steps that ran: their code and what they printed (or last values)."""
     return [
-        str(e.data.get("output") or "")
+        CodeStep(str(e.data.get("code") or ""), str(e.data.get("output") or ""))
         for e in events
         if e.type == "step" and e.data.get("kind") == "code" and not e.data.get("error")
     ]
+
+
+def code_outputs(events: Sequence[RunEvent]) -> list[str]:
+    """What the code agent's steps printed (or their last values)."""
+    return [step.output for step in code_steps(events)]
 
 
 def answer_problem(
@@ -114,14 +122,22 @@ def answer_problem(
     if reason is not None:
         return reason
     passages = context.question if context.sources else ""
-    evidence = evidence_of([(o.tool, o.result) for o in tools], code_outputs(events), passages)
+    about = subject(context)
+    read = [(o.tool, o.result) for o in tools]
+    outputs, typed = code_outputs(events), None
+    if held_to_evidence(about, bool(passages)):
+        # Code output counts only when the code computed from figures the run had seen.
+        known = [*evidence_of(read, [], passages).numbers(), *numbers(about)]
+        outputs, typed = founded_outputs(code_steps(events), known)
+    evidence = evidence_of(read, outputs, passages)
     # Plain chat calls no tool: it is not blamed for reading nothing.
     can_read = engine != "chat" and any(name in context.tools for name in READING_TOOLS)
-    about = subject(context)
     return (
         unread(about, evidence, bool(passages), can_read)
-        or dropped_files(about, answer, [(o.tool, o.result) for o in tools])
-        or unfounded(about, answer, evidence, grounded=bool(passages))
+        or dropped_files(about, answer, read)
+        or unfounded(
+            about, answer, evidence, grounded=bool(passages), made_up=typed.said() if typed else ""
+        )
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from backend.config import Settings
 from backend.llm.fake_server import FakeOpenAIServer
@@ -219,3 +220,38 @@ async def test_a_sum_answered_wrong_is_sent_back_with_the_calculators_value(
     assert body["status"] == "completed" and body["answer"] == "23% of 4,180 is 961.4.", body
     (first, _) = checks(body)
     assert "which is 961.4" in first["reason"]
+
+
+def code_reply(source: str) -> str:
+    """A code model's reply in smolagents' format."""
+    return f"Thought: Work it out.\n<code>\n{source}\n</code>"
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer", "status"),
+    [("price = 100", "400", "no_answer"), ("price = 38", "152", "completed")],
+)
+async def test_code_output_from_a_figure_the_code_made_up_is_not_evidence(
+    client: httpx.AsyncClient,
+    fake: FakeOpenAIServer,
+    settings: Settings,
+    typed: str,
+    answer: str,
+    status: str,
+) -> None:
+    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    (settings.workspace_dir / "prices.csv").write_text("item,price\nlamp,38\nrug,215\n")
+    source = f"print(read_file('prices.csv'))\n{typed}\nprint(price * 4)\nfinal_answer('{answer}')"
+    fake.set_rules(
+        [
+            {"match": "prices.csv", "reply": code_reply(source), "times": 1},
+            {"reply": f"Four lamps cost {answer} euros."},
+        ]
+    )
+    body = await ask(client, "What do 4 lamps from prices.csv in my workspace cost?", "code")
+    assert body["status"] == status, body
+    if status == "no_answer":
+        # The printed 400 stood on nothing read; the reason names the figure the code typed in.
+        assert "gives 400" in body["reason"] and "price = 100" in body["reason"], body
+    else:
+        assert body["answer"] == "152" and not checks(body), body

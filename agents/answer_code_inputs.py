@@ -1,0 +1,124 @@
+"""Figures the code agent typed in itself: for a question about the user's documents or files,
+code may compute only from figures the run read.
+
+Asked "how much meal allowance does a 4-day trip get?", a small code model will often write
+``allowance = 100`` and print ``400``; that printed output then looks like evidence for the
+answer. So a code step's output counts as evidence only when every figure the step typed in
+(a number assigned to a name, alone or in a list, tuple or dict) is one the run had seen: in
+the question, a tool result, a passage or an earlier founded output, as written, scaled
+(15 -> 0.15) or one step from two of them (1 - 0.15). Small counts are let through.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from agents.answer_evidence import SMALL_COUNT, seen
+from agents.answer_values import numbers
+
+# Figures a sum may use without having read them (a whole, a percent's base): ``1 - 0.15``
+# and ``15 / 100`` are worked out; ``price = 100`` typed in alone is not.
+GIVEN = (1.0, 100.0)
+
+
+@dataclass(frozen=True)
+class CodeStep:
+    """One code step of the run: what it ran and what it printed."""
+
+    code: str
+    output: str
+
+
+@dataclass(frozen=True)
+class TypedInput:
+    """A figure the code typed in: ``name = raw``."""
+
+    name: str
+    raw: str
+
+    def said(self) -> str:
+        return f"{self.name} = {self.raw}"
+
+
+def _number(node: ast.expr) -> str | None:
+    """The number a literal node writes (``-3`` included), as written; None for anything else."""
+    sign = ""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        sign, node = "-", node.operand
+    if not isinstance(node, ast.Constant) or isinstance(node.value, bool):
+        return None
+    if not isinstance(node.value, (int, float)):
+        return None
+    return sign + repr(node.value)
+
+
+def _elements(value: ast.expr) -> list[ast.expr]:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return list(value.elts)
+    if isinstance(value, ast.Dict):
+        return list(value.values)
+    return [value]
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> Iterator[TypedInput]:
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+        for one, other in zip(target.elts, value.elts, strict=False):
+            yield from _pairs(one, other)
+        return
+    name = ast.unparse(target)
+    for element in _elements(value):
+        raw = _number(element)
+        if raw is not None:
+            yield TypedInput(name, raw)
+
+
+def typed_inputs(code: str) -> list[TypedInput]:
+    """The figures ``code`` assigns to names; none when it does not parse."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return []
+    found: list[TypedInput] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                found.extend(_pairs(target, node.value))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            found.extend(_pairs(node.target, node.value))
+    return found
+
+
+def _small(raw: str) -> bool:
+    value = float(raw)
+    return value.is_integer() and abs(value) <= SMALL_COUNT
+
+
+def made_up(code: str, known: Sequence[float]) -> TypedInput | None:
+    """The first figure ``code`` typed in that none of ``known`` founds."""
+    for typed in typed_inputs(code):
+        if _small(typed.raw) or seen(typed.raw, known):
+            continue
+        if float(typed.raw) not in GIVEN and seen(typed.raw, [*known, *GIVEN]):
+            continue
+        return typed
+    return None
+
+
+def founded_outputs(
+    steps: Sequence[CodeStep], known: Sequence[float]
+) -> tuple[list[str], TypedInput | None]:
+    """The outputs of the steps whose typed-in figures were all seen (each founded output is
+    seen by the steps after it), and the first made-up figure, if any."""
+    outputs: list[str] = []
+    first: TypedInput | None = None
+    seen_so_far = list(known)
+    for step in steps:
+        typed = made_up(step.code, seen_so_far)
+        if typed is not None:
+            first = first or typed
+            continue
+        outputs.append(step.output)
+        seen_so_far.extend(numbers(step.output))
+    return outputs, first

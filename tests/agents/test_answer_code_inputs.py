@@ -1,0 +1,71 @@
+"""Code output counts as evidence only when the code computed from figures the run had read."""
+
+from __future__ import annotations
+
+from agents.answer_code_inputs import CodeStep, founded_outputs, made_up, typed_inputs
+from agents.answer_evidence import evidence_of, unfounded
+
+# "Staff get a meal allowance of 38 euros per day; mileage is paid at 0.32 euros per km."
+PASSAGE_FIGURES = [38.0, 0.32]
+
+
+def test_figures_assigned_to_names_are_the_inputs_whatever_their_shape() -> None:
+    code = (
+        "allowance = 100\nrate: float = -0.25\nlow, high = 3, 4500\n"
+        "sales = {'north': 120, 'west': 80}\nlabel = 'x 99'\ntotal = allowance * 4\n"
+    )
+    assert [t.said() for t in typed_inputs(code)] == [
+        "allowance = 100",
+        "rate = -0.25",
+        "low = 3",
+        "high = 4500",
+        "sales = 120",
+        "sales = 80",
+    ]
+    assert typed_inputs("this is not python (") == []
+
+
+def test_a_figure_the_run_never_saw_is_made_up() -> None:
+    typed = made_up("allowance = 100\nprint(allowance * 4)", [*PASSAGE_FIGURES, 4.0])
+    assert typed is not None and typed.said() == "allowance = 100"
+    wrong_rate = made_up("rate = 0.25\nprint(rate * 265)", [*PASSAGE_FIGURES, 265.0])
+    assert wrong_rate is not None and wrong_rate.raw == "0.25"
+
+
+def test_figures_read_scaled_or_one_step_away_are_not() -> None:
+    known = [*PASSAGE_FIGURES, 265.0, 15.0, 2749.0]
+    assert made_up("allowance = 38\ndays = 4\nprint(allowance * days)", known) is None
+    assert made_up("rate = 0.32\ndistance = 265", known) is None
+    assert made_up("price = 2749\ndiscount = 0.15\nfactor = 0.85", known) is None
+    assert made_up("share = 15 / 100\nprint(2749 * (1 - share))", known) is None
+    # A percent's base is no input: typed in alone as a price, it is made up.
+    assert made_up("price = 100\nprint(price * 0.85)", known) is not None
+
+
+def test_outputs_stand_only_on_founded_steps_and_feed_the_steps_after() -> None:
+    steps = [
+        CodeStep("allowance = 38\nprint(allowance * 4)", "152\n"),
+        CodeStep("total = 152\nprint(total + 90)", "242\n"),
+        CodeStep("bonus = 777\nprint(bonus)", "777\n"),
+    ]
+    outputs, typed = founded_outputs(steps, [38.0, 4.0])
+    assert outputs == ["152\n", "242\n"]
+    assert typed is not None and typed.said() == "bonus = 777"
+
+
+def test_an_answer_on_a_made_up_figure_is_sent_back_naming_it() -> None:
+    question = "How much meal allowance does a 4-day trip get under the travel policy?"
+    # Answered from passages: held to them.
+    evidence = evidence_of([], [], "Staff get a meal allowance of 38 euros per day.")
+    said = "allowance = 100"
+    reason = unfounded(question, "It is 400 euros.", evidence, grounded=True, made_up=said)
+    assert reason is not None and "400" in reason and "allowance = 100" in reason
+    assert unfounded(question, "It is 152 euros.", evidence, grounded=True, made_up=said) is None
+
+
+def test_a_question_figure_times_100_is_founded_only_as_a_percentage() -> None:
+    question = "What share of the budget in my documents went on 4 lamps?"
+    evidence = evidence_of([("search_knowledge", "The lamps took 0.4 of the budget.")], [], "")
+    assert unfounded(question, "It is 400 euros.", evidence) is not None
+    assert unfounded(question, "They took 40 % of it.", evidence) is None
+    assert unfounded(question, "They took 40 percent of it.", evidence) is None
