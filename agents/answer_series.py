@@ -15,24 +15,15 @@ import itertools
 import re
 from fractions import Fraction
 from math import comb
-from typing import NamedTuple
 
 from agents.answer_values import word_set
-
-
-class Worked(NamedTuple):
-    """A result worked out from the question: what it is, its value, and whether it is a
-    percentage (then the answer's figure marked % is what counts, with or without a sign)."""
-
-    what: str
-    value: Fraction
-    percent: bool = False
-
+from agents.answer_worked import Worked
 
 # Words that may come before the sum in its sentence: the asking, nothing that changes it.
 _LEAD = word_set(
     "what is 's whats the calculate compute evaluate find work out how much please give me tell "
-    "can you could value of determine get add up all total i need want to know series result sum"
+    "can you could value of determine get add up all total i need want to know series result sum "
+    "average mean"
 )
 # What may follow the run, up to the end of its sentence.
 _TAIL = re.compile(r"\s*(?:,?\s*\(?inclusive(?:ly)?\)?)?\s*(?:=\s*)?(?:[?.!]|$)", re.I)
@@ -41,7 +32,7 @@ _POWERS = {"squares": 2, "cubes": 3, "square numbers": 2, "cube numbers": 3}
 _POWERS |= {"perfect squares": 2, "perfect cubes": 3}
 
 _RANGE = re.compile(
-    r"\b(?:sum|total|add\s+up)\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
+    r"\b(?P<op>sum|total|add\s+up|average|mean)\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?"
     r"(?:(?P<power>squares|cubes)\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?)?"
     r"(?:(?P<parity>odd|even)\s+)?(?:(?:positive|natural|whole|counting)\s+)?"
     r"(?:numbers|integers)?\s*(?P<between>from|between)?\s*"
@@ -49,7 +40,8 @@ _RANGE = re.compile(
     re.I,
 )
 _FIRST = re.compile(
-    r"\b(?:sum|total)\s+of\s+(?:all\s+)?(?:the\s+)?(?:(?P<power>squares|cubes)\s+of\s+(?:the\s+)?)?"
+    r"\b(?P<op>sum|total|average|mean)\s+of\s+(?:all\s+)?(?:the\s+)?"
+    r"(?:(?P<power>squares|cubes)\s+of\s+(?:the\s+)?)?"
     r"first\s+(?P<n>\d+)\s+(?:(?P<odd>odd)\s+)?(?:(?:positive|natural|counting)\s+)?"
     r"(?P<kind>numbers|integers|squares|cubes|square numbers|cube numbers|perfect squares|"
     r"perfect cubes)\b",
@@ -90,9 +82,18 @@ def _alone(text: str, start: int, end: int) -> bool:
 
 
 def _named(match: re.Match[str]) -> str:
-    """The sum as the question names it: "the sum of the squares of 1 to 30"."""
-    asked = re.sub(r"^(?:sum|total|add\s+up)\s+(?:of\s+)?", "", match.group(0).strip(), flags=re.I)
-    return f"the sum of {' '.join(asked.split())}"
+    """The sum (or mean) as the question names it: "the sum of the squares of 1 to 30"."""
+    asked = match.group(0).strip()[len(match["op"]) :]
+    asked = re.sub(r"^\s*(?:up\s+)?(?:of\s+)?", "", asked, flags=re.I)
+    name = "mean" if match["op"].lower() in ("average", "mean") else "sum"
+    return f"the {name} of {' '.join(asked.split())}"
+
+
+def _total(match: re.Match[str], first: int, step: int, count: int, power: int) -> Worked:
+    """The sum over the run, or its mean when the question asks for the average."""
+    total = Fraction(run_sum(first, step, count, power))
+    mean = match["op"].lower() in ("average", "mean")
+    return Worked(_named(match), total / count if mean else total)
 
 
 def _in_range(match: re.Match[str], text: str) -> Worked | None:
@@ -110,7 +111,7 @@ def _in_range(match: re.Match[str], text: str) -> Worked | None:
     if first > b:
         return None
     count = (b - first) // step + 1
-    return Worked(_named(match), Fraction(run_sum(first, step, count, power)))
+    return _total(match, first, step, count, power)
 
 
 def _first_n(match: re.Match[str]) -> Worked | None:
@@ -120,7 +121,7 @@ def _first_n(match: re.Match[str]) -> Worked | None:
     power = _POWERS.get((match["power"] or kind).lower(), 1)
     n = int(match["n"])
     first, step = (1, 2) if match["odd"] else (1, 1)
-    return Worked(_named(match), Fraction(run_sum(first, step, n, power)))
+    return None if n < 1 else _total(match, first, step, n, power)
 
 
 def _geometric(b1: int, b2: int, last: int) -> bool:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from agents.answer_series import Worked, worked_series
+from agents.answer_series import worked_series
 from agents.answer_values import DATE, NUMBER
+from agents.answer_worked import Worked, gives, shown
 from agents.digits_note import without_digits_note
 from agents.intents import ARITHMETIC, COMPUTING, intent_of
 from agents.number_words import prompt_with_digits
@@ -41,7 +42,7 @@ _HOW_MUCH_MORE = re.compile(
 )
 _CHANGE_ASKED = re.compile(
     rf"\b(?:what|which)\s+{_ASKED_PERCENT}(?!\s+of\b)|\bhow many percent\b|"
-    rf"\b{_ASKED_PERCENT}\s*(?:change|increase|decrease|growth|rise|fall|drop|decline|gain|"
+    rf"(?:\b(?:percent|percentage)|%)\s*(?:change|increase|decrease|growth|rise|fall|drop|decline|gain|"
     r"loss|reduction|jump)\b",
     re.I,
 )
@@ -57,11 +58,25 @@ _DOWN = re.compile(
     re.I,
 )
 _CHANGED = re.compile(r"\bchang(?:e|ed|es|ing)\b", re.I)
-# A change over time, points of a percentage, a symmetric difference, the clock: not one reading.
+# A rate per period, points of a percentage, a symmetric difference, the clock: not one reading.
 _NOT_A_CHANGE = re.compile(
-    r"percentage points?|\bpoints\b|\bdifference\b|\bannual|\bper (?:year|month|annum)\b|"
-    r"\b(?:a|each|every) (?:year|month)\b|\byearly\b|\bmonthly\b|\bcompound|\baverage\b|"
+    r"percentage points?|\bpoints\b|\bdifference\b|\bannuali[sz]ed\b|\bcagr\b|"
+    r"\b(?:annual|yearly|monthly|weekly|daily)\s+(?:growth|increase|decrease|rate|change|rise|"
+    r"fall|drop|decline|gain|loss|return|percent|percentage)|\bper (?:year|month|annum)\b|"
+    r"\b(?:a|each|every) (?:year|month)\b|\bcompound|\baverage\b|"
     r"\bo'clock\b|\b[ap]\.?m\b\.?|\bwhat (?:percent|percentage) of\b",
+    re.I,
+)
+# "from 9 to 5" with a word of the working day is office hours, not two figures.
+_SCHEDULE = re.compile(
+    r"\b(?:day|days|daily|hours?|shifts?|open|opens|close[sd]?|work(?:s|ed|ing)?|office|"
+    r"schedule[sd]?|meetings?|week|weekdays?|morning|evening|night|runs?|timetable)\b",
+    re.I,
+)
+# What ties the figures to a change: "sales grew from", "the percent increase from".
+_CHANGE_BEFORE = re.compile(
+    rf"(?:{_UP.pattern}|{_DOWN.pattern}|{_CHANGED.pattern}|\b(?:went|goes|go|gone|moved|"
+    r"jumped)\b)[^.;,?!]{0,25}$",
     re.I,
 )
 
@@ -91,7 +106,8 @@ _BY = re.compile(
 )
 _AFTER = re.compile(
     rf"{_N}(?:\s+[a-z]+){{0,2}}?\s+(?:after|with)\s+(?:an?\s+)?{_N}{_PERCENT}\s+"
-    r"(?P<dir>discount|reduction|decrease|price cut|cut|markdown|off|increase|rise|raise|"
+    r"(?P<dir>discount|reduction|decrease|price cut|cut|markdown|off|price increase|price rise|"
+    r"increase|rise|raise|"
     r"markup|mark-up|surcharge|hike)\b",
     re.I,
 )
@@ -128,6 +144,14 @@ _NOT_A_MEAN = re.compile(
 )
 
 
+# "Is the average of 4, 8 and 15 above 10?" is answered yes or no, not with the figure.
+_YES_OR_NO = re.compile(
+    r"(?:^|[.?!]\s+)(?:is|are|was|were|does|do|did|can|could|should|would|will|has|have)\b"
+    r"[^.?!]*\?\s*$",
+    re.I,
+)
+
+
 def _figure(raw: str) -> Fraction:
     return Fraction(raw.replace(",", ""))
 
@@ -155,6 +179,11 @@ def _change(text: str) -> list[Worked]:
         if old <= 0 or new < 0 or re.match(_PERCENT, after) or (_year(old_raw) and _year(new_raw)):
             continue
         if said is None and not (_CHANGE_ASKED.search(text) and not _NOT_A_CHANGE.search(text)):
+            continue
+        clock = max(old, new) <= 24 and old.denominator == new.denominator == 1
+        if (clock and _SCHEDULE.search(text)) or not (
+            said is not None or match.re is _WAS_NOW or _CHANGE_BEFORE.search(text[: match.start()])
+        ):
             continue
         up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
         if said is not None:
@@ -228,42 +257,12 @@ def worked_problem(question: str) -> Worked | None:
     if intent_of(typed) not in (None, ARITHMETIC, COMPUTING):
         return None
     text = prompt_with_digits(typed)
-    if DATE.search(text):
+    if DATE.search(text) or _YES_OR_NO.search(text):
         return None
     found = [*_change(text), *_share(text), *_adjusted(text), *_mean(text), *_series(text)]
     if not found or len({w.value for w in found}) != 1:
         return None
     return found[0]
-
-
-def gives(answer: str, worked: Worked) -> bool:
-    """Whether the answer states the result: a figure equal to it as rounded to the places
-    the figure shows; for a percentage, a figure marked % if the answer marks any."""
-    figures = []
-    for match in NUMBER.finditer(answer):
-        marked = bool(re.match(r"\s*(?:\\?%|percent\b|per cent\b)", answer[match.end() :], re.I))
-        figures.append((match.group(0).replace(",", ""), marked))
-    if worked.percent and any(marked for _, marked in figures):
-        figures = [f for f in figures if f[1]]
-    for raw, _ in figures:
-        shown = Fraction(raw)
-        places = len(raw.partition(".")[2])
-        value = abs(worked.value) if worked.percent else worked.value
-        if abs((abs(shown) if worked.percent else shown) - value) <= Fraction(1, 2 * 10**places):
-            return True
-    return False
-
-
-def shown(worked: Worked) -> str:
-    """The result as the reason gives it: exact when whole, else to a few places."""
-    value = worked.value
-    if value.denominator == 1:
-        text = str(value.numerator)
-    else:
-        places = max(2, 3 - len(str(abs(value.numerator) // value.denominator)))
-        text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
-        text = text if Fraction(text) == value else f"about {text}"
-    return f"{text}%" if worked.percent else text
 
 
 def against_word_problem(question: str, answer: str) -> str | None:
