@@ -6,7 +6,8 @@ slip in the last digit, passes every check of form: it is a number, it is not th
 When the whole question, less its "what is", reads as arithmetic the calculator takes ("12
 factorial", "17.5% of 3,260", "sqrt of 2"), its value is known here, and an answer that does
 not give it (as written, or rounded as the answer writes it) is sent back with the value.
-Anything the calculator does not read whole (a word problem) is left to the other checks.
+A word problem whose numbers are all in the question (a percentage change, a sum over a range)
+is worked out by ``answer_word_problems`` instead.
 Counting the words, letters, characters or vowels of one quoted piece of text, or reversing it,
 is checked the same way.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 
 from agents.answer_values import carries
+from agents.answer_word_problems import against_word_problem, worked_problem
 from agents.digits_note import without_digits_note
 from agents.intents import ARITHMETIC, COMPUTING, intent_of
 from agents.number_words import prompt_with_digits
@@ -46,7 +48,10 @@ def asked_sum(question: str) -> tuple[str, str] | None:
 
 
 def against_computation(question: str, answer: str) -> str | None:
-    """Why the answer disagrees with the calculator's value of the question, or None."""
+    """Why the answer disagrees with the calculator's value of the question, or with the
+    result of the word problem it is (``answer_word_problems``), or None."""
+    if worked_problem(question) is not None:
+        return against_word_problem(question, answer)
     worked = asked_sum(question)
     if worked is None:
         return None

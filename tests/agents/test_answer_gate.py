@@ -255,3 +255,20 @@ async def test_code_output_from_a_figure_the_code_made_up_is_not_evidence(
         assert "gives 400" in body["reason"] and "price = 100" in body["reason"], body
     else:
         assert body["answer"] == "152" and not checks(body), body
+
+
+async def test_a_word_problem_answered_wrong_is_sent_back_with_the_worked_result(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": REPAIR, "reply": "1² + 2² + … + 30² = 9,455."},
+            {"reply": "The sum of the squares is 31030."},
+        ]
+    )
+    question = "What is the sum of the squares of the whole numbers from 1 to 30?"
+    body = await ask(client, question, "chat")
+    assert body["status"] == "completed" and body["answer"] == "1² + 2² + … + 30² = 9,455.", body
+    (first, second) = checks(body)
+    assert not first["passed"] and first["reason"].endswith("which is 9455")
+    assert second["passed"]
