@@ -24,6 +24,7 @@ from agents.answer_evidence import (
     unfounded,
     unread,
 )
+from agents.answer_not_found import denies_what_was_read
 from agents.answer_tool_talk import ToolOutput
 from agents.answer_values import numbers
 from agents.engines.base import RunContext
@@ -132,8 +133,14 @@ def answer_problem(
     evidence = evidence_of(read, outputs, passages)
     # Plain chat calls no tool: it is not blamed for reading nothing.
     can_read = engine != "chat" and any(name in context.tools for name in READING_TOOLS)
+    # What the run read of the user's documents and files, passage by passage.
+    looked_up = [
+        *(str(getattr(hit, "text", "")) for hit in context.sources),
+        *(result for tool, result in read if tool in READING_TOOLS - {"list_files", "write_file"}),
+    ]
     return (
-        unread(about, evidence, bool(passages), can_read)
+        denies_what_was_read(about, answer, looked_up)
+        or unread(about, evidence, bool(passages), can_read)
         or dropped_files(about, answer, read)
         or unfounded(
             about, answer, evidence, grounded=bool(passages), made_up=typed.said() if typed else ""

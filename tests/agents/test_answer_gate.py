@@ -272,3 +272,22 @@ async def test_a_word_problem_answered_wrong_is_sent_back_with_the_worked_result
     (first, second) = checks(body)
     assert not first["passed"] and first["reason"].endswith("which is 9455")
     assert second["passed"]
+
+
+async def test_nothing_found_after_reading_what_holds_it_is_sent_back(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
+) -> None:
+    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    (settings.workspace_dir / "club.txt").write_text("The chess club meets in Room 4 on Thursdays.")
+    read_call = {"name": "read_file", "arguments": {"path": "club.txt"}}
+    fake.set_rules(
+        [
+            {"match": "club.txt", "tool_calls": [read_call], "times": 1},
+            {"match": REPAIR, "reply": "The chess club meets in Room 4."},
+            {"reply": "The file does not mention where the chess club meets."},
+        ]
+    )
+    body = await ask(client, "Where does the chess club meet, according to club.txt?", "single")
+    assert body["status"] == "completed" and body["answer"] == "The chess club meets in Room 4."
+    first, second = checks(body)
+    assert "nothing was found" in first["reason"] and second["passed"]

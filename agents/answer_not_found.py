@@ -1,0 +1,73 @@
+"""An answer that says the documents hold nothing on the question, when what the run read does.
+
+A small model given passages (or a search result) that answer the question will now and then
+reply "No revenue information found." and the run would end *completed* with no answer in it.
+When a passage the run read speaks of most of what the question asks about, such a reply is
+sent back once; if the model says it again, the run ends *no answer*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agents.answer_values import NUMBER, has_number, word_set
+
+# "No revenue information found", "The documents do not mention …", "I couldn't find …".
+_NOTHING = re.compile(
+    r"\b(?:no|not any)\b[^.!?\n]{0,60}\b(?:information|mention|data|details?|records?|figures?|"
+    r"passages?)\b[^.!?\n]{0,40}\b(?:found|available|given|provided|mentioned|about|on|for)\b|"
+    r"\b(?:could ?n[o']t|can ?n[o']t|can not|did ?n[o']t|was unable to|were unable to|unable to)"
+    r"\s+(?:find|locate|see)\b|"
+    r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|stated|given|provided|specified|available|"
+    r"found|listed|included)\b|"
+    r"\bdo(?:es)?\s*n[o']t\s+(?:contain|include|mention|say|state|provide|specify|give|list)\b",
+    re.IGNORECASE,
+)
+# An answer longer than this says more than "not found"; it is left to the other checks.
+SHORT_ANSWER = 300
+# Words too common to tell what a question is about.
+_COMMON = word_set(
+    "what which when where whose does have with from that this their there about many much "
+    "would could should will your mine into than then them they were been being after before "
+    "most least more less nearest according document documents file files policy tell give "
+    "know find please total each every per"
+)
+# Two words are the same word when their first letters agree ("employee", "employs").
+STEM = 5
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z]{4,}", text.lower())
+    return {word[:STEM] for word in words if word not in _COMMON}
+
+
+def says_nothing_found(answer: str, question: str = "") -> bool:
+    """Whether ``answer`` is, in short, "the documents hold nothing on it" (numbers it takes
+    from the question, "no revenue figure for 2025", do not count as found)."""
+    text = " ".join(answer.split())
+    asked = set(NUMBER.findall(question))
+    rest = NUMBER.sub(lambda m: " " if m[0] in asked else m[0], text)
+    return len(text) <= SHORT_ANSWER and not has_number(rest) and bool(_NOTHING.search(text))
+
+
+def speaks_of(question: str, read: str) -> bool:
+    """Whether ``read`` speaks of most of what ``question`` asks about (at least two words)."""
+    asked = _stems(question)
+    if len(asked) < 2:
+        return False
+    held = asked & _stems(read)
+    return len(held) >= 2 and len(held) * 2 >= len(asked)
+
+
+def denies_what_was_read(question: str, answer: str, read: Sequence[str]) -> str | None:
+    """Why an answer saying nothing was found is refused, or None: a passage or search result
+    the run read speaks of what the question asks."""
+    if not says_nothing_found(answer, question):
+        return None
+    if not any(speaks_of(question, text) for text in read):
+        return None
+    return (
+        "the answer says nothing was found, but the passages and search results given to you "
+        "speak of it: read them again and answer from them"
+    )

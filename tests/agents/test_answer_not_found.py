@@ -1,0 +1,45 @@
+"""'Nothing found' is no answer when what the run read speaks of the question."""
+
+from __future__ import annotations
+
+from agents.answer_not_found import denies_what_was_read, says_nothing_found
+
+QUESTION = "What was Hollowbrook Ceramics' 2025 revenue per employee, to the nearest euro?"
+PASSAGE = (
+    "Hollowbrook Ceramics is a pottery in Kestrel Bay. Hollowbrook employs 64 people. "
+    "Revenue in 2025 was 3,870,000 euros, most of it from restaurant orders."
+)
+UNRELATED = "The Fenwick R7 e-bike has a 500 Wh battery and a frame with a 5-year warranty."
+
+
+def test_nothing_found_said_in_many_ways() -> None:
+    for answer in (
+        "No revenue information found.",
+        "There is no information about revenue per employee in the documents.",
+        "I couldn't find the number of employees.",
+        "The revenue for 2025 is not mentioned in the provided passages.",
+        "The documents do not contain Hollowbrook's revenue.",
+        "Sorry, I was unable to locate that figure.",
+    ):
+        assert says_nothing_found(answer, QUESTION), answer
+    for answer in (
+        "Revenue per employee was about 60,469 euros.",
+        "3,870,000 / 64 = 60,468.75, so about 60,469 euros per employee.",
+        "Hollowbrook is a pottery in Kestrel Bay.",
+        # A long answer that says more than "not found" is left to the other checks.
+        "The passages do not mention it directly. " + "They describe the pottery. " * 20,
+    ):
+        assert not says_nothing_found(answer, QUESTION), answer
+
+
+def test_refused_when_a_passage_read_speaks_of_the_question() -> None:
+    reason = denies_what_was_read(QUESTION, "No revenue information found.", [UNRELATED, PASSAGE])
+    assert reason is not None and "nothing was found" in reason
+
+
+def test_an_honest_not_found_stands_when_nothing_read_speaks_of_it() -> None:
+    assert denies_what_was_read(QUESTION, "No revenue information found.", [UNRELATED]) is None
+    assert denies_what_was_read(QUESTION, "No revenue information found.", []) is None
+    # The company named, but not what is asked about it.
+    other = "What colour is the Hollowbrook Ceramics logo and who designed it?"
+    assert denies_what_was_read(other, "The logo is not mentioned.", [PASSAGE]) is None
