@@ -239,7 +239,7 @@ FAILS = [
         "In which year was it founded?",
         "To find the founding year, I will search the documents. I will then return the result.",
         [],
-        "says what it will do next, not what it found",
+        "only says what will be done or what one should do, not the result",
     ),
     (
         "Who is the owner of the follow-up?",
