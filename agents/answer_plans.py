@@ -19,7 +19,7 @@ from agents.answer_values import DATE_WORDS, NUMBER, NUMBER_WORDS, numbers, word
 # Verbs of getting a result: "you would *check* a calendar", "to *find* this, …".
 _METHOD_VERBS = (
     r"(?:use|find|get|calculate|compute|check|look|open|read|search|count|add|sum|total|divide|"
-    r"multiply|subtract|run|call|sort|reverse|apply|determine|work|figure|convert|go|iterate|"
+    r"multiply|subtract|run|call|sort|reverse|apply|determine|work|figure|convert|go\s+through|"
     r"loop|split|parse|load|extract|filter|identify|compare|query|list|review|examine|analy[sz]e|"
     r"fetch|retrieve|access|refer|locate|scan|inspect|measure|round|start|begin|first|then|"
     r"need|have|want|write|consult|pick|group|answer|solve|obtain|know|see|tell)"
@@ -27,7 +27,9 @@ _METHOD_VERBS = (
 # Words after "I will" that acknowledge or promise rather than plan ("I'll remember that").
 _NOT_A_PLAN = (
     r"(?!\s*(?:be|not|never|remember|keep|note|always|gladly|happily|let|miss|bear|recommend|"
-    r"suggest|say|guess|estimate|think|like|love|prefer|agree)\b)"
+    r"suggest|say|guess|estimate|think|like|love|prefer|agree)\b|"
+    # Naming something is giving it: "I would call it load_config".
+    r"\s*(?:call|name)\s+(?:it|them)\b)"
 )
 _PLAN = re.compile(
     # First person, what will be done: "I will", "I'll", "we're going to", "I need to".
@@ -38,7 +40,7 @@ _PLAN = re.compile(
     # What one should do: "you need to", "you would check", "one should look".
     r"\b(?:you|one)(?:'ll|\s+will)?\s+(?:first\s+)?(?:need|needs|have|has)\s+to\b|"
     rf"\b(?:you|one)(?:\s+(?:would|could|can|should|might|may|must)|'d)\s+"
-    rf"(?:first\s+|then\s+|also\s+|simply\s+|just\s+)?{_METHOD_VERBS}\b|"
+    rf"(?:first\s+|then\s+|also\s+|simply\s+|just\s+)?{_NOT_A_PLAN}{_METHOD_VERBS}\b|"
     # Steps: "First, we …", "Step 2:", "the first step is", "This will give us the total".
     r"(?:^|[.:;]\s+)(?:first(?:ly)?|next|then|after that|finally),?\s+(?:i|we|you|one)\b|"
     r"\bstep\s+(?:\d+|one|two|three|four|five)\b|\bthe (?:first|next|last|final) step\b|"
@@ -183,7 +185,7 @@ def _stated(question: str, segment: str, after_colon: bool) -> bool:
 def _names(question: str, text: str) -> bool:
     """A capitalised word that does not open a sentence, and is not the question's."""
     for segment, _ in _segments(text):
-        for token in segment.split()[1:]:
+        for token in [t for t in segment.split() if re.search(r"\w", t)][1:]:
             word = token.strip(".,;:!?()[]*_\"'")
             if word[:1].isupper() and word.lower() not in _NOT_NAMES and _new(word, question):
                 return True

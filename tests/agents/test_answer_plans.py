@@ -49,6 +49,8 @@ PLANS = [
         "3. Pick the top one.",
     ),
     ("Who owns the follow-up?", "I\u2019ll search the meeting notes for the owner\u2019s name."),
+    ("Which file is the biggest?", "- List the files\n- Compare their sizes"),
+    ("What year was the company founded?", "You could check the company's about page for that."),
 ]
 
 RESULTS = [
@@ -106,6 +108,8 @@ RESULTS = [
     ("Write a short poem about the sea", "I will sing of waves that roll and break.", []),
     ("What's a good name for a cat?", "I would go with Whiskers.", []),
     ("Sort [3, 1, 2]", "Sure, I will sort it: [1, 2, 3].", []),
+    ("Which do you recommend?", "I'd go with the second option: it's cheaper and faster.", []),
+    ("What should the function be called?", "You could call it parse_dates.", []),
 ]
 
 
