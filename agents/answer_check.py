@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from agents.answer_arithmetic import arithmetic_error
+from agents.answer_plans import asks_how, only_plans
 from agents.answer_tool_talk import ToolOutput, tool_talk
 from agents.answer_values import (
     DATE,
@@ -62,13 +63,6 @@ _ASKS_NUMBER = re.compile(
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|am)\b"
 )
-# A sentence that says what will be done, not what was found ("I will search the documents").
-_PLAN = re.compile(
-    r"\b(?:i will|i'll|let me|i am going to|i'm going to|i need to|we need to|we will|we'll|"
-    r"first,? (?:i|we)|next,? (?:i|we)|then (?:i|we))\b",
-    re.IGNORECASE,
-)
-_HOW_TO = re.compile(r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bsteps?\b", re.I)
 # A blank left to fill in ("[insert current date]", "<your name>", "{result}") is no answer;
 # a markdown link's text ("[the report](...)") is not a blank.
 _BLANK = re.compile(
@@ -152,6 +146,10 @@ def _describes_method(question: str, text: str) -> bool:
 
 
 def _asks_number(question: str) -> bool:
+    """A number is asked for, unless the question asks how to get it ("How can I find the
+    total of a column?" is answered by a method)."""
+    if asks_how(question):
+        return False
     return bool(_ASKS_NUMBER.search(DATE.sub(" ", question.lower())))
 
 
@@ -204,14 +202,6 @@ def _against_calendar(text: str, tools: Sequence[ToolOutput]) -> str | None:
     return None if agrees else f"the answer does not agree with the calendar ({first})"
 
 
-def _only_plans(question: str, text: str) -> bool:
-    """Every sentence says what the model will do next, none what it found."""
-    if _HOW_TO.search(question):
-        return False
-    sentences = [p for p in re.split(r"(?<=[.!?:;])\s+|\n+", text) if re.search(r"[^\W_]", p)]
-    return bool(sentences) and all(_PLAN.search(p) for p in sentences)
-
-
 def _missing_kind(question: str, text: str) -> str | None:
     """The question asks for a weekday, a time or a date and the answer holds none."""
     asked, said = question.lower(), text.lower()
@@ -237,12 +227,15 @@ def check_answer(question: str, answer: str, tools: Sequence[ToolOutput] = ()) -
         return f"the answer leaves a blank to fill in ({blank.group(0)}) instead of the value"
     if about_tools := tool_talk(question, answer, text, tools):
         return about_tools
-    if _only_plans(question, text):
-        return "the answer says what it will do next, not what it found"
     if _restates(question, text):
         return "the answer only restates the question"
     if _describes_method(question, text):
         return "the answer describes how to get the result instead of giving it"
+    if only_plans(question, text):
+        return (
+            "the answer only says what will be done or what one should do, not the result: "
+            "give the result itself"
+        )
     if _asks_number(question) and not has_number(text):
         return "the question asks for a number and the answer has none"
     return (

@@ -41,14 +41,28 @@ CHECKER = "answer check"
 SHOWN_ANSWER_CHARS = 500
 
 
+# Plain chat has no calculator: a sum it got wrong twice is one for a mode that has.
+CALCULATOR_POINTER = "{modes} mode can work this out with the calculator."
+
+
 class NoAnswer(Exception):
     """The run's answer failed the check twice; ``reason`` says why, ``answer`` is the last
-    rejected text."""
+    rejected text, ``computation`` whether the calculator's value of the question was missing."""
 
-    def __init__(self, reason: str, answer: str) -> None:
+    def __init__(self, reason: str, answer: str, computation: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.answer = answer
+        self.computation = computation
+
+
+def shown_reason(exc: NoAnswer, mode: str, engine: str) -> str:
+    """The reason a user reads: for a sum plain chat got wrong, where it can be worked out
+    (the agent, which Auto picks for sums; just Agent when Auto already chose chat)."""
+    if not exc.computation or engine != "chat":
+        return exc.reason
+    modes = "Agent" if mode == "auto" else "Auto or Agent"
+    return f"{exc.reason}. {CALCULATOR_POINTER.format(modes=modes)}"
 
 
 def tool_outputs(events: Sequence[RunEvent]) -> list[ToolOutput]:
@@ -186,6 +200,7 @@ async def checked_answer(
     repaired = await _repair(context, repair_messages(context, answer, reason, tools))
     again = answer_problem(context, repaired, tools, events, engine)
     if again is not None:
-        raise NoAnswer(again, repaired or answer)
+        computation = again == against_computation(context.prompt, repaired)
+        raise NoAnswer(again, repaired or answer, computation)
     await context.emit("step", {"kind": "answer_check", "passed": True, "reason": ""})
     return repaired

@@ -15,7 +15,7 @@ import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
-from agents.answer_gate import NoAnswer, checked_answer
+from agents.answer_gate import NoAnswer, checked_answer, shown_reason
 from agents.digits_note import with_digits_note
 from agents.engines.base import EngineStopped, RunContext
 from agents.events import EventType
@@ -85,8 +85,8 @@ async def execute(
         sources = run.sources = sources_json(context.sources)
         ending = ("completed", {"answer": answer, "usage": context.usage, "sources": sources})
     except NoAnswer as exc:
-        status, error = "no_answer", exc.reason
-        ending = ("no_answer", _no_answer(exc, run.context))
+        status, error = "no_answer", shown_reason(exc, run.mode, run.engine)
+        ending = ("no_answer", _no_answer(error, exc, run.context))
     except (asyncio.CancelledError, RunStopped) as exc:
         default = str(exc) if isinstance(exc, RunStopped) else "stopped by the user"
         status, error = "stopped", run.stop_reason(default)
@@ -203,12 +203,12 @@ async def _ground(
     return kept
 
 
-def _no_answer(exc: NoAnswer, context: RunContext | None) -> dict[str, Any]:
+def _no_answer(reason: str, exc: NoAnswer, context: RunContext | None) -> dict[str, Any]:
     """The ``no_answer`` event: the reason, and the rejected text kept apart from ``answer``
     so no client takes it for one."""
     return {
-        "message": f"no answer: {exc.reason}",
-        "reason": exc.reason,
+        "message": f"no answer: {reason}",
+        "reason": reason,
         "answer": "",
         "rejected": exc.answer,
         "usage": context.usage if context else {},

@@ -30,11 +30,14 @@ def _schema(required: list[str] | None = None, **properties: tuple[str, str]) ->
 
 
 def current_time() -> str:
-    """Local date and time with weekday and timezone, e.g. for 'what day is it'."""
+    """Local date and time with weekday and timezone, e.g. for 'what day is it', written as a
+    sentence an answer can copy ("It is Monday, 7 December 2026, 17:05:04 UTC, local time
+    (UTC+00:00); ISO 8601: …"); the ISO part is what the answer check reads."""
     now = datetime.now().astimezone()
     offset = now.strftime("%z")
+    zone = f" {now.tzname()}" if now.tzname() else ""
     return (
-        f"{now:%A, %d %B %Y, %H:%M:%S} {now.tzname() or ''} "
+        f"It is {now:%A}, {now.day} {now:%B %Y, %H:%M:%S}{zone}, local time "
         f"(UTC{offset[:3]}:{offset[3:]}); ISO 8601: {now.isoformat(timespec='seconds')}"
     )
 

@@ -114,6 +114,8 @@ class Amount:
 def _plain(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace(",", " ")
     text = re.sub(r"\s+", " ", text).strip(" .?!")
+    # A sentence as current_time writes it: "It is Monday, 7 December 2026, …".
+    text = re.sub(r"^(?:it is|it's|today is) ", "", text)
     return re.sub(r"^(?:on|the|of) ", "", text)
 
 

@@ -9,7 +9,8 @@ from agents.answer_tool_talk import ToolOutput
 
 CLOCK = ToolOutput(
     "current_time",
-    "Monday, 07 December 2026, 09:51:20 UTC (UTC+00:00); ISO 8601: 2026-12-07T09:51:20+00:00",
+    "It is Monday, 7 December 2026, 09:51:20 UTC, local time (UTC+00:00); "
+    "ISO 8601: 2026-12-07T09:51:20+00:00",
 )
 PERCENT = ToolOutput("calculator", "961.4")
 SPAN = ToolOutput("calendar", "From 3 March 2026 to 14 July 2026 is 133 days. That is 19 weeks.")
@@ -239,7 +240,7 @@ FAILS = [
         "In which year was it founded?",
         "To find the founding year, I will search the documents. I will then return the result.",
         [],
-        "says what it will do next, not what it found",
+        "only says what will be done or what one should do, not the result",
     ),
     (
         "Who is the owner of the follow-up?",

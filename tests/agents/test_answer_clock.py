@@ -13,7 +13,8 @@ from backend.llm.fake_server import FakeOpenAIServer
 
 READING = ToolOutput(
     "current_time",
-    "Monday, 07 December 2026, 15:28:38 UTC (UTC+00:00); ISO 8601: 2026-12-07T15:28:38+00:00",
+    "It is Monday, 7 December 2026, 15:28:38 UTC, local time (UTC+00:00); "
+    "ISO 8601: 2026-12-07T15:28:38+00:00",
 )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from agents.answer_gate import NoAnswer, shown_reason
 from backend.config import Settings
 from backend.llm.fake_server import FakeOpenAIServer
 from tests.backend.api.test_tasks_api import make_task, wait_for_entry
@@ -291,3 +292,41 @@ async def test_nothing_found_after_reading_what_holds_it_is_sent_back(
     assert body["status"] == "completed" and body["answer"] == "The chess club meets in Room 4."
     first, second = checks(body)
     assert "nothing was found" in first["reason"] and second["passed"]
+
+
+async def test_a_chat_sum_refused_twice_points_to_the_modes_with_the_calculator(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules([{"reply": "12 factorial is 490968000."}])
+    body = await ask(client, "What is 12 factorial?", "chat")
+    assert body["status"] == "no_answer", body
+    assert "which is 479001600" in body["reason"]
+    assert "Auto or Agent mode can work this out with the calculator" in body["reason"]
+    assert body["steps"][-1]["data"]["message"] == f"no answer: {body['reason']}"
+    record = (await client.get(f"/api/agent/runs/{body['run_id']}")).json()
+    assert "Auto or Agent mode" in str(record), record
+
+
+async def test_no_pointer_when_the_agent_or_another_check_refused(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    # The agent has the calculator already: no pointer to itself.
+    fake.set_rules([{"reply": "12 factorial is 490968000."}])
+    agent = await ask(client, "What is 12 factorial?", "single")
+    assert agent["status"] == "no_answer" and "which is 479001600" in agent["reason"], agent
+    assert "mode can work this out" not in agent["reason"]
+    # Chat refused for something other than its arithmetic: no pointer either.
+    fake.set_rules([{"reply": "[1]"}])
+    other = await ask(client, "Who wrote the report?", "chat")
+    assert other["status"] == "no_answer" and "citation marker" in other["reason"], other
+    assert "mode can work this out" not in other["reason"]
+
+
+def test_when_auto_chose_chat_the_pointer_names_the_agent() -> None:
+    refused = NoAnswer("the answer does not give the value of 2^10, which is 1024", "", True)
+    shown = shown_reason(refused, "auto", "chat")
+    assert shown.endswith(". Agent mode can work this out with the calculator."), shown
+    in_chat = shown_reason(refused, "chat", "chat")
+    assert in_chat.endswith(" Auto or Agent mode can work this out with the calculator.")
+    empty = NoAnswer("the answer is empty", "")
+    assert shown_reason(empty, "chat", "chat") == "the answer is empty"

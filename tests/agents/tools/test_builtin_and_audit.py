@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import datetime
 
 import pytest
 
+from agents.answer_values import is_value, key_values
 from agents.intents import CLOCK, INTENTS
 from agents.tools.audit import AuditLog
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
@@ -69,9 +71,15 @@ def test_current_time_is_local_with_weekday_and_timezone(
     answer = registry.call("current_time", {}, context)
     stamp = datetime.fromisoformat(answer.split("ISO 8601: ")[1])
     assert stamp.tzinfo is not None
-    assert answer.startswith(f"{stamp:%A, %d %B %Y, %H:%M:%S} ")
+    # A sentence an answer may copy as it is: the day of the month without a leading zero.
+    assert answer.startswith(f"It is {stamp:%A}, {stamp.day} {stamp:%B %Y, %H:%M:%S} ")
+    assert re.search(rf"{stamp:%H:%M:%S} \S+, local time \(UTC", answer)  # the zone's name
     offset = stamp.strftime("%z")
     assert f"(UTC{offset[:3]}:{offset[3:]})" in answer
+    # The answer check still takes it for a value, with its weekday and time.
+    assert is_value(answer)
+    assert stamp.strftime("%A").lower() in key_values(answer)
+    assert f"{stamp.hour}:{stamp:%M}" in key_values(answer)
 
 
 def test_calls_are_audited_with_their_errors(

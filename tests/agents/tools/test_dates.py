@@ -34,7 +34,7 @@ on_today = functools.partial(calendar, today=lambda: TODAY)
         ("30/04/26", date(2026, 4, 30)),
         ("3.4.2026", date(2026, 4, 3)),
         # the date as current_time gives it, time and all
-        ("Monday, 07 December 2026, 12:01:59 UTC (UTC+00:00)", TODAY),
+        ("It is Monday, 7 December 2026, 12:01:59 UTC, local time (UTC+00:00)", TODAY),
         ("2026-12-07T12:01:59+00:00", TODAY),
         ("today", TODAY),
         ("Today.", TODAY),
