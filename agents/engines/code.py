@@ -31,6 +31,33 @@ CANCEL_POLL_SECONDS = 0.05
 STOP_GRACE_SECONDS = 1.0
 # Where the model's thought ends: a code block (tags or a markdown fence) opens or closes.
 _CODE_MARK = re.compile(r"<code>|</code>|```")
+# A markdown fence line ("```", "```python") left inside a <code> block: small models mix the
+# two formats, and the fence is a syntax error that cost the step.
+_FENCE_LINE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*(?:\n|$)", re.MULTILINE)
+
+
+def tidy_code_reply(text: str) -> str:
+    """``text`` with markdown fence lines taken out of its <code> block."""
+    head, opened, rest = text.partition("<code>")
+    if not opened:
+        return text
+    body, closed, tail = rest.partition("</code>")
+    return head + opened + _FENCE_LINE.sub("", body) + closed + tail
+
+
+@cache
+def _tidy_model_class() -> type:
+    """smolagents' OpenAI model, with each reply's code block tidied (``tidy_code_reply``)."""
+    from smolagents import OpenAIServerModel
+
+    class TidyModel(OpenAIServerModel):  # type: ignore[misc]
+        def generate(self, *args: Any, **kwargs: Any) -> Any:
+            message = super().generate(*args, **kwargs)
+            if isinstance(message.content, str):
+                message.content = tidy_code_reply(message.content)
+            return message
+
+    return TidyModel
 
 
 @cache
@@ -161,7 +188,7 @@ class _CodeRun:
 
     def _agent(self) -> Any:
         """The CodeAgent for this run: the run's endpoint and tools, the sandbox, short prompts."""
-        from smolagents import CodeAgent, OpenAIServerModel
+        from smolagents import CodeAgent
         from smolagents.monitoring import LogLevel
 
         from agents.engines.http_clients import sync_client
@@ -170,7 +197,7 @@ class _CodeRun:
 
         context, endpoint = self.context, self.context.endpoint
         assert endpoint is not None  # CodeEngine.run checked it
-        self.model = OpenAIServerModel(
+        self.model = _tidy_model_class()(
             model_id=endpoint.model or "local",
             api_base=endpoint.base_url,
             api_key=endpoint.api_key or "none",

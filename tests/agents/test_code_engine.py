@@ -147,6 +147,21 @@ async def test_code_runs_and_the_final_answer_comes_back(fake: FakeOpenAIServer)
     assert run.context.usage["total_tokens"] > 0
 
 
+async def test_a_markdown_fence_left_in_the_code_block_does_not_cost_the_step(
+    fake: FakeOpenAIServer,
+) -> None:
+    # Small models open with <code> and close with a fence (or fence inside the tags).
+    reply = "Thought: I will multiply.\n<code>\n```python\nfinal_answer(6 * 7)\n```\n"
+    fake.set_rules([{"match": "New task", "reply": reply}])
+    run = make_run(fake, "What is six times seven?")
+
+    answer = await CodeEngine().run(run.context)
+
+    assert answer == "42"
+    (step,) = run.steps("code")
+    assert step["code"] == "final_answer(6 * 7)" and "error" not in step
+
+
 async def test_registry_tools_are_called_from_the_code(fake: FakeOpenAIServer) -> None:
     fake.set_rules(
         [
