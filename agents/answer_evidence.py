@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 
 from agents.answer_arithmetic import plain_math, sums_written
 from agents.answer_values import NUMBER
-from agents.intents import DOCUMENTS, NAMED_FILE, WORKSPACE, intent_of
+from agents.intents import DOCUMENTS, NAMED_FILE, WORKSPACE, intent_of, lacks_operands
 
+# How a list_files result (or code that printed one) begins.
+LISTING = "Files in "
 # Tools whose success means the run read the user's files or documents.
 READING_TOOLS = frozenset(
     {"list_files", "read_file", "write_file", "read_document", "search_knowledge"}
@@ -49,8 +51,16 @@ class Evidence:
     def read_user_data(self) -> bool:
         return bool(self.tools_used & READING_TOOLS)
 
-    def numbers(self) -> list[float]:
-        return [_value(raw) for text in self.texts for raw in NUMBER.findall(text)]
+    def numbers(self, listings: bool = True) -> list[float]:
+        """The figures of every text; without ``listings``, file listings' sizes are left out:
+        they may be given as they are, but a sum of two sizes is no figure of a file's
+        contents (82 + 18 bytes made a made-up 100 look worked out)."""
+        return [
+            _value(raw)
+            for text in self.texts
+            if listings or not text.startswith(LISTING)
+            for raw in NUMBER.findall(text)
+        ]
 
 
 def about_user_data(question: str) -> bool:
@@ -107,16 +117,34 @@ def _derived(raw: str, known: Sequence[float], percent: bool = False) -> bool:
     return _founded(raw, steps, percent)
 
 
-def seen(raw: str, known: Sequence[float], percent: bool = False) -> bool:
+def seen(
+    raw: str,
+    known: Sequence[float],
+    percent: bool = False,
+    paired: Sequence[float] | None = None,
+) -> bool:
     """Whether the number written as ``raw`` is one of ``known`` (rounded, scaled) or one step
-    from two of them."""
-    return _founded(raw, known, percent) or _derived(raw, known, percent)
+    from two of them (of ``paired``, when given)."""
+    pairs = known if paired is None else paired
+    return _founded(raw, known, percent) or _derived(raw, pairs, percent)
+
+
+def percent_factors(question: str) -> list[float]:
+    """The factors a percentage in the question stands for: 15% -> 0.15, 0.85 (15% off) and
+    1.15 (15% more), so "2,749 with 15% off is 2,336.65" is one step from what was read."""
+    factors = []
+    for match in NUMBER.finditer(question):
+        if _PERCENT.match(question, match.end()):
+            share = _value(match[0]) / 100
+            factors += [share, 1 - share, 1 + share]
+    return factors
 
 
 def held_to_evidence(question: str, grounded: bool) -> bool:
     """Whether an answer's figures must stand on what the run read: a question about the
-    user's data, or one answered from passages of it (``grounded``)."""
-    return grounded or about_user_data(question)
+    user's data, one answered from passages of it (``grounded``), or a sum whose numbers the
+    question does not all give ("the Fenwick R7 with 20% off its list price")."""
+    return grounded or about_user_data(question) or lacks_operands(question)
 
 
 def unfounded(
@@ -130,13 +158,16 @@ def unfounded(
     text = plain_math(answer)
     worked = {raw for written in sums_written(text) for raw in NUMBER.findall(written)}
     # A figure worked out in the answer's own sums may be given rounded after it.
-    known = [*evidence.numbers(), *(_value(raw) for raw in [*NUMBER.findall(question), *worked])]
+    given = [_value(raw) for raw in [*NUMBER.findall(question), *worked]]
+    given += percent_factors(question)
+    known, paired = [*evidence.numbers(), *given], [*evidence.numbers(listings=False), *given]
     for match in NUMBER.finditer(text):
         raw = match[0]
         small = _value(raw).is_integer() and abs(_value(raw)) <= SMALL_COUNT
         if raw in worked or small:
             continue
-        if not seen(raw, known, percent=bool(_PERCENT.match(text, match.end()))):
+        percent = bool(_PERCENT.match(text, match.end()))
+        if not seen(raw, known, percent, paired):
             typed = (
                 f" (the code set {made_up}, a figure it had not read: take it from them)"
                 if made_up

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Engines that get knowledge passages up front; the others look things up with their tools.
-GROUNDED_UP_FRONT = ("chat", "single", "team")
+# Engines that get knowledge passages up front (when they help); each may still search more.
+GROUNDED_UP_FRONT = ("chat", "single", "team", "code")
 
 Ending = tuple[EventType, dict[str, Any]]
 

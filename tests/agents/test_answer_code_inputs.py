@@ -6,6 +6,7 @@ from agents.answer_code_inputs import CodeStep, founded_outputs, made_up, typed_
 from agents.answer_evidence import evidence_of, unfounded
 
 # "Staff get a meal allowance of 38 euros per day; mileage is paid at 0.32 euros per km."
+CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
 PASSAGE_FIGURES = [38.0, 0.32]
 
 
@@ -69,3 +70,24 @@ def test_a_question_figure_times_100_is_founded_only_as_a_percentage() -> None:
     assert unfounded(question, "It is 400 euros.", evidence) is not None
     assert unfounded(question, "They took 40 % of it.", evidence) is None
     assert unfounded(question, "They took 40 percent of it.", evidence) is None
+
+
+def test_sizes_in_a_file_listing_may_be_given_but_not_added_up() -> None:
+    listing = "Files in the workspace (.):\nsales.csv (82 bytes)\nnotes.txt (18 bytes)\n"
+    for evidence in (
+        evidence_of([("list_files", listing)], [], ""),
+        evidence_of([], [listing], ""),
+    ):
+        assert unfounded(CSV_QUESTION, "The units add up to 100.", evidence) is not None
+        assert unfounded(CSV_QUESTION, "sales.csv is 82 bytes.", evidence) is None
+
+
+def test_a_sum_missing_a_figure_is_held_to_what_was_read() -> None:
+    question = "What would the Fenwick R7 cost with 20% off its list price?"
+    nothing = evidence_of([], [], "")
+    reason = unfounded(question, "It would cost 80.0.", nothing, made_up="list_price = 100")
+    assert reason is not None and "list_price = 100" in reason
+    found = evidence_of([("search_knowledge", "Its list price is 2,749 euros.")], [], "")
+    assert unfounded(question, "It would cost 2,199.20 euros.", found) is None
+    # A sum the question gives in full is not held to anything.
+    assert unfounded("What is 80% of 250?", "It is 200.", nothing, made_up="x = 250") is None

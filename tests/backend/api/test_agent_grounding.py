@@ -160,3 +160,25 @@ async def test_search_results_show_the_similarity_the_cut_off_reads(
     assert all(r["similarity"] < 0.35 for r in hybrid if r["name"] != "garden.txt")
     keyword = (await library.get("/api/knowledge/search", params={**query, "mode": "bm25"})).json()
     assert all(r["similarity"] is None for r in keyword["results"])
+
+
+async def test_the_code_engine_gets_the_passages_that_help_up_front(
+    library: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    # Left to search by itself, a small code model typed in figures of its own instead.
+    answer = "Thought: The passage says six.\n<code>\nfinal_answer('Six hours of sun.')\n</code>"
+    fake.set_rules([{"match": "New task", "reply": answer}])
+    body = await ask(library, prompt="How many hours of sun do tomatoes need?", mode="code")
+    assert [s["name"] for s in body["sources"]] == ["garden.txt"], body  # type: ignore[index]
+    task = fake.requests[-1]["messages"][-1]["content"]
+    task_text = task if isinstance(task, str) else task[0]["text"]
+    assert "Tomatoes need six hours of sun." in task_text
+    # A pure computation still gets none.
+    sums = await ask(library, prompt="What is 17 * 23?", mode="code")
+    assert sums["sources"] == [] and not retrieval_steps(sums)
+
+
+def retrieval_steps(body: dict[str, object]) -> list[object]:
+    steps = body["steps"]
+    assert isinstance(steps, list)
+    return [s for s in steps if s["data"].get("kind") == "retrieval"]
