@@ -26,6 +26,7 @@ from agents.answer_evidence import (
 )
 from agents.answer_not_found import denies_what_was_read
 from agents.answer_tool_talk import ToolOutput
+from agents.answer_unused import unused_figure
 from agents.answer_values import numbers
 from agents.engines.base import RunContext
 from agents.events import RunEvent
@@ -140,7 +141,8 @@ def answer_problem(
     about = subject(context)
     read = [(o.tool, o.result) for o in tools]
     outputs, typed = code_outputs(events), None
-    if held_to_evidence(about, bool(passages)):
+    held = held_to_evidence(about, bool(passages))
+    if held:
         # Code output counts only when the code computed from figures the run had seen.
         known = [*evidence_of(read, [], passages).numbers(), *numbers(about)]
         outputs, typed = founded_outputs(code_steps(events), known)
@@ -159,6 +161,7 @@ def answer_problem(
         or unfounded(
             about, answer, evidence, grounded=bool(passages), made_up=typed.said() if typed else ""
         )
+        or (unused_figure(about, answer, numbers("\n".join(looked_up))) if held else None)
     )
 
 

@@ -330,3 +330,22 @@ def test_when_auto_chose_chat_the_pointer_names_the_agent() -> None:
     assert in_chat.endswith(" Auto or Agent mode can work this out with the calculator.")
     empty = NoAnswer("the answer is empty", "")
     assert shown_reason(empty, "chat", "chat") == "the answer is empty"
+
+
+async def test_a_looked_up_figure_given_for_a_sum_with_the_questions_figure_is_sent_back(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
+) -> None:
+    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    (settings.workspace_dir / "rates.txt").write_text("The day rate is 38 euros.")
+    read_call = {"name": "read_file", "arguments": {"path": "rates.txt"}}
+    fake.set_rules(
+        [
+            {"match": "rates.txt", "tool_calls": [read_call], "times": 1},
+            {"match": REPAIR, "reply": "3 * 38 = 114 euros."},
+            {"reply": "38 euros."},
+        ]
+    )
+    body = await ask(client, "How much do 3 days cost at the day rate in rates.txt?", "single")
+    assert body["status"] == "completed" and body["answer"] == "3 * 38 = 114 euros.", body
+    first, second = checks(body)
+    assert "3 is not used" in first["reason"] and second["passed"]

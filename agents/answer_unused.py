@@ -1,0 +1,69 @@
+"""An answer that copies a figure it looked up where the question asked for a sum with it.
+
+Asked "how much meal allowance does a 3-day trip get in total?", a small model finds "38 euros
+per day" and answers "38 euros": a figure that was read, so the evidence check lets it pass,
+yet the question's own figure (3 days) was never used. When the question gives a figure the
+run did not read, asks for an amount, and every figure of the answer is one it read as it
+was, the answer is sent back asking for the sum.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from agents.answer_values import DATE, NUMBER
+
+# A question asking for an amount worked out from what is looked up.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow (?:much|many)\b|\b(?:cost|costs|price|total|altogether|together|combined|"
+    r"reimbursed|paid|pay|owe|worth|allowance)\b",
+    re.IGNORECASE,
+)
+# Years are names of a time, not figures to compute with.
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _value(raw: str) -> float:
+    return float(raw.replace(",", ""))
+
+
+def question_figures(question: str, read: Sequence[float]) -> list[str]:
+    """The figures of the question that are not years, not 1 and not among ``read``."""
+    text = DATE.sub(" ", question)
+    return [
+        raw
+        for raw in NUMBER.findall(text)
+        if not _YEAR.match(raw)
+        and _value(raw) != 1
+        and not any(math.isclose(_value(raw), seen) for seen in read)
+    ]
+
+
+def copied_only(answer: str, read: Sequence[float]) -> list[str]:
+    """The answer's figures when every one is a figure that was read as it was; else []."""
+    figures = NUMBER.findall(answer)
+    if not figures:
+        return []
+    for raw in figures:
+        if not any(math.isclose(_value(raw), seen) for seen in read):
+            return []
+    return figures
+
+
+def unused_figure(question: str, answer: str, read: Sequence[float]) -> str | None:
+    """Why the answer is refused, or None: the question's own figure is left out of an amount
+    the answer copies from what was read."""
+    if not _ASKS_AMOUNT.search(question):
+        return None
+    own = question_figures(question, read)
+    if not own:
+        return None
+    copied = copied_only(answer, read)
+    if not copied:
+        return None
+    return (
+        f"the answer gives {copied[0]} as it was found, but the question's {own[0]} is not used: "
+        f"work the amount out from both and write the sum that gives it"
+    )

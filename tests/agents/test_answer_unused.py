@@ -1,0 +1,40 @@
+"""An amount worked from a looked-up figure and the question's own must use both."""
+
+from __future__ import annotations
+
+from agents.answer_unused import unused_figure
+from agents.answer_values import numbers
+
+POLICY = "Staff get a meal allowance of 38 euros per day. Hotels are paid up to 145 euros a night."
+BIKE = "The Fenwick R7 weighs 23 kg and its list price is 2,749 euros."
+
+
+def read(*texts: str) -> list[float]:
+    return numbers("\n".join(texts))
+
+
+def test_a_looked_up_figure_given_as_the_amount_is_sent_back() -> None:
+    trip = "How much meal allowance does a 3-day business trip get in total?"
+    reason = unused_figure(trip, "38 euros", read(POLICY))
+    assert reason is not None and "38" in reason and "3 is not used" in reason
+    sale = "What would the Fenwick R7 cost with 20% off its list price?"
+    assert unused_figure(sale, "It costs 2,749 euros.", read(BIKE)) is not None
+
+
+def test_amounts_worked_out_or_using_the_question_figure_pass() -> None:
+    trip = "How much meal allowance does a 3-day business trip get in total?"
+    assert unused_figure(trip, "114 euros.", read(POLICY)) is None
+    assert unused_figure(trip, "38 euros a day for 3 days: 114 euros.", read(POLICY)) is None
+    sale = "What would the Fenwick R7 cost with 20% off its list price?"
+    assert unused_figure(sale, "2,199.20 euros.", read(BIKE)) is None
+
+
+def test_questions_without_a_figure_of_their_own_are_left_alone() -> None:
+    for question in (
+        "How much is the hotel allowance per night?",
+        "How much did Hollowbrook earn in 2025?",  # a year is no figure to compute with
+        "How much does the policy pay for 1 night in a hotel?",
+        "How much does the 23 kg Fenwick R7 cost?",  # the question's figure was read too
+        "Which of the 2 documents mentions hotels?",  # no amount asked
+    ):
+        assert unused_figure(question, "145 euros.", read(POLICY, BIKE)) is None, question
