@@ -7,6 +7,7 @@ runs in a worker thread and reports each step through ``RunContext.emit_from_thr
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections import Counter
 from functools import cache
@@ -43,6 +44,19 @@ def tidy_code_reply(text: str) -> str:
         return text
     body, closed, tail = rest.partition("</code>")
     return head + opened + _FENCE_LINE.sub("", body) + closed + tail
+
+
+# Floats are shown to this many decimals: 2749 * 0.8 prints 2199.2000000000003.
+FLOAT_PLACES = 10
+
+
+def shown_value(value: Any) -> str:
+    """The final answer's value as text, without float noise (2199.2, not 2199.2000000000003)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value) and abs(value) < 1e15:
+        return repr(round(value, FLOAT_PLACES))
+    return str(value)
 
 
 @cache
@@ -245,7 +259,7 @@ class _CodeRun:
         try:
             for item in stream:
                 if isinstance(item, FinalAnswerStep):
-                    return "" if item.output is None else str(item.output)
+                    return shown_value(item.output)
                 if not isinstance(item, ActionStep) or item.is_final_answer:
                     continue
                 if reporter.stop_reason:

@@ -14,7 +14,13 @@ from typing import Any, cast
 import pytest
 
 from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
-from agents.engines.code import COMPUTE_ONLY, CodeEngine, task_text, thought_text
+from agents.engines.code import (
+    COMPUTE_ONLY,
+    CodeEngine,
+    shown_value,
+    task_text,
+    thought_text,
+)
 from agents.tools.for_smolagents import smolagents_inputs, smolagents_tools
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
 from backend.llm.client import ChatClient
@@ -488,3 +494,11 @@ async def test_a_pure_computation_is_told_to_compute_and_gets_no_passages(
     system_text = systems[0] if isinstance(systems[0], str) else systems[0][0]["text"]
     assert "a computation needs no tool" in system_text
     assert "a fact from the user's documents needs a tool" in system_text
+
+
+def test_final_values_are_shown_without_float_noise() -> None:
+    assert shown_value(2749 * (1 - 0.2)) == "2199.2"
+    assert shown_value(0.1 + 0.2) == "0.3"
+    assert shown_value(60468.75) == "60468.75" and shown_value(85.0) == "85.0"
+    assert shown_value(None) == "" and shown_value(1e300) == "1e+300"
+    assert shown_value([1, 2]) == "[1, 2]" and shown_value(float("nan")) == "nan"
