@@ -26,6 +26,7 @@ from agents.intents import DOCUMENTS, NAMED_FILE, WORKSPACE, intent_of, lacks_op
 
 # How a list_files result (or code that printed one) begins.
 LISTING = "Files in "
+WORKSPACE_LISTING = "Files in the workspace"
 # Tools whose success means the run read the user's files or documents.
 READING_TOOLS = frozenset(
     {"list_files", "read_file", "write_file", "read_document", "search_knowledge"}
@@ -76,6 +77,29 @@ def unread(question: str, evidence: Evidence, passages: bool, can_read: bool) ->
     if intent_of(question) not in (WORKSPACE, NAMED_FILE):
         return None
     return "the answer speaks of your files, but none was read: no file tool returned anything"
+
+
+# Tools that reach a named file itself; a search of the documents for its name does not.
+_FILE_READERS = frozenset({"read_file", "read_document", "write_file", "list_files"})
+
+
+def unread_named(
+    question: str, calls: Sequence[tuple[str, str]], tools: Sequence[tuple[str, str]]
+) -> str | None:
+    """A question naming a workspace file ("the first item in todo.md") answered by a run in
+    which no file tool touched that file: neither a call's arguments nor a result name it
+    (searching the documents for "todo.md" found other documents)."""
+    if intent_of(question) is not NAMED_FILE or not calls:
+        return None
+    named = {name.lower() for name in NAMED_FILE.pattern.findall(question)}
+    touched = " ".join(
+        [args for tool, args in calls if tool in _FILE_READERS]
+        + [result for tool, result in tools if tool in _FILE_READERS]
+    ).lower()
+    missing = sorted(name for name in named if name not in touched)
+    if not missing or len(missing) < len(named):
+        return None
+    return f"{missing[0]} was not read: read it with read_file and answer from its text"
 
 
 def _value(raw: str) -> float:
@@ -221,7 +245,9 @@ def dropped_files(question: str, answer: str, tools: Sequence[tuple[str, str]]) 
     listings = [result for tool, result in tools if tool == "list_files"]
     if not listings:
         return None
-    names = _listed(listings[-1])
+    # The workspace's own listing, when there is one, over a knowledge folder's listed after it.
+    workspace = [result for result in listings if result.startswith(WORKSPACE_LISTING)]
+    names = _listed((workspace or listings)[-1])
     if len(names) > LISTED_ENTRIES:
         return None
     missing = [name for name in names if name.lower() not in answer.lower()]

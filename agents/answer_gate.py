@@ -8,6 +8,7 @@ fails too, the run ends *no answer* with the reason, never *completed*.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from agents.answer_evidence import (
     held_to_evidence,
     unfounded,
     unread,
+    unread_named,
 )
 from agents.answer_not_found import denies_what_was_read
 from agents.answer_tool_talk import ToolOutput
@@ -106,6 +108,15 @@ async def _repair(context: RunContext, messages: list[dict[str, Any]]) -> str:
     return "".join(parts).strip()
 
 
+def tool_calls(events: Sequence[RunEvent]) -> list[tuple[str, str]]:
+    """Each tool call of the run: the tool's name and its arguments as text."""
+    return [
+        (str(e.data.get("tool", "")), json.dumps(e.data.get("arguments", {})))
+        for e in events
+        if e.type == "tool_call"
+    ]
+
+
 def code_steps(events: Sequence[RunEvent]) -> list[CodeStep]:
     """The code agent's steps that ran: their code and what they printed (or last values)."""
     return [
@@ -157,6 +168,7 @@ def answer_problem(
     return (
         denies_what_was_read(about, answer, looked_up)
         or unread(about, evidence, bool(passages), can_read)
+        or (unread_named(about, tool_calls(events), read) if can_read else None)
         or dropped_files(about, answer, read)
         or unfounded(
             about, answer, evidence, grounded=bool(passages), made_up=typed.said() if typed else ""

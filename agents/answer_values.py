@@ -26,8 +26,9 @@ DATE_WORDS = word_set(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december"
 )
-# A tool result of at most this many characters, mostly numbers and dates, is "a value".
+# A tool result of at most this many characters and lines, mostly numbers and dates, is "a value".
 VALUE_RESULT_CHARS = 300
+VALUE_LINES = 2
 
 
 def words(text: str) -> list[str]:
@@ -48,6 +49,8 @@ def is_value(result: str) -> bool:
     short, and mostly numbers or date words."""
     if not result.strip() or len(result) > VALUE_RESULT_CHARS:
         return False
+    if len(result.strip().splitlines()) > VALUE_LINES:
+        return False  # a table or a list: what it holds is asked for, not all of it
     tokens = result.split()
     valued = [t for t in tokens if re.search(r"\d", t) or t.strip(",.;:()").lower() in DATE_WORDS]
     return len(valued) * 2 >= len(tokens)

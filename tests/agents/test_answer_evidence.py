@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from agents.answer_evidence import Evidence, dropped_files, evidence_of, unfounded, unread
+from agents.answer_evidence import (
+    Evidence,
+    dropped_files,
+    evidence_of,
+    unfounded,
+    unread,
+    unread_named,
+)
 
 CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
 CSV = "region,units\nnorth,120\nsouth,95\nwest,80\nunits: total 295, mean 98.33"
@@ -86,6 +93,9 @@ def test_a_list_of_files_must_name_every_file_listed() -> None:
     # Not asked for the names, or nothing listed: nothing to hold the answer to.
     assert dropped_files("How big is sales.csv?", "120 B.", tools) is None
     assert dropped_files(question, "sales.csv", []) is None
+    # A knowledge folder listed after the workspace does not change what the workspace holds.
+    inbox = ("list_files", "Files in /home/me/inbox:\nreport.pdf (2 KB)\n")
+    assert dropped_files(question, "notes, sales.csv and todo.md.", [*tools, inbox]) is None
 
 
 def test_a_figure_one_step_from_two_seen_is_worked_out_not_made_up() -> None:
@@ -95,3 +105,19 @@ def test_a_figure_one_step_from_two_seen_is_worked_out_not_made_up() -> None:
     )
     assert unfounded(question, "Quenby is 13 years older.", passages, grounded=True) is None
     assert unfounded(question, "Quenby is 31 years older.", passages, grounded=True) is not None
+
+
+def test_a_named_file_must_be_touched_by_a_file_tool() -> None:
+    question = "What is the first item on the list in todo.md in my workspace?"
+    searched = [("search_knowledge", '{"query": "todo.md"}')]
+    found = [("search_knowledge", "[1] travel-policy.md\\nStaff get 38 euros a day.")]
+    reason = unread_named(question, searched, found)
+    assert reason is not None and reason.startswith("todo.md was not read")
+    read_it = [*searched, ("read_file", '{"path": "todo.md"}')]
+    assert unread_named(question, read_it, [*found, ("read_file", "- buy milk")]) is None
+    # Found by listing (where it is, how big it is), or a question naming no file: left alone.
+    listed = [("list_files", "{}")]
+    listing = [("list_files", "Files in the workspace (.):\\ntodo.md (64 B)")]
+    assert unread_named("How big is todo.md in my workspace?", listed, listing) is None
+    assert unread_named("What is 2 + 2?", searched, found) is None
+    assert unread_named(question, [], []) is None
