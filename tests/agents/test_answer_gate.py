@@ -29,6 +29,30 @@ async def ask(client: httpx.AsyncClient, prompt: str, mode: str) -> dict[str, An
     return dict(response.json())
 
 
+async def read_then_answer(
+    client: httpx.AsyncClient,
+    fake: FakeOpenAIServer,
+    settings: Settings,
+    file: tuple[str, str],
+    question: str,
+    answers: tuple[str, str],
+) -> dict[str, Any]:
+    """A single-agent run that reads ``file`` (name, text) from the workspace, then answers
+    ``answers[0]``; an answer sent back is repaired with ``answers[1]``."""
+    name, text = file
+    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    (settings.workspace_dir / name).write_text(text)
+    read_call = {"name": "read_file", "arguments": {"path": name}}
+    fake.set_rules(
+        [
+            {"match": name, "tool_calls": [read_call], "times": 1},
+            {"match": REPAIR, "reply": answers[1]},
+            {"reply": answers[0]},
+        ]
+    )
+    return await ask(client, question, "single")
+
+
 def checks(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         s["data"]
@@ -171,17 +195,14 @@ async def test_a_file_answer_with_nothing_read_ends_no_answer(
 async def test_a_made_up_figure_after_reading_the_file_is_sent_back_with_the_reason(
     client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
 ) -> None:
-    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
-    (settings.workspace_dir / "sales.csv").write_text("region,units\nnorth,120\nwest,80\n")
-    read_call = {"name": "read_file", "arguments": {"path": "sales.csv"}}
-    fake.set_rules(
-        [
-            {"match": "sales.csv", "tool_calls": [read_call], "times": 1},
-            {"match": REPAIR, "reply": "The north region sold 120 units."},
-            {"reply": "The north region sold 12345 units."},
-        ]
+    body = await read_then_answer(
+        client,
+        fake,
+        settings,
+        ("sales.csv", "region,units\nnorth,120\nwest,80\n"),
+        "How many units did north sell in sales.csv?",
+        ("The north region sold 12345 units.", "The north region sold 120 units."),
     )
-    body = await ask(client, "How many units did north sell in sales.csv?", "single")
     assert body["status"] == "completed", body
     assert body["answer"] == "The north region sold 120 units."
     first, _ = checks(body)
@@ -278,17 +299,17 @@ async def test_a_word_problem_answered_wrong_is_sent_back_with_the_worked_result
 async def test_nothing_found_after_reading_what_holds_it_is_sent_back(
     client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
 ) -> None:
-    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
-    (settings.workspace_dir / "club.txt").write_text("The chess club meets in Room 4 on Thursdays.")
-    read_call = {"name": "read_file", "arguments": {"path": "club.txt"}}
-    fake.set_rules(
-        [
-            {"match": "club.txt", "tool_calls": [read_call], "times": 1},
-            {"match": REPAIR, "reply": "The chess club meets in Room 4."},
-            {"reply": "The file does not mention where the chess club meets."},
-        ]
+    body = await read_then_answer(
+        client,
+        fake,
+        settings,
+        ("club.txt", "The chess club meets in Room 4 on Thursdays."),
+        "Where does the chess club meet, according to club.txt?",
+        (
+            "The file does not mention where the chess club meets.",
+            "The chess club meets in Room 4.",
+        ),
     )
-    body = await ask(client, "Where does the chess club meet, according to club.txt?", "single")
     assert body["status"] == "completed" and body["answer"] == "The chess club meets in Room 4."
     first, second = checks(body)
     assert "nothing was found" in first["reason"] and second["passed"]
@@ -335,17 +356,14 @@ def test_when_auto_chose_chat_the_pointer_names_the_agent() -> None:
 async def test_a_looked_up_figure_given_for_a_sum_with_the_questions_figure_is_sent_back(
     client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
 ) -> None:
-    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
-    (settings.workspace_dir / "rates.txt").write_text("The day rate is 38 euros.")
-    read_call = {"name": "read_file", "arguments": {"path": "rates.txt"}}
-    fake.set_rules(
-        [
-            {"match": "rates.txt", "tool_calls": [read_call], "times": 1},
-            {"match": REPAIR, "reply": "3 * 38 = 114 euros."},
-            {"reply": "38 euros."},
-        ]
+    body = await read_then_answer(
+        client,
+        fake,
+        settings,
+        ("rates.txt", "The day rate is 38 euros."),
+        "How much do 3 days cost at the day rate in rates.txt?",
+        ("38 euros.", "3 * 38 = 114 euros."),
     )
-    body = await ask(client, "How much do 3 days cost at the day rate in rates.txt?", "single")
     assert body["status"] == "completed" and body["answer"] == "3 * 38 = 114 euros.", body
     first, second = checks(body)
     assert "3 is not used" in first["reason"] and second["passed"]
