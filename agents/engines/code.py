@@ -7,71 +7,21 @@ runs in a worker thread and reports each step through ``RunContext.emit_from_thr
 from __future__ import annotations
 
 import asyncio
-import math
-import re
-from collections import Counter
 from functools import cache
 from typing import Any
 
 from agents.engines.base import EngineStopped, RunContext, model_failure
+from agents.engines.code_replies import shown_value, tidy_model_class
+from agents.engines.code_steps import REPEATED, StepReporter
 from agents.intents import pure_computation
 from agents.prompts import PROMPTS_DIR
 from backend.llm.errors import ModelError
 
-# This many steps in a row without code to run: the model is not following the format.
-PARSE_FAILURE_LIMIT = 3
-# The same code this many times in one run: the model is going round in circles.
-REPEAT_LIMIT = 3
-REPEATED = "the agent ran the same code"
-# How much of a step's last value (when it printed nothing) the step shows.
-VALUE_CHARS = 2000
 # How often the waiting run looks at its ``cancelled`` flag.
 CANCEL_POLL_SECONDS = 0.05
 # How long a cancelled run waits for its worker thread to notice: enough for code and tools;
 # a model call in flight may take longer and then fails (its client is closed).
 STOP_GRACE_SECONDS = 1.0
-# Where the model's thought ends: a code block (tags or a markdown fence) opens or closes.
-_CODE_MARK = re.compile(r"<code>|</code>|```")
-# A markdown fence line ("```", "```python") left inside a <code> block: small models mix the
-# two formats, and the fence is a syntax error that cost the step.
-_FENCE_LINE = re.compile(r"^[ \t]*```[\w+-]*[ \t]*(?:\n|$)", re.MULTILINE)
-
-
-def tidy_code_reply(text: str) -> str:
-    """``text`` with markdown fence lines taken out of its <code> block."""
-    head, opened, rest = text.partition("<code>")
-    if not opened:
-        return text
-    body, closed, tail = rest.partition("</code>")
-    return head + opened + _FENCE_LINE.sub("", body) + closed + tail
-
-
-# Floats are shown to this many decimals: 2749 * 0.8 prints 2199.2000000000003.
-FLOAT_PLACES = 10
-
-
-def shown_value(value: Any) -> str:
-    """The final answer's value as text, without float noise (2199.2, not 2199.2000000000003)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isfinite(value) and abs(value) < 1e15:
-        return repr(round(value, FLOAT_PLACES))
-    return str(value)
-
-
-@cache
-def _tidy_model_class() -> type:
-    """smolagents' OpenAI model, with each reply's code block tidied (``tidy_code_reply``)."""
-    from smolagents import OpenAIServerModel
-
-    class TidyModel(OpenAIServerModel):  # type: ignore[misc]
-        def generate(self, *args: Any, **kwargs: Any) -> Any:
-            message = super().generate(*args, **kwargs)
-            if isinstance(message.content, str):
-                message.content = tidy_code_reply(message.content)
-            return message
-
-    return TidyModel
 
 
 @cache
@@ -107,80 +57,6 @@ def task_text(context: RunContext) -> str:
     return f"The conversation so far:\n{said}\n\nThe task:\n{question}"
 
 
-def thought_text(model_output: str | None) -> str:
-    """The model's reasoning before its code, without the ``Thought:`` label."""
-    text = _CODE_MARK.split(model_output or "", maxsplit=1)[0].strip()
-    return text.removeprefix("Thought:").strip()
-
-
-class StepReporter:
-    """smolagents step callback: reports each step as run events, and says when to stop."""
-
-    def __init__(self, context: RunContext, executor: Any) -> None:
-        self.context = context
-        self.executor = executor
-        self.parse_failures = 0
-        self.code_seen: Counter[str] = Counter()
-        self.stop_reason: str | None = None
-        # Set once the run has ended without this thread: later steps are not reported.
-        self.detached = False
-
-    def _emit(self, data: dict[str, Any]) -> None:
-        if not self.detached:
-            self.context.emit_from_thread("step", data)
-
-    def __call__(self, step: Any, agent: Any) -> None:
-        from smolagents.utils import AgentParsingError
-
-        self._count_usage(step)
-        if thought := thought_text(step.model_output):
-            self._emit({"kind": "thought", "text": thought})
-        if step.code_action is not None:
-            data: dict[str, Any] = {
-                "kind": "code",
-                "code": step.code_action,
-                "output": self._output(step),
-            }
-            if step.error is not None:
-                data["error"] = str(step.error)
-            self._emit(data)
-            self._count_repeat(step.code_action)
-        parse_failed = isinstance(step.error, AgentParsingError)
-        self.parse_failures = self.parse_failures + 1 if parse_failed else 0
-        if self.parse_failures >= PARSE_FAILURE_LIMIT:
-            self.stop_reason = (
-                f"the model did not write runnable code {PARSE_FAILURE_LIMIT} times in a row"
-            )
-        if self.context.cancelled.is_set():
-            self.stop_reason = "stopped"
-        if self.stop_reason:
-            agent.interrupt()
-
-    def _output(self, step: Any) -> str:
-        """What the step printed; without prints, its last value (the model sees that too)."""
-        printed = str(self.executor.state.get("_print_outputs", ""))
-        if printed or step.error is not None or step.action_output is None:
-            return printed
-        return str(step.action_output)[:VALUE_CHARS]
-
-    def _count_repeat(self, code: str) -> None:
-        key = " ".join(code.split())
-        self.code_seen[key] += 1
-        if self.code_seen[key] >= REPEAT_LIMIT:
-            self.stop_reason = f"{REPEATED} {REPEAT_LIMIT} times"
-
-    def _count_usage(self, step: Any) -> None:
-        counts = step.token_usage
-        if counts is not None:
-            usage = self.context.usage
-            for key, value in (
-                ("prompt_tokens", counts.input_tokens),
-                ("completion_tokens", counts.output_tokens),
-                ("total_tokens", counts.total_tokens),
-            ):
-                usage[key] = int(usage.get(key, 0)) + value
-
-
 class _CodeRun:
     """One run of the agent, in a worker thread; the event loop side may abort it."""
 
@@ -211,7 +87,7 @@ class _CodeRun:
 
         context, endpoint = self.context, self.context.endpoint
         assert endpoint is not None  # CodeEngine.run checked it
-        self.model = _tidy_model_class()(
+        self.model = tidy_model_class()(
             model_id=endpoint.model or "local",
             api_base=endpoint.base_url,
             api_key=endpoint.api_key or "none",

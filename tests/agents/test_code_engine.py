@@ -14,13 +14,8 @@ from typing import Any, cast
 import pytest
 
 from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
-from agents.engines.code import (
-    COMPUTE_ONLY,
-    CodeEngine,
-    shown_value,
-    task_text,
-    thought_text,
-)
+from agents.engines.code import COMPUTE_ONLY, CodeEngine, task_text
+from agents.engines.code_replies import shown_value, thought_text
 from agents.tools.for_smolagents import smolagents_inputs, smolagents_tools
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
 from backend.llm.client import ChatClient
