@@ -328,6 +328,12 @@ def knowledge_for(prompt: str) -> Knowledge:
     return "wanted" if need == "maybe" and DOCUMENTS.matches(prompt) else need
 
 
+def general_question(prompt: str) -> bool:
+    """No intent and no cue of one: a question of general knowledge ("Who painted the Mona
+    Lisa?"), which no tool and no document answers."""
+    return intent_of(prompt) is None and not has_cue(prompt)
+
+
 def pure_computation(prompt: str) -> bool:
     """A sum, a count or a small program over what the prompt itself gives: no tool, no
     document can add anything, so none is searched (the code engine is told so)."""

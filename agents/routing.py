@@ -7,7 +7,7 @@ import importlib.util
 from dataclasses import dataclass
 from functools import cache
 
-from agents.intents import Knowledge, has_cue, intent_of, knowledge_for, lacks_operands
+from agents.intents import Knowledge, general_question, intent_of, knowledge_for, lacks_operands
 
 MODES = ("auto", "chat", "single", "code", "team")
 # module:class of each engine; an engine whose module is missing is simply not offered.
@@ -67,7 +67,7 @@ def auto_route(prompt: str) -> Route:
         if tools and lacks_operands(prompt):
             tools = (*tools, "search_knowledge")  # the missing number may be in the documents
         return Route(engine, engine, why, knowledge_for(prompt), tools=tools)
-    if has_cue(prompt):
+    if not general_question(prompt):
         return Route("chat", "chat", "auto: no rule is sure → chat", sure=False)
     return Route("chat", "chat", "auto: a general question → chat")
 

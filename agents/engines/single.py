@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from agents import prompts
 from agents.engines.base import EngineStopped, RunContext, model_failure, until_set
+from agents.followup import refers_back
+from agents.intents import general_question
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator
@@ -95,8 +97,18 @@ def _chat_model(context: RunContext, http_client: Any, sync_http: Any) -> ChatOp
     )
 
 
+# Appended to a general question with no passages: given tools, a small model calls one anyway
+# (the calculator's own example for "How many legs does a spider have?"). At the end, so the
+# system prompt (and llama.cpp's cached prefix) stays the same.
+NO_TOOL_NEEDED = "(A question of general knowledge: answer it from what you know, with no tool.)"
+
+
 def _messages(context: RunContext) -> list[dict[str, str]]:
-    return [*context.history, {"role": "user", "content": context.question}]
+    question = context.question
+    alone = not refers_back(context.prompt, context.history)
+    if not context.sources and alone and general_question(context.prompt):
+        question = f"{question}\n{NO_TOOL_NEEDED}"
+    return [*context.history, {"role": "user", "content": question}]
 
 
 def _ai_messages(update: Any) -> list[AIMessage]:

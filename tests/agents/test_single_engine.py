@@ -13,7 +13,7 @@ import pytest
 from agents import prompts
 from agents.engines import single
 from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
-from agents.engines.single import SingleEngine
+from agents.engines.single import NO_TOOL_NEEDED, SingleEngine
 from agents.knowledge import grounded_prompt
 from agents.tools import dates
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
@@ -416,3 +416,30 @@ async def test_runs_share_one_tls_context(
     for _ in range(3):
         assert await SingleEngine().run(make_run(fake, "hello").context) == "Hi there."
     assert len(built) == 1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "noted"),
+    [
+        ("Who painted the Mona Lisa?", True),
+        ("How many legs does a spider have?", True),
+        ("What is 23% of 4,180?", False),  # a sum: the calculator helps
+        ("What is the first item in todo.md?", False),  # a file: the file tools help
+        ("What time is it?", False),
+    ],
+)
+async def test_a_general_question_is_told_no_tool_is_needed(
+    fake: FakeOpenAIServer, prompt: str, noted: bool
+) -> None:
+    fake.set_rules([{"reply": "Leonardo da Vinci."}])
+    run = make_run(fake, prompt)
+
+    await SingleEngine().run(run.context)
+
+    asked = fake.requests[0]["messages"][-1]["content"]
+    assert asked.startswith(prompt) and asked.endswith(NO_TOOL_NEEDED) == noted
+    # With passages to answer from, the question goes as it is.
+    fake.set_rules([{"reply": "At 9 [1]."}])
+    grounded = make_run(fake, prompt, sources=[Passage()])
+    await SingleEngine().run(grounded.context)
+    assert not fake.requests[-1]["messages"][-1]["content"].endswith(NO_TOOL_NEEDED)
