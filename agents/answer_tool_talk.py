@@ -21,6 +21,13 @@ class ToolOutput:
 _TOOL_CALL_TEXT = re.compile(
     r"^\s*(?:```\w*\s*)?(?:\{\s*\"(?:name|tool)\"\s*:|<tool_call>)", re.IGNORECASE
 )
+# A call written out as JSON anywhere in the answer ("Here's the result: {"name": "sort",
+# "arguments": {...}}"): the model described a call instead of giving a result.
+_CALL_JSON = re.compile(
+    r'\{\s*"(?:name|tool)"\s*:\s*"[^"]+"\s*,\s*"(?:arguments|args|parameters)"\s*:'
+)
+# A question about calls themselves may be answered with one written out.
+_ABOUT_CALLS = re.compile(r"\b(?:tool|json|format|call)s?\b", re.IGNORECASE)
 # Markup of a tool exchange pasted into the answer: the model wrote the call or the result
 # out instead of using it.
 _TOOL_MARKUP = re.compile(r"</?tool_(?:call|response|result)>", re.IGNORECASE)
@@ -63,7 +70,8 @@ def _passes_on_nothing(question: str, text: str, tools: Sequence[ToolOutput]) ->
 
 def tool_talk(question: str, answer: str, text: str, tools: Sequence[ToolOutput]) -> str | None:
     """Why the answer (``text``: without citation markers) is about the tools, or None."""
-    if _TOOL_CALL_TEXT.match(answer):
+    asks_format = _TOOL_NAMED.search(question) or _ABOUT_CALLS.search(question)
+    if _TOOL_CALL_TEXT.match(answer) or (_CALL_JSON.search(answer) and not asks_format):
         return "the answer is a tool call written as text, not an answer"
     if _TOOL_MARKUP.search(answer):
         return "the answer pastes a tool exchange (<tool_response>…) instead of answering"

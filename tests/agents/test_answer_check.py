@@ -195,6 +195,13 @@ FAILS = [
         "a tool call written as text",
     ),
     ("What time is it?", '<tool_call>{"name": "current_time"}</tool_call>', [], "tool call"),
+    (
+        "Sort these words alphabetically: pear, apple, kiwi.",
+        'I\'ll use the `sort` function. Here\'s the result:\n{"name": "sort", "arguments": '
+        '{"list": ["pear", "apple", "kiwi"]}}',
+        [],
+        "a tool call written as text",
+    ),
     ("What is today's date?", "Today's date is [insert current date].", [], "a blank"),
     ("Who signed the lease?", "It was signed by [Your Name] on [Date].", [], "a blank"),
     ("What is 23% of 4,180?", "23% of 4,180 is {result}.", [], "a blank"),
