@@ -79,8 +79,14 @@ def unread(question: str, evidence: Evidence, passages: bool, can_read: bool) ->
     return "the answer speaks of your files, but none was read: no file tool returned anything"
 
 
-# Tools that reach a named file itself; a search of the documents for its name does not.
-_FILE_READERS = frozenset({"read_file", "read_document", "write_file", "list_files"})
+# Tools that reach a named file's text; a search of the documents for its name does not, and a
+# listing only answers where a file is and how big it is.
+_FILE_READERS = frozenset({"read_file", "read_document", "write_file"})
+_ABOUT_LISTING = re.compile(
+    r"\b(?:how (?:big|large)|size|exists?|is there|are there|where is|which folder|listed|"
+    r"modified|last changed)\b",
+    re.IGNORECASE,
+)
 
 
 def unread_named(
@@ -92,14 +98,41 @@ def unread_named(
     if intent_of(question) is not NAMED_FILE or not calls:
         return None
     named = {name.lower() for name in NAMED_FILE.pattern.findall(question)}
+    readers = _FILE_READERS | ({"list_files"} if _ABOUT_LISTING.search(question) else set())
     touched = " ".join(
-        [args for tool, args in calls if tool in _FILE_READERS]
-        + [result for tool, result in tools if tool in _FILE_READERS]
+        [args for tool, args in calls if tool in readers]
+        + [result for tool, result in tools if tool in readers]
     ).lower()
     missing = sorted(name for name in named if name not in touched)
     if not missing or len(missing) < len(named):
         return None
     return f"{missing[0]} was not read: read it with read_file and answer from its text"
+
+
+# Code in an answer (a block or a span) quotes strings of its own.
+_CODE_TEXT = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+# Quoted text in an answer: "Buy groceries", 'North America'. Short runs only (a name, an item).
+_QUOTED = re.compile(r"[\"“]([^\"”\n]{2,60})[\"”]|(?<![\w])'([^'\n]{2,60})'(?![\w])")
+
+
+def unfounded_quote(question: str, answer: str, evidence: Evidence, grounded: bool) -> str | None:
+    """Text the answer quotes, about the user's data, that neither the question nor anything
+    the run read holds ("the first item is "Buy groceries"" when todo.md was never read)."""
+    if not held_to_evidence(question, grounded) or not evidence.texts:
+        return None
+    if "write_file" in evidence.tools_used:
+        return None  # what was written may be quoted: it is the run's own text
+    answer = _CODE_TEXT.sub(" ", answer)
+    seen_text = " ".join([question, *evidence.texts]).lower()
+    seen_text = " ".join(seen_text.split())
+    for match in _QUOTED.finditer(answer):
+        quoted = " ".join((match[1] or match[2]).split()).strip(" .,;:").lower()
+        if quoted and quoted not in seen_text:
+            return (
+                f"the answer quotes '{quoted}', which is in none of the tool results or passages: "
+                "quote only what they hold"
+            )
+    return None
 
 
 def _value(raw: str) -> float:

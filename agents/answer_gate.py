@@ -23,6 +23,7 @@ from agents.answer_evidence import (
     evidence_of,
     held_to_evidence,
     unfounded,
+    unfounded_quote,
     unread,
     unread_named,
 )
@@ -173,6 +174,7 @@ def answer_problem(
         or unfounded(
             about, answer, evidence, grounded=bool(passages), made_up=typed.said() if typed else ""
         )
+        or unfounded_quote(about, answer, evidence, bool(passages))
         or (unused_figure(about, answer, numbers("\n".join(looked_up))) if held else None)
     )
 

@@ -7,6 +7,7 @@ from agents.answer_evidence import (
     dropped_files,
     evidence_of,
     unfounded,
+    unfounded_quote,
     unread,
     unread_named,
 )
@@ -119,5 +120,27 @@ def test_a_named_file_must_be_touched_by_a_file_tool() -> None:
     listed = [("list_files", "{}")]
     listing = [("list_files", "Files in the workspace (.):\\ntodo.md (64 B)")]
     assert unread_named("How big is todo.md in my workspace?", listed, listing) is None
+    # A listing says where a file is, not what it says.
+    assert unread_named(question, listed, listing) is not None
     assert unread_named("What is 2 + 2?", searched, found) is None
     assert unread_named(question, [], []) is None
+
+
+def test_quoted_text_about_the_users_data_must_be_in_what_was_read() -> None:
+    question = "What is the first item on the list in todo.md in my workspace?"
+    todo = read(("read_file", "- Buy milk\n- Call the plumber"))
+    made_up = unfounded_quote(question, 'The first item is "Buy groceries".', todo, False)
+    assert made_up is not None and "buy groceries" in made_up
+    assert unfounded_quote(question, 'The first item is "buy milk".', todo, False) is None
+    assert unfounded_quote(question, "The first item is “Buy milk”.", todo, False) is None
+    region = "In sales.csv in my workspace, which region sold the most units?"
+    sales = read(("read_file", CSV))
+    assert unfounded_quote(region, "It is 'North America'.", sales, False) is not None
+    assert (
+        unfounded_quote(region, "The north region's 120 units are the most.", sales, False) is None
+    )
+    # Code, the run's own writing and questions not about the user's data are left alone.
+    assert unfounded_quote(question, 'Run `print("hi")` to see it.', todo, False) is None
+    wrote = read(("write_file", "Created poem.txt (80 characters)."))
+    assert unfounded_quote("Save a poem to poem.txt", 'Saved "Ode to Rain".', wrote, False) is None
+    assert unfounded_quote("Name a famous play.", '"Hamlet".', todo, False) is None
