@@ -111,6 +111,11 @@ _AFTER = re.compile(
     r"markup|mark-up|surcharge|hike)\b",
     re.I,
 )
+# "Add 8% sales tax to a bill of 1,275 euros": the rate, then the figure it is added to.
+_ADD_TO = re.compile(
+    rf"\badd\s+(?:an?\s+)?{_N}{_PERCENT}(?:\s+[a-z]+){{0,3}}?\s+to\s+(?:[a-z]+\s+){{0,4}}?{_N}",
+    re.I,
+)
 _DOWNWARD = {"less", "lower", "smaller", "fewer", "cheaper", "decrease", "reduce", "discount"}
 _DOWNWARD |= {"decreased", "reduced", "lowered", "discounted", "reduction", "cut", "markdown"}
 _DOWNWARD |= {"off", "price cut", "mark down", "marked down"}
@@ -216,6 +221,8 @@ def _adjusted(text: str) -> list[Worked]:
     for m in _BY.finditer(text):
         base, rate = (m.group(2), m.group(3)) if m["dir"] else (m.group(4), m.group(6))
         cases.append((m, base, rate, m["dir"] or m["dir2"]))
+    for m in _ADD_TO.finditer(text):
+        cases.append((m, m.group(2), m.group(1), "add"))
     for m in _AFTER.finditer(text):
         if not _RESULT_VERB.search(text[: m.start()]):
             cases.append((m, m.group(1), m.group(2), m["dir"]))

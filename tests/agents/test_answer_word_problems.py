@@ -38,6 +38,8 @@ SQUARES = "What is the sum of the squares of 1 to 30, written as 1² + 2² + …
             "8",
         ),
         ("What is the price of a $80 jacket after a 25% discount?", "$65", "60"),
+        ("Add 8% sales tax to a bill of 1,275 euros. What is the total?", "102", "1377"),
+        ("Add 15% tip to a 60 dollar meal: how much in all?", "It is 9 dollars.", "69"),
         ("Increase 150 by 12%.", "It becomes 170.", "168"),
         ("What is 640 after a 15% increase?", "It is 740.", "736"),
         ("What's the % change from 40 to 50?", "A change of 20%.", "25%"),
