@@ -1,4 +1,4 @@
-"""Is the answer founded on what the run read? Two checks for answers about the user's data.
+"""Is the answer founded on what the run read? Checks for answers about the user's data.
 
 A small model asked about a file in the workspace or a figure in the documents will often
 answer without reading it ("The total of the units column is 12345."), or read it and then
@@ -7,10 +7,12 @@ write a number that is nowhere in what it read. Both look like answers and both 
 ``Evidence`` is what the run saw: the tools' results, the code agent's printed output and the
 passages put into the prompt. For a question about the user's files or documents:
 
-- ``unread`` says so when a file was asked about and nothing was read at all;
 - ``unfounded`` names a number of the answer that is in neither the question nor the evidence,
   nor worked out in the answer's own written sums (those are checked separately), nor a
-  small count.
+  small count (unless a small difference is what was asked);
+- ``unfounded_quote`` names quoted text of the answer that nothing read holds.
+
+Whether a file was read at all is ``agents.answer_files``'s question.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from agents.intents import DOCUMENTS, NAMED_FILE, WORKSPACE, intent_of, lacks_op
 
 # How a list_files result (or code that printed one) begins.
 LISTING = "Files in "
-WORKSPACE_LISTING = "Files in the workspace"
 # Tools whose success means the run read the user's files or documents.
 READING_TOOLS = frozenset(
     {"list_files", "read_file", "write_file", "read_document", "search_knowledge"}
@@ -67,46 +68,6 @@ class Evidence:
 def about_user_data(question: str) -> bool:
     """Whether the question is about the user's workspace files or documents."""
     return intent_of(question) in (WORKSPACE, NAMED_FILE) or DOCUMENTS.matches(question)
-
-
-def unread(question: str, evidence: Evidence, passages: bool, can_read: bool) -> str | None:
-    """A question about a workspace file answered with nothing read (no file tool, no passage),
-    by an engine that could have read it."""
-    if not can_read or passages or evidence.read_user_data:
-        return None
-    if intent_of(question) not in (WORKSPACE, NAMED_FILE):
-        return None
-    return "the answer speaks of your files, but none was read: no file tool returned anything"
-
-
-# Tools that reach a named file's text; a search of the documents for its name does not, and a
-# listing only answers where a file is and how big it is.
-_FILE_READERS = frozenset({"read_file", "read_document", "write_file"})
-_ABOUT_LISTING = re.compile(
-    r"\b(?:how (?:big|large)|size|exists?|is there|are there|where is|which folder|listed|"
-    r"modified|last changed)\b",
-    re.IGNORECASE,
-)
-
-
-def unread_named(
-    question: str, calls: Sequence[tuple[str, str]], tools: Sequence[tuple[str, str]]
-) -> str | None:
-    """A question naming a workspace file ("the first item in todo.md") answered by a run in
-    which no file tool touched that file: neither a call's arguments nor a result name it
-    (searching the documents for "todo.md" found other documents)."""
-    if intent_of(question) is not NAMED_FILE or not calls:
-        return None
-    named = {name.lower() for name in NAMED_FILE.pattern.findall(question)}
-    readers = _FILE_READERS | ({"list_files"} if _ABOUT_LISTING.search(question) else set())
-    touched = " ".join(
-        [args for tool, args in calls if tool in readers]
-        + [result for tool, result in tools if tool in readers]
-    ).lower()
-    missing = sorted(name for name in named if name not in touched)
-    if not missing or len(missing) < len(named):
-        return None
-    return f"{missing[0]} was not read: read it with read_file and answer from its text"
 
 
 # Code in an answer (a block or a span) quotes strings of its own.
@@ -157,6 +118,12 @@ def _founded(raw: str, known: Iterable[float], percent: bool = False) -> bool:
     return False
 
 
+# A question asking how far apart two figures are: its answer is worked out, however small.
+_ASKS_DIFFERENCE = re.compile(
+    r"\bhow (?:many|much)\b[^?]*\b(?:before|after|between|older|younger|apart|longer|"
+    r"shorter|more|fewer|less|earlier|later|difference|exceed)\b",
+    re.IGNORECASE,
+)
 # Figures one step from two that were seen ("founded 13 years before": 2011 - 1998) are
 # worked out, not made up; of a long table only the first figures are paired.
 PAIRED_FIGURES = 150
@@ -218,10 +185,12 @@ def unfounded(
     given = [_value(raw) for raw in [*NUMBER.findall(question), *worked]]
     given += percent_factors(question)
     known, paired = [*evidence.numbers(), *given], [*evidence.numbers(listings=False), *given]
+    # "How many years before …": the small figure asked for is a difference, not a count.
+    compares = bool(_ASKS_DIFFERENCE.search(question))
     for match in NUMBER.finditer(text):
         raw = match[0]
         small = _value(raw).is_integer() and abs(_value(raw)) <= SMALL_COUNT
-        if raw in worked or small:
+        if raw in worked or (small and not compares):
             continue
         percent = bool(_PERCENT.match(text, match.end()))
         if not seen(raw, known, percent, paired):
@@ -247,43 +216,3 @@ def evidence_of(
     if passages:
         found.texts.append(passages)
     return found
-
-
-# A question that asks for the files themselves ("Which files are in my workspace?").
-_ASKS_FILES = re.compile(
-    r"\b(?:which|what) files\b|\blist (?:the |all |my )?files\b|\bfiles (?:are|do i have) in\b|"
-    r"\bnames? of (?:the |all |my )?files\b",
-    re.IGNORECASE,
-)
-# At most this many entries are held to: a longer listing may be summed up.
-LISTED_ENTRIES = 20
-
-
-def _listed(result: str) -> list[str]:
-    """The names a list_files result gives (its first block, sizes and slashes taken off)."""
-    names = []
-    for line in result.splitlines()[1:]:
-        if not line.strip():
-            break
-        if line.startswith("(empty)") or line.startswith("... and"):
-            continue
-        names.append(re.sub(r" \([^)]*\)$", "", line.strip()).rstrip("/"))
-    return names
-
-
-def dropped_files(question: str, answer: str, tools: Sequence[tuple[str, str]]) -> str | None:
-    """A question asking which files there are, answered without every name list_files gave."""
-    if not _ASKS_FILES.search(question):
-        return None
-    listings = [result for tool, result in tools if tool == "list_files"]
-    if not listings:
-        return None
-    # The workspace's own listing, when there is one, over a knowledge folder's listed after it.
-    workspace = [result for result in listings if result.startswith(WORKSPACE_LISTING)]
-    names = _listed((workspace or listings)[-1])
-    if len(names) > LISTED_ENTRIES:
-        return None
-    missing = [name for name in names if name.lower() not in answer.lower()]
-    if not missing:
-        return None
-    return f"the answer leaves out files list_files returned: {', '.join(missing)}"

@@ -19,14 +19,12 @@ from agents.answer_code_inputs import CodeStep, founded_outputs
 from agents.answer_compute import against_computation, against_text_work
 from agents.answer_evidence import (
     READING_TOOLS,
-    dropped_files,
     evidence_of,
     held_to_evidence,
     unfounded,
     unfounded_quote,
-    unread,
-    unread_named,
 )
+from agents.answer_files import dropped_files, unread, unread_named
 from agents.answer_not_found import denies_what_was_read
 from agents.answer_tool_talk import ToolOutput
 from agents.answer_unused import unused_figure

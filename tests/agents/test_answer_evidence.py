@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from agents.answer_evidence import (
     Evidence,
-    dropped_files,
     evidence_of,
     unfounded,
     unfounded_quote,
-    unread,
-    unread_named,
 )
+from agents.answer_files import dropped_files, unread, unread_named
 
 CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
 CSV = "region,units\nnorth,120\nsouth,95\nwest,80\nunits: total 295, mean 98.33"
@@ -144,3 +142,13 @@ def test_quoted_text_about_the_users_data_must_be_in_what_was_read() -> None:
     wrote = read(("write_file", "Created poem.txt (80 characters)."))
     assert unfounded_quote("Save a poem to poem.txt", 'Saved "Ode to Rain".', wrote, False) is None
     assert unfounded_quote("Name a famous play.", '"Hamlet".', todo, False) is None
+
+
+def test_a_small_difference_asked_for_is_worked_out_not_a_count() -> None:
+    question = "How many years before Hollowbrook Ceramics was Quenby Textiles founded?"
+    founded = evidence_of([], [], "Hollowbrook was founded in 2011. Quenby was founded in 1998.")
+    assert unfounded(question, "Quenby was founded 7 years before.", founded, True) is not None
+    assert unfounded(question, "Quenby was founded 13 years before.", founded, True) is None
+    # A count read off what was found stays a count.
+    listing = read(("list_files", "Files in the workspace (.):\na.txt\nb.txt\nc.txt"))
+    assert unfounded(CSV_QUESTION, "There are 3 files.", listing) is None
