@@ -100,7 +100,8 @@ _MORE_THAN = re.compile(
 )
 _BY = re.compile(
     rf"\b(?P<dir>increase|raise|decrease|reduce|lower|discount|mark\s+up|mark\s+down)\s+{_N}\s+by\s+"
-    rf"{_N}{_PERCENT}|{_N}\s+(?P<dir2>increased|raised|decreased|reduced|lowered|discounted|"
+    rf"{_N}{_PERCENT}|{_N}(?:\s+[a-z]+){{0,4}}?\s+(?P<dir2>increased|raised|decreased|reduced|"
+    r"lowered|discounted|"
     rf"marked\s+up|marked\s+down)\s+by\s+{_N}{_PERCENT}",
     re.I,
 )
