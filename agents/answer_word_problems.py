@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from agents.answer_divisors import worked_common
 from agents.answer_series import worked_series
 from agents.answer_values import DATE, NUMBER
 from agents.answer_worked import Worked, gives, shown
@@ -268,6 +269,7 @@ def worked_problem(question: str) -> Worked | None:
     if DATE.search(text) or _YES_OR_NO.search(text):
         return None
     found = [*_change(text), *_share(text), *_adjusted(text), *_mean(text), *_series(text)]
+    found += worked_common(text)
     if not found or len({w.value for w in found}) != 1:
         return None
     return found[0]

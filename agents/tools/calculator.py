@@ -27,6 +27,8 @@ from agents.tools.calculator_limits import (
     checked,
     depth,
     factorial,
+    gcd,
+    lcm,
     power,
     round_to,
 )
@@ -58,6 +60,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., Number], int, int | None]] = {
     "floor": (math.floor, 1, 1),
     "ceil": (math.ceil, 1, 1),
     "factorial": (factorial, 1, 1),
+    "gcd": (gcd, 2, None),
+    "lcm": (lcm, 2, None),
     "percent": (lambda value: _scaled(value, 1), 1, 1),
 }
 

@@ -86,6 +86,19 @@ def factorial(value: Number) -> int:
     return math.factorial(n)
 
 
+def gcd(*values: Number) -> int:
+    """The greatest common divisor of whole numbers (fast for any size the parser lets in)."""
+    return math.gcd(*(_whole(value, "gcd's numbers") for value in values))
+
+
+def lcm(*values: Number) -> int:
+    """The least common multiple, refused when it could have more than MAX_DIGITS digits."""
+    whole = [_whole(value, "lcm's numbers") for value in values]
+    if sum(abs(n).bit_length() for n in whole) > MAX_BITS + len(whole):
+        raise CalculatorError(f"the result would have more than {MAX_DIGITS} digits")
+    return math.lcm(*whole)
+
+
 def depth(node: ast.AST) -> int:
     """How deeply ``node`` nests, counted without recursion."""
     deepest, stack = 0, [(node, 1)]

@@ -39,6 +39,8 @@ SQUARES = "What is the sum of the squares of 1 to 30, written as 1² + 2² + …
         ),
         ("What is the price of a $80 jacket after a 25% discount?", "$65", "60"),
         ("Add 8% sales tax to a bill of 1,275 euros. What is the total?", "102", "1377"),
+        ("What is the greatest common divisor of 1,071 and 462?", "It is 9.", "21"),
+        ("Find the LCM of 4, 6 and 10.", "120", "60"),
         ("A lamp costs 60 euros and is reduced by 25 percent. What does it cost now?", "15", "45"),
         ("Add 15% tip to a 60 dollar meal: how much in all?", "It is 9 dollars.", "69"),
         ("Increase 150 by 12%.", "It becomes 170.", "168"),

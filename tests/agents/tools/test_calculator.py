@@ -138,3 +138,16 @@ def test_a_walk_past_its_deadline_is_cut_between_steps() -> None:
     ticks = iter([0.0, 0.0, TIME_LIMIT_SECONDS + 1])
     with pytest.raises(ToolError, match=r"took over .* s and was cut"):
         evaluate("1 + 2 + 3", clock=lambda: next(ticks))
+
+
+def test_gcd_and_lcm_of_whole_numbers_within_the_limits() -> None:
+    assert calculate("gcd(1071, 462)") == "21"
+    assert calculate("gcd(1,071, 462)") == "21"  # a thousands separator, then the next number
+    assert calculate("lcm(4, 6, 10)") == "60"
+    for refused, reason in [
+        ("gcd(2.5, 5)", "whole number"),
+        ("lcm(10**900, 10**900 + 1)", "more than 1000 digits"),
+        ("gcd(12)", "gcd"),
+    ]:
+        with pytest.raises(ToolError, match=reason):
+            calculate(refused)
