@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from agents.answer_values import NUMBER, has_number, word_set
+from agents.intents import NAMED_FILE
 
 # "No revenue information found", "The documents do not mention …", "I couldn't find …".
 _NOTHING = re.compile(
@@ -21,7 +22,8 @@ _NOTHING = re.compile(
     r"\s+(?:find|locate|see)\b|"
     r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|stated|given|provided|specified|available|"
     r"found|listed|included)\b|"
-    r"\bdo(?:es)?\s*n[o']t\s+(?:contain|include|mention|say|state|provide|specify|give|list)\b",
+    r"\bdo(?:es)?\s*n[o']t\s+(?:contain|include|mention|say|state|provide|specify|give|list|"
+    r"exist|have)\b|\bdoesn't exist\b|\bno such\b",
     re.IGNORECASE,
 )
 # An answer longer than this says more than "not found"; it is left to the other checks.
@@ -31,7 +33,7 @@ _COMMON = word_set(
     "what which when where whose does have with from that this their there about many much "
     "would could should will your mine into than then them they were been being after before "
     "most least more less nearest according document documents file files policy tell give "
-    "know find please total each every per"
+    "know find please total each every per workspace folder"
 )
 # Two words are the same word when their first letters agree ("employee", "employs").
 STEM = 5
@@ -52,8 +54,9 @@ def says_nothing_found(answer: str, question: str = "") -> bool:
 
 
 def speaks_of(question: str, read: str) -> bool:
-    """Whether ``read`` speaks of most of what ``question`` asks about (at least two words)."""
-    asked = _stems(question)
+    """Whether ``read`` speaks of most of what ``question`` asks about (at least two words);
+    a file the question names is where to look, not what it asks about."""
+    asked = _stems(NAMED_FILE.pattern.sub(" ", question))
     if len(asked) < 2:
         return False
     held = asked & _stems(read)

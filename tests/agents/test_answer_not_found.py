@@ -20,6 +20,8 @@ def test_nothing_found_said_in_many_ways() -> None:
         "The revenue for 2025 is not mentioned in the provided passages.",
         "The documents do not contain Hollowbrook's revenue.",
         "Sorry, I was unable to locate that figure.",
+        "The 'revenue_2025' column does not exist in the file.",
+        "There is no such figure for Hollowbrook.",
     ):
         assert says_nothing_found(answer, QUESTION), answer
     for answer in (
@@ -43,3 +45,10 @@ def test_an_honest_not_found_stands_when_nothing_read_speaks_of_it() -> None:
     # The company named, but not what is asked about it.
     other = "What colour is the Hollowbrook Ceramics logo and who designed it?"
     assert denies_what_was_read(other, "The logo is not mentioned.", [PASSAGE]) is None
+
+
+def test_a_file_that_holds_what_was_asked_is_not_said_to_lack_it() -> None:
+    question = "In sales.csv in my workspace, which region sold the most units?"
+    table = "region,units,unit_price\nnorth,120,19.5\nsouth,85,22.0"
+    answer = "The 'units_sold' column does not exist in the sales.csv file."
+    assert denies_what_was_read(question, answer, [table]) is not None
