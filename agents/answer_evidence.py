@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from agents.answer_arithmetic import plain_math, sums_written
-from agents.answer_values import NUMBER
+from agents.answer_values import NUMBER, value_of
 from agents.intents import DOCUMENTS, NAMED_FILE, WORKSPACE, intent_of, lacks_operands
 
 # How a list_files result (or code that printed one) begins.
@@ -58,7 +58,7 @@ class Evidence:
         they may be given as they are, but a sum of two sizes is no figure of a file's
         contents (82 + 18 bytes made a made-up 100 look worked out)."""
         return [
-            _value(raw)
+            value_of(raw)
             for text in self.texts
             if listings or not text.startswith(LISTING)
             for raw in NUMBER.findall(text)
@@ -96,10 +96,6 @@ def unfounded_quote(question: str, answer: str, evidence: Evidence, grounded: bo
     return None
 
 
-def _value(raw: str) -> float:
-    return float(raw.replace(",", "").lstrip("$€£¥"))
-
-
 def _places(raw: str) -> int:
     return len(raw.partition(".")[2])
 
@@ -107,7 +103,7 @@ def _places(raw: str) -> int:
 def _founded(raw: str, known: Iterable[float], percent: bool = False) -> bool:
     """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
     digits ``raw`` shows (or, for a ``percent``, a fraction of them times 100)."""
-    shown, places = _value(raw), _places(raw)
+    shown, places = value_of(raw), _places(raw)
     for number in known:
         for scale in _PERCENT_SCALES if percent else _SCALES:
             scaled = number * scale
@@ -159,7 +155,7 @@ def percent_factors(question: str) -> list[float]:
     factors = []
     for match in NUMBER.finditer(question):
         if _PERCENT.match(question, match.end()):
-            share = _value(match[0]) / 100
+            share = value_of(match[0]) / 100
             factors += [share, 1 - share, 1 + share]
     return factors
 
@@ -182,14 +178,14 @@ def unfounded(
     text = plain_math(answer)
     worked = {raw for written in sums_written(text) for raw in NUMBER.findall(written)}
     # A figure worked out in the answer's own sums may be given rounded after it.
-    given = [_value(raw) for raw in [*NUMBER.findall(question), *worked]]
+    given = [value_of(raw) for raw in [*NUMBER.findall(question), *worked]]
     given += percent_factors(question)
     known, paired = [*evidence.numbers(), *given], [*evidence.numbers(listings=False), *given]
     # "How many years before …": the small figure asked for is a difference, not a count.
     compares = bool(_ASKS_DIFFERENCE.search(question))
     for match in NUMBER.finditer(text):
         raw = match[0]
-        small = _value(raw).is_integer() and abs(_value(raw)) <= SMALL_COUNT
+        small = value_of(raw).is_integer() and abs(value_of(raw)) <= SMALL_COUNT
         if raw in worked or (small and not compares):
             continue
         percent = bool(_PERCENT.match(text, match.end()))

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from agents.answer_values import DATE, NUMBER
+from agents.answer_values import DATE, NUMBER, value_of
 
 # A question asking for an amount worked out from what is looked up.
 _ASKS_AMOUNT = re.compile(
@@ -25,8 +25,8 @@ _ASKS_AMOUNT = re.compile(
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-def _value(raw: str) -> float:
-    return float(raw.replace(",", ""))
+def _was_read(raw: str, read: Sequence[float]) -> bool:
+    return any(math.isclose(value_of(raw), seen) for seen in read)
 
 
 def question_figures(question: str, read: Sequence[float]) -> list[str]:
@@ -35,9 +35,7 @@ def question_figures(question: str, read: Sequence[float]) -> list[str]:
     return [
         raw
         for raw in NUMBER.findall(text)
-        if not _YEAR.match(raw)
-        and _value(raw) != 1
-        and not any(math.isclose(_value(raw), seen) for seen in read)
+        if not _YEAR.match(raw) and value_of(raw) != 1 and not _was_read(raw, read)
     ]
 
 
@@ -46,10 +44,7 @@ def copied_only(answer: str, read: Sequence[float]) -> list[str]:
     figures = NUMBER.findall(answer)
     if not figures:
         return []
-    for raw in figures:
-        if not any(math.isclose(_value(raw), seen) for seen in read):
-            return []
-    return figures
+    return figures if all(_was_read(raw, read) for raw in figures) else []
 
 
 def unused_figure(question: str, answer: str, read: Sequence[float]) -> str | None:

@@ -35,8 +35,13 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+def value_of(raw: str) -> float:
+    """The value of a number as NUMBER finds it written ("4,180", "-3", "961.40")."""
+    return float(raw.replace(",", "").lstrip("$€£¥"))
+
+
 def numbers(text: str) -> list[float]:
-    return [float(raw.replace(",", "")) for raw in NUMBER.findall(text)]
+    return [value_of(raw) for raw in NUMBER.findall(text)]
 
 
 def has_number(text: str) -> bool:
