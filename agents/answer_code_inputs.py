@@ -4,9 +4,12 @@ code may compute only from figures the run read.
 Asked "how much meal allowance does a 4-day trip get?", a small code model will often write
 ``allowance = 100`` and print ``400``; that printed output then looks like evidence for the
 answer. So a code step's output counts as evidence only when every figure the step typed in
-(a number assigned to a name, alone or in a list, tuple or dict) is one the run had seen: in
-the question, a tool result, a passage or an earlier founded output, as written, scaled
-(15 -> 0.15) or one step from two of them (1 - 0.15). Small counts are let through.
+(a number assigned to a name, alone or in a list, tuple or dict, or written into a sum:
+``final_answer(183 * 6)``) is one the run had seen: in the question, a tool result, a passage or
+an earlier founded output, as written, scaled (15 -> 0.15) or one step from two of them
+(1 - 0.15). Small counts are let through. One figure given to two names in a step
+(``quenby = 3870000`` and ``hollowbrook = 3870000``) is one thing's figure used for two, and
+founds nothing either.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from agents.answer_values import numbers
 # Figures a sum may use without having read them (a whole, a percent's base): ``1 - 0.15``
 # and ``15 / 100`` are worked out; ``price = 100`` typed in alone is not.
 GIVEN = (1.0, 100.0)
+# Figures a sum may be written with as they are: a percent's base and the units of time and
+# of thousands (``price * 15 / 100``, ``seconds / 3600``, ``revenue / 1_000_000``).
+CONVERSIONS = frozenset({100.0, 1000.0, 60.0, 24.0, 3600.0, 365.0, 1_000_000.0})
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,25 @@ class CodeStep:
 
 @dataclass(frozen=True)
 class TypedInput:
-    """A figure the code typed in: ``name = raw``."""
+    """A figure the code typed in: ``name = raw``, or ``raw`` written into the sum ``name``."""
 
     name: str
     raw: str
+    in_sum: bool = False
+    # Another name the step gave the same figure.
+    twin: str = ""
 
     def said(self) -> str:
-        return f"{self.name} = {self.raw}"
+        if self.twin:
+            return f"{self.twin} = {self.raw} and {self.name} = {self.raw}"
+        return f"{self.raw} in {self.name}" if self.in_sum else f"{self.name} = {self.raw}"
+
+    def problem(self) -> str:
+        """What is wrong with this figure, as the answer check says it."""
+        if self.twin:
+            return f"the code set {self.said()}, one figure for two things"
+        verb = "used" if self.in_sum else "set"
+        return f"the code {verb} {self.said()}, a figure it had not read"
 
 
 def _number(node: ast.expr) -> str | None:
@@ -74,8 +92,16 @@ def _pairs(target: ast.expr, value: ast.expr) -> Iterator[TypedInput]:
             yield TypedInput(name, raw)
 
 
+def _in_sum(node: ast.BinOp) -> Iterator[TypedInput]:
+    """The figures written straight into an arithmetic expression: ``183 * 6``."""
+    for operand in (node.left, node.right):
+        raw = _number(operand)
+        if raw is not None:
+            yield TypedInput(ast.unparse(node), raw, in_sum=True)
+
+
 def typed_inputs(code: str) -> list[TypedInput]:
-    """The figures ``code`` assigns to names; none when it does not parse."""
+    """The figures ``code`` assigns to names or writes into sums; none when it does not parse."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
@@ -87,7 +113,21 @@ def typed_inputs(code: str) -> list[TypedInput]:
                 found.extend(_pairs(target, node.value))
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             found.extend(_pairs(node.target, node.value))
+        elif isinstance(node, ast.BinOp):
+            found.extend(_in_sum(node))
     return found
+
+
+def _twin(typed: list[TypedInput]) -> TypedInput | None:
+    """A figure (not a small count) the code gave to two different names."""
+    named: dict[float, str] = {}
+    for one in typed:
+        if one.in_sum or _small(one.raw):
+            continue
+        other = named.setdefault(float(one.raw), one.name)
+        if other != one.name:
+            return TypedInput(one.name, one.raw, twin=other)
+    return None
 
 
 def _small(raw: str) -> bool:
@@ -96,14 +136,18 @@ def _small(raw: str) -> bool:
 
 
 def made_up(code: str, known: Sequence[float]) -> TypedInput | None:
-    """The first figure ``code`` typed in that none of ``known`` founds."""
-    for typed in typed_inputs(code):
+    """The first figure ``code`` typed in that none of ``known`` founds, or one it gave to two
+    names."""
+    typed_in = typed_inputs(code)
+    for typed in typed_in:
         if _small(typed.raw) or seen(typed.raw, known):
+            continue
+        if typed.in_sum and float(typed.raw) in CONVERSIONS:
             continue
         if float(typed.raw) not in GIVEN and seen(typed.raw, [*known, *GIVEN]):
             continue
         return typed
-    return None
+    return _twin(typed_in)
 
 
 def founded_outputs(

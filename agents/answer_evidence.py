@@ -32,6 +32,11 @@ LISTING = "Files in "
 READING_TOOLS = frozenset(
     {"list_files", "read_file", "write_file", "read_document", "search_knowledge"}
 )
+# Labels the tools and the grounded prompt put on what they show, not figures of it: a
+# passage's "[2]" (and the prompt's "cite them like [1]"), a search hit's "(document 4, chunk
+# 7)", read_document's "(document 4, pages 1-3)". Left in, "[1]" and "[2]" made a made-up
+# "3 years before" look worked out (1 + 2).
+_LABELS = re.compile(r"\[\d+\]|\bdocument \d+, chunk \d+\b|(?<=\()document \d+\b", re.MULTILINE)
 # Counts this small ("3 files", "step 2") are read off a list, not copied from it.
 SMALL_COUNT = 12
 # An answer's number that is an evidence number rounded, or a share shown as a fraction; one
@@ -61,7 +66,7 @@ class Evidence:
             value_of(raw)
             for text in self.texts
             if listings or not text.startswith(LISTING)
-            for raw in NUMBER.findall(text)
+            for raw in NUMBER.findall(_LABELS.sub(" ", text))
         ]
 
 
@@ -107,7 +112,10 @@ def _founded(raw: str, known: Iterable[float], percent: bool = False) -> bool:
     for number in known:
         for scale in _PERCENT_SCALES if percent else _SCALES:
             scaled = number * scale
-            if math.isclose(scaled, shown, rel_tol=1e-9) or math.isclose(
+            if math.isclose(scaled, shown, rel_tol=1e-9):
+                return True
+            # Nothing but zero rounds to a zero answer ("exceeded by 0" is no rounded 0.01).
+            if shown and math.isclose(
                 round(scaled, places), shown, rel_tol=1e-9, abs_tol=10**-places / 2
             ):
                 return True
@@ -190,15 +198,11 @@ def unfounded(
             continue
         percent = bool(_PERCENT.match(text, match.end()))
         if not seen(raw, known, percent, paired):
-            typed = (
-                f" (the code set {made_up}, a figure it had not read: take it from them)"
-                if made_up
-                else ""
-            )
+            typed = f" ({made_up}: take each figure from them)" if made_up else ""
             return (
                 f"the answer gives {raw}, which is in none of the tool results, code output or "
                 f"passages{typed}: give the figure they hold, or write out the sum that gives it "
-                "from them (for example 38 * 6 = 228)"
+                "from them (for example 42 * 3.5 = 147)"
             )
     return None
 

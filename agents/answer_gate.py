@@ -169,9 +169,7 @@ def answer_problem(
         or unread(about, evidence, bool(passages), can_read)
         or (unread_named(about, tool_calls(events), read) if can_read else None)
         or dropped_files(about, answer, read)
-        or unfounded(
-            about, answer, evidence, grounded=bool(passages), made_up=typed.said() if typed else ""
-        )
+        or unfounded(about, answer, evidence, bool(passages), typed.problem() if typed else "")
         or unfounded_quote(about, answer, evidence, bool(passages))
         or (unused_figure(about, answer, numbers("\n".join(looked_up))) if held else None)
     )

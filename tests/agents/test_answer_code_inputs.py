@@ -22,8 +22,32 @@ def test_figures_assigned_to_names_are_the_inputs_whatever_their_shape() -> None
         "high = 4500",
         "sales = 120",
         "sales = 80",
+        "4 in allowance * 4",
     ]
     assert typed_inputs("this is not python (") == []
+
+
+def test_a_figure_written_straight_into_a_sum_is_an_input_too() -> None:
+    # 183 is nowhere in what was read: the code's 1098 founds nothing.
+    typed = made_up("final_answer(183 * 6)", [*PASSAGE_FIGURES, 6.0])
+    assert typed is not None and typed.problem() == (
+        "the code used 183 in 183 * 6, a figure it had not read"
+    )
+    assert made_up("final_answer(38 * 6)", [*PASSAGE_FIGURES, 6.0]) is None
+    # A percent's base and units of time or thousands may be written as they are.
+    assert made_up("print(2749 * 15 / 100)\nprint(7200 / 3600)", [2749.0, 15.0, 7200.0]) is None
+
+
+def test_one_figure_given_to_two_names_is_one_things_figure_used_for_two() -> None:
+    code = "quenby = 3870000\nhollowbrook = 3870000\nprint(quenby - hollowbrook)"
+    typed = made_up(code, [9415000.0, 3870000.0])
+    assert typed is not None and typed.problem() == (
+        "the code set quenby = 3870000 and hollowbrook = 3870000, one figure for two things"
+    )
+    both = "quenby = 9415000\nhollowbrook = 3870000\nprint(quenby - hollowbrook)"
+    assert made_up(both, [9415000.0, 3870000.0]) is None
+    # Small counts may repeat: two loops both start at 1.
+    assert made_up("low = 1\nstart = 1\ntotal = 3870000", [3870000.0]) is None
 
 
 def test_a_figure_the_run_never_saw_is_made_up() -> None:
@@ -46,11 +70,11 @@ def test_figures_read_scaled_or_one_step_away_are_not() -> None:
 def test_outputs_stand_only_on_founded_steps_and_feed_the_steps_after() -> None:
     steps = [
         CodeStep("allowance = 38\nprint(allowance * 4)", "152\n"),
-        CodeStep("total = 152\nprint(total + 90)", "242\n"),
+        CodeStep("total = 152\nprint(total + 38)", "190\n"),
         CodeStep("bonus = 777\nprint(bonus)", "777\n"),
     ]
     outputs, typed = founded_outputs(steps, [38.0, 4.0])
-    assert outputs == ["152\n", "242\n"]
+    assert outputs == ["152\n", "190\n"]
     assert typed is not None and typed.said() == "bonus = 777"
 
 

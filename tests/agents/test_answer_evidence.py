@@ -33,6 +33,21 @@ def test_numbers_the_evidence_holds_pass_as_written_rounded_or_as_percentages() 
     assert unfounded(DOC_QUESTION, "It is 60,470 euros.", evidence) is not None
 
 
+def test_passage_and_chunk_labels_are_no_figures_of_what_was_read() -> None:
+    question = "How many years before Hollowbrook was Quenby founded?"
+    hits = (
+        "[1] quenby.md (document 2, chunk 2)\nQuenby was founded in 1998.\n\n"
+        "[2] hollowbrook.md (document 3, chunk 3)\nHollowbrook was founded in 2011."
+    )
+    evidence = read(("search_knowledge", hits))
+    # 1 + 2 and 3 - 2 are label arithmetic, not a difference of founding years.
+    said = "Quenby was founded {} years before."
+    assert unfounded(question, said.format(3), evidence, grounded=True) is not None
+    assert unfounded(question, said.format(13), evidence, grounded=True) is None
+    # Nor is a zero a rounded 0.01.
+    assert unfounded(question, said.format(0), evidence, grounded=True) is not None
+
+
 def test_a_sum_written_out_founds_its_result_and_small_counts_pass() -> None:
     evidence = read(("read_document", "Meals are paid at 38 euros a day."))
     assert unfounded(DOC_QUESTION, "38 * 6 = 228 euros for the trip.", evidence) is None
