@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 # Engines that get knowledge passages up front (when they help); each may still search more.
 GROUNDED_UP_FRONT = ("chat", "single", "team", "code")
+# Engines that set their task apart from the conversation: a follow-up is given to them
+# rewritten to stand alone ("And in 12 kilometres?" had been answered as the code prompt's own
+# example applied to 12). Chat and the tool agent read the conversation as messages.
+TASKED = ("code", "team")
 
 Ending = tuple[EventType, dict[str, Any]]
 
@@ -80,6 +84,8 @@ async def execute(
         grounding = Grounding(use, chosen.knowledge)
         if grounding.searches and run.engine in GROUNDED_UP_FRONT:
             context.sources = await _ground(manager, run, context, grounding)
+        if run.engine in TASKED and not context.standalone:
+            await _standalone(context)
         answer = await _within_time_budget(manager, run, context, grounding)
         status = "completed"
         sources = run.sources = sources_json(context.sources)
@@ -183,7 +189,7 @@ async def _ground(
     try:
         if manager.knowledge is None:
             return []
-        query = await standalone_query(context.client, context.history, context.prompt)
+        query = await _standalone(context)
         hits = await retrieve(manager.knowledge, query, manager.settings.rag_top_k)
     except RunStopped:
         raise
@@ -201,6 +207,13 @@ async def _ground(
         }
         await manager.emit(run, "step", step)
     return kept
+
+
+async def _standalone(context: RunContext) -> str:
+    """The prompt as a standalone question (one short model call for a follow-up), kept on the
+    context so it is worked out once."""
+    context.standalone = await standalone_query(context.client, context.history, context.prompt)
+    return context.standalone
 
 
 def _no_answer(reason: str, exc: NoAnswer, context: RunContext | None) -> dict[str, Any]:

@@ -78,6 +78,9 @@ class RunContext:
     temperature: float
     usage: dict[str, Any] = field(default_factory=dict)
     sources: list[Any] = field(default_factory=list)
+    # The prompt as a standalone question, once worked out: a follow-up that points back ("And
+    # in 12 kilometres?") rewritten ("How many metres are in 12 kilometres?"), else the prompt.
+    standalone: str = ""
     # For the agent engines (single, code, team), whose frameworks bring their own clients:
     endpoint: ModelEndpoint | None = None
     tools: ToolRegistry = field(default_factory=ToolRegistry)
@@ -92,6 +95,13 @@ class RunContext:
         """The prompt, with the passages found for it when there are any. They go in the user
         turn, so the system prompt stays the same for the model server's prompt cache."""
         return grounded_prompt(self.prompt, self.sources) if self.sources else self.prompt
+
+    @property
+    def task(self) -> str:
+        """What an agent is set to do: the prompt as it stands alone (rewritten when it points
+        back), with the passages found for it when there are any."""
+        asked = self.standalone or self.prompt
+        return grounded_prompt(asked, self.sources) if self.sources else asked
 
     def emit_from_thread(
         self, type_: EventType, data: dict[str, Any], agent: str | None = None

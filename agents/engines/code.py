@@ -42,15 +42,14 @@ COMPUTE_ONLY = "(This is a computation: compute it in Python, call no tool, then
 
 
 def task_text(context: RunContext) -> str:
-    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt.
+    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt,
+    rewritten to stand alone when it points back ("And in 12 kilometres?").
 
     A pure computation gets no passages and a line saying no tool is needed; it goes at the
     end of the task, so the system prompt (and llama.cpp's cached prefix) stays the same.
     """
-    if pure_computation(context.prompt):
-        question = f"{context.prompt}\n{COMPUTE_ONLY}"
-    else:
-        question = context.question
+    asked = context.standalone or context.prompt
+    question = f"{asked}\n{COMPUTE_ONLY}" if pure_computation(asked) else context.task
     if not context.history:
         return question
     said = "\n".join(f"{turn['role']}: {turn['content']}" for turn in context.history)

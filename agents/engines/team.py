@@ -44,8 +44,9 @@ def team_turns(max_steps: int) -> int:
 
 
 def task_text(context: RunContext) -> str:
-    """What the team is asked: the question (with passages, if any) after a short recap."""
-    question = context.question
+    """What the team is asked: the question (with passages, if any; rewritten to stand alone
+    when it points back) after a short recap."""
+    question = context.task
     recent = context.history[-HISTORY_TURNS:]
     if not recent:
         return question

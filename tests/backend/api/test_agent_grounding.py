@@ -182,3 +182,30 @@ def retrieval_steps(body: dict[str, object]) -> list[object]:
     steps = body["steps"]
     assert isinstance(steps, list)
     return [s for s in steps if s["data"].get("kind") == "retrieval"]
+
+
+@pytest.mark.parametrize("mode", ["code", "team"])
+async def test_a_follow_up_is_set_to_the_code_and_team_engines_as_it_stands_alone(
+    library: httpx.AsyncClient, fake: FakeOpenAIServer, mode: str
+) -> None:
+    # Given only "And in 12 kilometres?", a small code model once answered 12 factorial plus 1
+    # (its prompt's example), not the metres the conversation was about.
+    code = "Thought: compute.\n<code>\nfinal_answer({})\n</code>"
+    fake.set_rules(
+        [
+            {"match": r"Question: And in 12 km\?", "reply": "How many metres are in 12 km?"},
+            {"match": "New task", "reply": code.format("5 * 1000")},
+        ]
+    )
+    # Documents off: no search rewrites it on the way.
+    asked = {"mode": mode, "use_knowledge": False}
+    first = await ask(library, prompt="How many metres are in 5 kilometres?", **asked)
+    fake.clear_requests()
+    follow = await ask(
+        library, prompt="And in 12 km?", conversation_id=first["conversation_id"], **asked
+    )
+    assert follow["status"] != "error", follow
+    rewrites = [r for r in fake.requests if "Question: And in 12 km?" in json.dumps(r)]
+    assert len(rewrites) == 1 and retrieval_steps(follow) == []
+    engine_calls = [r for r in fake.requests if r not in rewrites]
+    assert engine_calls and "How many metres are in 12 km?" in json.dumps(engine_calls[0])
