@@ -15,6 +15,7 @@ founds nothing either.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -166,3 +167,44 @@ def founded_outputs(
         outputs.append(step.output)
         seen_so_far.extend(numbers(step.output))
     return outputs, first
+
+
+def _compared_texts(code: str) -> list[str]:
+    """The strings ``code`` compares with (``region == 'North'``, ``'North' in row``)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return []
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                    found.append(side.value)
+    return found
+
+
+def miscased(steps: Sequence[CodeStep], read: Sequence[str], answer: str) -> str | None:
+    """A string the code compared with that what was read writes only in another case or
+    spacing, for an answer with a figure of the code's own (one nothing read holds):
+    ``region == 'North'`` over a file of 'north' matches nothing, and the count of 0 it prints
+    looks like a finding. Said as a reason."""
+    text = "\n".join(read)
+    if set(numbers(answer)) <= set(numbers(text)):
+        return None
+    folded = " ".join(text.lower().split())
+    for step in steps:
+        for value in _compared_texts(step.code):
+            wanted = " ".join(value.lower().split())
+            if not wanted or value in text or wanted not in folded:
+                continue
+            start = folded.index(wanted)
+            written = next(
+                (word for word in re.findall(r"[^\s,;|\"']+", text) if word.lower() == wanted),
+                folded[start : start + len(wanted)],
+            )
+            return (
+                f"the code compared with '{value}', but what was read writes it '{written}': "
+                "compare with the value as it is written"
+            )
+    return None

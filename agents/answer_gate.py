@@ -15,7 +15,7 @@ from typing import Any
 from agents import prompts
 from agents.answer_check import check_answer
 from agents.answer_clock import against_clock, needs_reading
-from agents.answer_code_inputs import CodeStep, founded_outputs
+from agents.answer_code_inputs import CodeStep, founded_outputs, miscased
 from agents.answer_compute import against_computation, against_text_work
 from agents.answer_evidence import (
     READING_TOOLS,
@@ -172,6 +172,7 @@ def answer_problem(
         or unfounded(about, answer, evidence, bool(passages), typed.problem() if typed else "")
         or unfounded_quote(about, answer, evidence, bool(passages))
         or (unused_figure(about, answer, numbers("\n".join(looked_up))) if held else None)
+        or (miscased(code_steps(events), looked_up, answer) if held else None)
     )
 
 

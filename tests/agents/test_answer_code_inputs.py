@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.answer_code_inputs import CodeStep, founded_outputs, made_up, typed_inputs
+from agents.answer_code_inputs import CodeStep, founded_outputs, made_up, miscased, typed_inputs
 from agents.answer_evidence import evidence_of, unfounded
 
 # "Staff get a meal allowance of 38 euros per day; mileage is paid at 0.32 euros per km."
@@ -115,3 +115,19 @@ def test_a_sum_missing_a_figure_is_held_to_what_was_read() -> None:
     assert unfounded(question, "It would cost 2,199.20 euros.", found) is None
     # A sum the question gives in full is not held to anything.
     assert unfounded("What is 80% of 250?", "It is 200.", nothing, made_up="x = 250") is None
+
+
+def test_a_value_compared_in_another_case_than_the_data_writes_it_is_named() -> None:
+    read = ["region,units\nnorth,120\nwest,97\n"]
+    guessed = CodeStep("print(sum(1 for r in rows if r['region'] == 'North'))", "0\n")
+    assert miscased([guessed], read, "It sold 0 units.") == (
+        "the code compared with 'North', but what was read writes it 'north': "
+        "compare with the value as it is written"
+    )
+    as_written = CodeStep("print(sum(1 for r in rows if 'north' in r['region']))", "1\n")
+    assert miscased([as_written], read, "1") is None
+    # An answer whose figures were all read does not rest on the code's count.
+    assert miscased([guessed], read, "It sold 120 units.") is None
+    # A value nothing read holds in any case is no guess at a written one: "no errors" is fine.
+    absent = CodeStep("print(sum('ERROR' in line for line in lines))", "0\n")
+    assert miscased([absent], read, "0") is None

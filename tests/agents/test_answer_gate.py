@@ -279,6 +279,30 @@ async def test_code_output_from_a_figure_the_code_made_up_is_not_evidence(
         assert body["answer"] == "152" and not checks(body), body
 
 
+async def test_code_that_matched_nothing_for_a_value_in_the_wrong_case_is_sent_back(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
+) -> None:
+    settings.workspace_dir.mkdir(parents=True, exist_ok=True)
+    (settings.workspace_dir / "sales.csv").write_text("region,units\nnorth,120\nwest,97\n")
+    source = (
+        "import csv, io\nrows = list(csv.DictReader(io.StringIO(read_file(path='sales.csv'))))\n"
+        "final_answer(sum(int(r['units']) for r in rows if r['region'] == 'North'))"
+    )
+    fake.set_rules(
+        [
+            {"match": REPAIR, "reply": "The north region sold 120 units."},
+            {"match": "sales.csv", "reply": code_reply(source), "times": 1},
+        ]
+    )
+    question = "How many units did the north region sell according to sales.csv in my workspace?"
+    body = await ask(client, question, "code")
+    # The 0 the code printed was a filter that matched nothing, not a count.
+    assert body["status"] == "completed" and "120" in body["answer"], body
+    (first, second) = checks(body)
+    assert "compared with 'North', but what was read writes it 'north'" in first["reason"]
+    assert second["passed"]
+
+
 async def test_a_word_problem_answered_wrong_is_sent_back_with_the_worked_result(
     client: httpx.AsyncClient, fake: FakeOpenAIServer
 ) -> None:
