@@ -25,9 +25,12 @@ from agents.answer_values import numbers
 # Figures a sum may use without having read them (a whole, a percent's base): ``1 - 0.15``
 # and ``15 / 100`` are worked out; ``price = 100`` typed in alone is not.
 GIVEN = (1.0, 100.0)
-# Figures a sum may be written with as they are: a percent's base and the units of time and
-# of thousands (``price * 15 / 100``, ``seconds / 3600``, ``revenue / 1_000_000``).
-CONVERSIONS = frozenset({100.0, 1000.0, 60.0, 24.0, 3600.0, 365.0, 1_000_000.0})
+# Figures a sum may be written with as they are: a half (a square root's ``** 0.5``), a
+# percent's base, units of time and of thousands (``price * 15 / 100``, ``seconds / 3600``,
+# ``revenue / 1_000_000``, ``bytes / 1024``).
+CONVERSIONS = frozenset(
+    {0.5, 100.0, 1000.0, 1024.0, 60.0, 24.0, 30.0, 52.0, 3600.0, 365.0, 1_000_000.0}
+)
 
 
 @dataclass(frozen=True)
