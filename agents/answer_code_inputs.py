@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from agents.answer_evidence import SMALL_COUNT, seen
+from agents.answer_evidence import READING_TOOLS, SMALL_COUNT, seen
 from agents.answer_values import numbers
 
 # Figures a sum may use without having read them (a whole, a percent's base): ``1 - 0.15``
@@ -50,14 +50,23 @@ class TypedInput:
     in_sum: bool = False
     # Another name the step gave the same figure.
     twin: str = ""
+    # The tool whose returned text the code took a character of (``name`` is the expression).
+    indexed: str = ""
 
     def said(self) -> str:
+        if self.indexed:
+            return self.name
         if self.twin:
             return f"{self.twin} = {self.raw} and {self.name} = {self.raw}"
         return f"{self.raw} in {self.name}" if self.in_sum else f"{self.name} = {self.raw}"
 
     def problem(self) -> str:
         """What is wrong with this figure, as the answer check says it."""
+        if self.indexed:
+            return (
+                f"the code took {self.name}, character {self.raw} of the text {self.indexed} "
+                "returned, not a figure in it"
+            )
         if self.twin:
             return f"the code set {self.said()}, one figure for two things"
         verb = "used" if self.in_sum else "set"
@@ -104,6 +113,16 @@ def _in_sum(node: ast.BinOp) -> Iterator[TypedInput]:
             yield TypedInput(ast.unparse(node), raw, in_sum=True)
 
 
+def _indexed(node: ast.Subscript) -> Iterator[TypedInput]:
+    """A tool's returned text indexed by position: ``search_knowledge(query=...)[1]`` is the
+    character after "[", not the founding year the code meant to read."""
+    call, index = node.value, node.slice
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+        return
+    if call.func.id in READING_TOOLS and _number(index) is not None:
+        yield TypedInput(ast.unparse(node), str(_number(index)), indexed=call.func.id)
+
+
 def typed_inputs(code: str) -> list[TypedInput]:
     """The figures ``code`` assigns to names or writes into sums; none when it does not parse."""
     try:
@@ -119,6 +138,8 @@ def typed_inputs(code: str) -> list[TypedInput]:
             found.extend(_pairs(node.target, node.value))
         elif isinstance(node, ast.BinOp):
             found.extend(_in_sum(node))
+        elif isinstance(node, ast.Subscript):
+            found.extend(_indexed(node))
     return found
 
 
@@ -126,7 +147,7 @@ def _twin(typed: list[TypedInput]) -> TypedInput | None:
     """A figure (not a small count) the code gave to two different names."""
     named: dict[float, str] = {}
     for one in typed:
-        if one.in_sum or _small(one.raw):
+        if one.in_sum or one.indexed or _small(one.raw):
             continue
         other = named.setdefault(float(one.raw), one.name)
         if other != one.name:
@@ -144,6 +165,8 @@ def made_up(code: str, known: Sequence[float]) -> TypedInput | None:
     names."""
     typed_in = typed_inputs(code)
     for typed in typed_in:
+        if typed.indexed:
+            return typed
         if _small(typed.raw) or seen(typed.raw, known):
             continue
         if typed.in_sum and float(typed.raw) in CONVERSIONS:

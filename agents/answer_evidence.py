@@ -194,7 +194,8 @@ def unfounded(
     for match in NUMBER.finditer(text):
         raw = match[0]
         small = value_of(raw).is_integer() and abs(value_of(raw)) <= SMALL_COUNT
-        if raw in worked or (small and not compares):
+        # A small count is read off a list, unless code that computed from no reading gave it.
+        if raw in worked or (small and not compares and not (made_up and not seen(raw, known))):
             continue
         percent = bool(_PERCENT.match(text, match.end()))
         if not seen(raw, known, percent, paired):

@@ -42,15 +42,17 @@ COMPUTE_ONLY = "(This is a computation: compute it in Python, call no tool, then
 
 
 def task_text(context: RunContext) -> str:
-    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt,
-    rewritten to stand alone when it points back ("And in 12 kilometres?").
+    """What the agent is asked: the conversation so far, if any, then the (grounded) prompt;
+    a follow-up that points back ("And in 12 kilometres?") rewritten to stand alone instead.
 
     A pure computation gets no passages and a line saying no tool is needed; it goes at the
     end of the task, so the system prompt (and llama.cpp's cached prefix) stays the same.
     """
     asked = context.standalone or context.prompt
     question = f"{asked}\n{COMPUTE_ONLY}" if pure_computation(asked) else context.task
-    if not context.history:
+    if not context.history or asked != context.prompt:
+        # A follow-up rewritten to stand alone holds what it needs of the conversation; with
+        # the conversation in front of it too, the small model answered the prompt's example.
         return question
     said = "\n".join(f"{turn['role']}: {turn['content']}" for turn in context.history)
     return f"The conversation so far:\n{said}\n\nThe task:\n{question}"

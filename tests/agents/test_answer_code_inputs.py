@@ -131,3 +131,28 @@ def test_a_value_compared_in_another_case_than_the_data_writes_it_is_named() -> 
     # A value nothing read holds in any case is no guess at a written one: "no errors" is fine.
     absent = CodeStep("print(sum('ERROR' in line for line in lines))", "0\n")
     assert miscased([absent], read, "0") is None
+
+
+def test_a_character_of_a_tools_text_is_no_figure_read_from_it() -> None:
+    # "[1] quenby.md ..."[1] is "1" for every search: founding years 1 and 1, 0 years apart.
+    code = (
+        "a = int(search_knowledge(query='Quenby founded')[1])\n"
+        "b = int(search_knowledge(query='Hollowbrook founded')[1])\nfinal_answer(b - a)"
+    )
+    typed = made_up(code, [1998.0, 2011.0])
+    assert typed is not None and typed.problem() == (
+        "the code took search_knowledge(query='Quenby founded')[1], character 1 of the text "
+        "search_knowledge returned, not a figure in it"
+    )
+    # Indexing what the code made of the text (its lines, its rows) is reading it.
+    rows = "rows = read_file(path='sales.csv').splitlines()\nprint(rows[1])"
+    assert made_up(rows, [120.0]) is None
+
+
+def test_a_small_count_from_code_that_read_nothing_is_no_count_read_off_a_list() -> None:
+    question = "How many kilns does Hollowbrook run, by my documents?"
+    evidence = evidence_of([("search_knowledge", "Quenby: 1998. Hollowbrook: 2011.")], [], "")
+    problem = "the code took search_knowledge(query='x')[1], character 1 ..."
+    assert unfounded(question, "It runs 7 kilns.", evidence, made_up=problem) is not None
+    # With no such code, a small count is read off what was read.
+    assert unfounded(question, "It runs 7 kilns.", evidence) is None

@@ -497,3 +497,20 @@ def test_final_values_are_shown_without_float_noise() -> None:
     assert shown_value(60468.75) == "60468.75" and shown_value(85.0) == "85.0"
     assert shown_value(None) == "" and shown_value(1e300) == "1e+300"
     assert shown_value([1, 2]) == "[1, 2]" and shown_value(float("nan")) == "nan"
+
+
+async def test_a_follow_up_rewritten_to_stand_alone_is_set_without_the_conversation(
+    fake: FakeOpenAIServer,
+) -> None:
+    history = [
+        {"role": "user", "content": "How many metres are in 5 kilometres?"},
+        {"role": "assistant", "content": "5000"},
+    ]
+    run = make_run(fake, "And in 12 kilometres?", history=history)
+    # Not rewritten (or not yet): the conversation comes first.
+    assert task_text(run.context).startswith("The conversation so far:\nuser: How many metres")
+    run.context.standalone = "How many metres are in 12 kilometres?"
+    assert task_text(run.context) == "How many metres are in 12 kilometres?"
+    # One that stood alone as typed keeps the conversation.
+    run.context.prompt = run.context.standalone
+    assert task_text(run.context).startswith("The conversation so far:")
