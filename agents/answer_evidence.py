@@ -105,18 +105,27 @@ def _places(raw: str) -> int:
     return len(raw.partition(".")[2])
 
 
-def _founded(raw: str, known: Iterable[float], percent: bool = False) -> bool:
+def _founded(raw: str, known: Iterable[float], percent: bool = False, worked: bool = False) -> bool:
     """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
-    digits ``raw`` shows (or, for a ``percent``, a fraction of them times 100)."""
+    digits ``raw`` shows (or, for a ``percent``, a fraction of them times 100).
+
+    ``known`` figures ``worked`` out from two read ones are many, so one of them rounds to
+    almost any small number: they found a rounded ``raw`` only when it keeps two significant
+    digits, and never as a share (742 is no 7.42, so no "7 years")."""
     shown, places = value_of(raw), _places(raw)
+    rounds = bool(shown) and (not worked or abs(shown) >= 10 ** (1 - places))
     for number in known:
         for scale in _PERCENT_SCALES if percent else _SCALES:
             scaled = number * scale
             if math.isclose(scaled, shown, rel_tol=1e-9):
                 return True
             # Nothing but zero rounds to a zero answer ("exceeded by 0" is no rounded 0.01).
-            if shown and math.isclose(
-                round(scaled, places), shown, rel_tol=1e-9, abs_tol=10**-places / 2
+            if (
+                rounds
+                and not (worked and scale == 0.01)
+                and math.isclose(
+                    round(scaled, places), shown, rel_tol=1e-9, abs_tol=10**-places / 2
+                )
             ):
                 return True
     return False
@@ -142,7 +151,7 @@ def _derived(raw: str, known: Sequence[float], percent: bool = False) -> bool:
             steps += [a + b, abs(a - b), a * b]
             steps += [a / b] if b else []
             steps += [b / a] if a else []
-    return _founded(raw, steps, percent)
+    return _founded(raw, steps, percent, worked=True)
 
 
 def seen(

@@ -7,13 +7,14 @@ runs in a worker thread and reports each step through ``RunContext.emit_from_thr
 from __future__ import annotations
 
 import asyncio
+import re
 from functools import cache
 from typing import Any
 
 from agents.engines.base import EngineStopped, RunContext, model_failure
 from agents.engines.code_replies import shown_value, tidy_model_class
 from agents.engines.code_steps import REPEATED, StepReporter
-from agents.intents import pure_computation
+from agents.intents import NAMED_FILE, intent_of, pure_computation
 from agents.prompts import PROMPTS_DIR
 from backend.llm.errors import ModelError
 
@@ -41,6 +42,32 @@ def prompt_templates() -> dict[str, Any]:
 COMPUTE_ONLY = "(This is a computation: compute it in Python, call no tool, then final_answer.)"
 
 
+# A workspace file the task names, with its folder ("notes/meeting.txt").
+_FILE_PATH = re.compile(
+    r"(?<![\w/.-])[\w-][\w/.-]*\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I
+)
+_SAVES = re.compile(r"\b(?:save|create|store|append)\b|\bwrite\b[^.?!]*\b(?:to|into)\b", re.I)
+
+
+def file_hint(prompt: str) -> str:
+    """A line naming the tool for the workspace file the task names, or "": a small code model
+    searched the documents for "notes/meeting.txt" and looped over list_files' text."""
+    if intent_of(prompt) is not NAMED_FILE:
+        return ""
+    path = _FILE_PATH.search(prompt)
+    if path is None:
+        return ""
+    if _SAVES.search(prompt):
+        return (
+            f'(Save the file with final_answer(write_file(path="{path[0]}", content=...)), '
+            "the content built in Python.)"
+        )
+    return (
+        f'(The file {path[0]} is in the workspace: read it with read_file(path="{path[0]}") '
+        "and print what you need before you answer.)"
+    )
+
+
 def task_text(context: RunContext) -> str:
     """What the agent is asked: the conversation so far, if any, then the (grounded) prompt;
     a follow-up that points back ("And in 12 kilometres?") rewritten to stand alone instead.
@@ -49,7 +76,11 @@ def task_text(context: RunContext) -> str:
     end of the task, so the system prompt (and llama.cpp's cached prefix) stays the same.
     """
     asked = context.standalone or context.prompt
-    question = f"{asked}\n{COMPUTE_ONLY}" if pure_computation(asked) else context.task
+    if pure_computation(asked):
+        question = f"{asked}\n{COMPUTE_ONLY}"
+    else:
+        hint = file_hint(asked)
+        question = f"{context.task}\n{hint}" if hint else context.task
     if not context.history or asked != context.prompt:
         # A follow-up rewritten to stand alone holds what it needs of the conversation; with
         # the conversation in front of it too, the small model answered the prompt's example.

@@ -48,6 +48,21 @@ def test_passage_and_chunk_labels_are_no_figures_of_what_was_read() -> None:
     assert unfounded(question, said.format(0), evidence, grounded=True) is not None
 
 
+def test_a_small_figure_is_not_founded_by_rounding_a_pair_of_unrelated_ones() -> None:
+    question = "How many years before Hollowbrook was Quenby founded?"
+    hits = (
+        "Quenby was founded in 1998 and has 112 staff. Hollowbrook was founded in 2011.\n"
+        "Claims within 30 days; a trip of 630 km; 85 units; a rate of 23.4."
+    )
+    evidence = read(("search_knowledge", hits))
+    said = "Quenby was founded {} years before."
+    # (112 + 630) / 100 = 7.42 and 23.4 * 30 / 100 = 7.02 are no "7 years".
+    assert unfounded(question, said.format(7), evidence, grounded=True) is not None
+    assert unfounded(question, said.format(13), evidence, grounded=True) is None
+    # A quotient rounded to the digits shown still counts: 1998 / 112 = 17.84.
+    assert unfounded(question, "About 17.8 years each.", evidence, grounded=True) is None
+
+
 def test_a_sum_written_out_founds_its_result_and_small_counts_pass() -> None:
     evidence = read(("read_document", "Meals are paid at 38 euros a day."))
     assert unfounded(DOC_QUESTION, "38 * 6 = 228 euros for the trip.", evidence) is None

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 
 from agents.engines.base import EngineStopped, Limits, ModelEndpoint, RunContext
-from agents.engines.code import COMPUTE_ONLY, CodeEngine, task_text
+from agents.engines.code import COMPUTE_ONLY, CodeEngine, file_hint, task_text
 from agents.engines.code_replies import shown_value, thought_text
 from agents.tools.for_smolagents import smolagents_inputs, smolagents_tools
 from agents.tools.registry import Tool, ToolCallRecord, ToolContext, ToolError, ToolRegistry
@@ -514,3 +514,14 @@ async def test_a_follow_up_rewritten_to_stand_alone_is_set_without_the_conversat
     # One that stood alone as typed keeps the conversation.
     run.context.prompt = run.context.standalone
     assert task_text(run.context).startswith("The conversation so far:")
+
+
+def test_a_named_workspace_file_is_set_with_the_tool_that_reaches_it() -> None:
+    # Left alone, a small code model searched the documents for "notes/meeting.txt".
+    reading = file_hint("Who owns the follow-up in notes/meeting.txt in my workspace?")
+    assert 'read_file(path="notes/meeting.txt")' in reading
+    saving = file_hint("Create squares.csv in my workspace with the header n,square.")
+    assert 'final_answer(write_file(path="squares.csv", content=...))' in saving
+    assert file_hint("Write a summary of notes.txt") == file_hint("Summarise notes.txt")
+    assert file_hint("What is 12 factorial?") == ""
+    assert file_hint("Which files are in my workspace?") == ""
