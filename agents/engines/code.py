@@ -63,8 +63,8 @@ def file_hint(prompt: str) -> str:
             "the content built in Python.)"
         )
     return (
-        f'(The file {path[0]} is in the workspace: read it with read_file(path="{path[0]}") '
-        "and print what you need before you answer.)"
+        f'(The file {path[0]} is in the workspace: first print(read_file(path="{path[0]}")) '
+        "to see its text, then answer from what it holds.)"
     )
 
 

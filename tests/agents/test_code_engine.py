@@ -519,7 +519,7 @@ async def test_a_follow_up_rewritten_to_stand_alone_is_set_without_the_conversat
 def test_a_named_workspace_file_is_set_with_the_tool_that_reaches_it() -> None:
     # Left alone, a small code model searched the documents for "notes/meeting.txt".
     reading = file_hint("Who owns the follow-up in notes/meeting.txt in my workspace?")
-    assert 'read_file(path="notes/meeting.txt")' in reading
+    assert 'print(read_file(path="notes/meeting.txt"))' in reading
     saving = file_hint("Create squares.csv in my workspace with the header n,square.")
     assert 'final_answer(write_file(path="squares.csv", content=...))' in saving
     assert file_hint("Write a summary of notes.txt") == file_hint("Summarise notes.txt")
