@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from agents.answer_values import NUMBER, has_number, word_set
 from agents.intents import NAMED_FILE
 
-# "No revenue information found", "The documents do not mention …", "I couldn't find …".
+# "No revenue information found", "The documents do not mention …", "I couldn't find …",
+# "No owner found.".
 _NOTHING = re.compile(
     r"\b(?:no|not any)\b[^.!?\n]{0,60}\b(?:information|mention|data|details?|records?|figures?|"
     r"passages?)\b[^.!?\n]{0,40}\b(?:found|available|given|provided|mentioned|about|on|for)\b|"
@@ -23,7 +24,10 @@ _NOTHING = re.compile(
     r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|stated|given|provided|specified|available|"
     r"found|listed|included)\b|"
     r"\bdo(?:es)?\s*n[o']t\s+(?:contain|include|mention|say|state|provide|specify|give|list|"
-    r"exist|have)\b|\bdoesn't exist\b|\bno such\b",
+    r"exist|have)\b|\bdoesn't exist\b|\bno such\b|"
+    # What code prints when its search matched nothing: "No owner found.", "None found".
+    r"\bno\s+(?:[\w'-]+\s+){0,4}?(?:(?:was|were|is|are|could be)\s+)?(?:found|listed|mentioned)\b|"
+    r"\b(?:none|not) found\b",
     re.IGNORECASE,
 )
 # An answer longer than this says more than "not found"; it is left to the other checks.

@@ -22,12 +22,17 @@ def test_nothing_found_said_in_many_ways() -> None:
         "Sorry, I was unable to locate that figure.",
         "The 'revenue_2025' column does not exist in the file.",
         "There is no such figure for Hollowbrook.",
+        # What code prints when its pattern matched nothing.
+        "No owner found.",
+        "No matching rows were found.",
+        "Not found",
     ):
         assert says_nothing_found(answer, QUESTION), answer
     for answer in (
         "Revenue per employee was about 60,469 euros.",
         "3,870,000 / 64 = 60,468.75, so about 60,469 euros per employee.",
         "Hollowbrook is a pottery in Kestrel Bay.",
+        "There is no limit on the number of staff listed in the report.",
         # A long answer that says more than "not found" is left to the other checks.
         "The passages do not mention it directly. " + "They describe the pottery. " * 20,
     ):
