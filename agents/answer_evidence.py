@@ -109,19 +109,21 @@ def _founded(raw: str, known: Iterable[float], percent: bool = False, worked: bo
     """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
     digits ``raw`` shows (or, for a ``percent``, a fraction of them times 100).
 
-    ``known`` figures ``worked`` out from two read ones are many, so one of them rounds to
-    almost any small number: they found a rounded ``raw`` only when it keeps two significant
-    digits, and never as a share (742 is no 7.42, so no "7 years")."""
+    ``known`` figures ``worked`` out from two read ones are many, and a share of a read one
+    (630 -> 6.3) is a guess, so either rounds to almost any small number: they found a rounded
+    ``raw`` only when it keeps two significant digits, and worked ones never as a share (742
+    is no 7.42, so no "7 years")."""
     shown, places = value_of(raw), _places(raw)
-    rounds = bool(shown) and (not worked or abs(shown) >= 10 ** (1 - places))
+    # Nothing but zero rounds to a zero answer ("exceeded by 0" is no rounded 0.01).
+    two_digits = abs(shown) >= 10 ** (1 - places)
     for number in known:
         for scale in _PERCENT_SCALES if percent else _SCALES:
             scaled = number * scale
             if math.isclose(scaled, shown, rel_tol=1e-9):
                 return True
-            # Nothing but zero rounds to a zero answer ("exceeded by 0" is no rounded 0.01).
             if (
-                rounds
+                shown
+                and (two_digits or (scale == 1.0 and not worked))
                 and not (worked and scale == 0.01)
                 and math.isclose(
                     round(scaled, places), shown, rel_tol=1e-9, abs_tol=10**-places / 2
@@ -142,9 +144,19 @@ _ASKS_DIFFERENCE = re.compile(
 PAIRED_FIGURES = 150
 
 
-def _derived(raw: str, known: Sequence[float], percent: bool = False) -> bool:
-    """Whether ``raw`` is the sum, difference, product or quotient of two ``known`` figures."""
+def _derived(
+    raw: str, known: Sequence[float], percent: bool = False, difference: bool = False
+) -> bool:
+    """Whether ``raw`` is the sum, difference, product or quotient of two ``known`` figures
+    (only their difference, when that is what was asked)."""
     figures = list(dict.fromkeys(known))[:PAIRED_FIGURES]
+    if difference:
+        shown = value_of(raw)
+        return any(
+            math.isclose(abs(a - b), shown, rel_tol=1e-9)
+            for i, a in enumerate(figures)
+            for b in figures[i + 1 :]
+        )
     steps = []
     for i, a in enumerate(figures):
         for b in figures[i + 1 :]:
@@ -159,11 +171,12 @@ def seen(
     known: Sequence[float],
     percent: bool = False,
     paired: Sequence[float] | None = None,
+    difference: bool = False,
 ) -> bool:
     """Whether the number written as ``raw`` is one of ``known`` (rounded, scaled) or one step
-    from two of them (of ``paired``, when given)."""
+    from two of them (of ``paired``, when given; their ``difference`` only, when asked)."""
     pairs = known if paired is None else paired
-    return _founded(raw, known, percent) or _derived(raw, pairs, percent)
+    return _founded(raw, known, percent) or _derived(raw, pairs, percent, difference)
 
 
 def percent_factors(question: str) -> list[float]:
@@ -207,7 +220,9 @@ def unfounded(
         if raw in worked or (small and not compares and not (made_up and not seen(raw, known))):
             continue
         percent = bool(_PERCENT.match(text, match.end()))
-        if not seen(raw, known, percent, paired):
+        # Asked how far apart two figures are, a small answer must be their difference: 2 * 3
+        # of two unrelated figures is no "6 years before".
+        if not seen(raw, known, percent, paired, difference=compares and small):
             typed = f" ({made_up}: take each figure from them)" if made_up else ""
             return (
                 f"the answer gives {raw}, which is in none of the tool results, code output or "
