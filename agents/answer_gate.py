@@ -139,14 +139,18 @@ def answer_problem(
 ) -> str | None:
     """Why ``answer`` may not end the run *completed*, or None: the answer check, then whether
     an answer about the user's files or documents stands on what the run read."""
-    reason = (
-        check_answer(context.prompt, answer, tools)
-        or against_clock(context.prompt, answer, tools)
-        or against_computation(context.prompt, answer)
-        or against_text_work(context.prompt, answer)
+    worked = against_computation(context.prompt, answer) or against_text_work(
+        context.prompt, answer
     )
-    if reason is not None:
-        return reason
+    reason = check_answer(context.prompt, answer, tools) or against_clock(
+        context.prompt, answer, tools
+    )
+    if reason is not None and worked is not None:
+        # The repair turn gets the value the question asks for, not only the slip on the way
+        # ("930 * 61 = 57030 is wrong" left the sum of squares itself still unknown to it).
+        return f"{reason}; {worked}"
+    if reason is not None or worked is not None:
+        return reason or worked
     passages = context.question if context.sources else ""
     about = subject(context)
     read = [(o.tool, o.result) for o in tools]
@@ -214,7 +218,8 @@ async def checked_answer(
     repaired = await _repair(context, repair_messages(context, answer, reason, tools))
     again = answer_problem(context, repaired, tools, events, engine)
     if again is not None:
-        computation = again == against_computation(context.prompt, repaired)
+        computed = against_computation(context.prompt, repaired)
+        computation = computed is not None and again.endswith(computed)
         raise NoAnswer(again, repaired or answer, computation)
     await context.emit("step", {"kind": "answer_check", "passed": True, "reason": ""})
     return repaired

@@ -320,6 +320,23 @@ async def test_a_word_problem_answered_wrong_is_sent_back_with_the_worked_result
     assert second["passed"]
 
 
+async def test_a_slip_in_the_working_is_sent_back_with_the_value_asked_for_too(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    fake.set_rules(
+        [
+            {"match": REPAIR, "reply": "The sum of the squares from 1 to 30 is 9,455."},
+            {"reply": "30 * 31 * 61 / 6: 930 * 61 = 57030, so the sum is 9505."},
+        ]
+    )
+    question = "What is the sum of the squares of the whole numbers from 1 to 30?"
+    body = await ask(client, question, "chat")
+    assert body["status"] == "completed" and "9,455" in body["answer"], body
+    (first, _) = checks(body)
+    # The slip and the value itself: with the slip alone the repair did not know the sum.
+    assert "it comes to 56,730" in first["reason"] and first["reason"].endswith("which is 9455")
+
+
 async def test_nothing_found_after_reading_what_holds_it_is_sent_back(
     client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
 ) -> None:
