@@ -123,14 +123,19 @@ def _indexed(node: ast.Subscript) -> Iterator[TypedInput]:
         yield TypedInput(ast.unparse(node), str(_number(index)), indexed=call.func.id)
 
 
-def typed_inputs(code: str) -> list[TypedInput]:
-    """The figures ``code`` assigns to names or writes into sums; none when it does not parse."""
+def _nodes(code: str) -> Iterator[ast.AST]:
+    """Every node of ``code``; none when it does not parse."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
-        return []
+        return
+    yield from ast.walk(tree)
+
+
+def typed_inputs(code: str) -> list[TypedInput]:
+    """The figures ``code`` assigns to names or writes into sums; none when it does not parse."""
     found: list[TypedInput] = []
-    for node in ast.walk(tree):
+    for node in _nodes(code):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 found.extend(_pairs(target, node.value))
@@ -197,12 +202,8 @@ def founded_outputs(
 
 def _compared_texts(code: str) -> list[str]:
     """The strings ``code`` compares with (``region == 'North'``, ``'North' in row``)."""
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return []
     found: list[str] = []
-    for node in ast.walk(tree):
+    for node in _nodes(code):
         if isinstance(node, ast.Compare):
             for side in (node.left, *node.comparators):
                 if isinstance(side, ast.Constant) and isinstance(side.value, str):

@@ -33,37 +33,44 @@ def test_numbers_the_evidence_holds_pass_as_written_rounded_or_as_percentages() 
     assert unfounded(DOC_QUESTION, "It is 60,470 euros.", evidence) is not None
 
 
+YEARS_QUESTION = "How many years before Hollowbrook was Quenby founded?"
+
+
+def years_before(years: int, evidence: Evidence) -> str | None:
+    """Why "Quenby was founded {years} years before." is refused, answered from passages."""
+    said = f"Quenby was founded {years} years before."
+    return unfounded(YEARS_QUESTION, said, evidence, grounded=True)
+
+
 def test_passage_and_chunk_labels_are_no_figures_of_what_was_read() -> None:
-    question = "How many years before Hollowbrook was Quenby founded?"
-    hits = (
-        "[1] quenby.md (document 2, chunk 2)\nQuenby was founded in 1998.\n\n"
-        "[2] hollowbrook.md (document 3, chunk 3)\nHollowbrook was founded in 2011."
+    evidence = read(
+        (
+            "search_knowledge",
+            "[1] quenby.md (document 2, chunk 2)\nQuenby was founded in 1998.\n\n"
+            "[2] hollowbrook.md (document 3, chunk 3)\nHollowbrook was founded in 2011.",
+        )
     )
-    evidence = read(("search_knowledge", hits))
     # 1 + 2 and 3 - 2 are label arithmetic, not a difference of founding years.
-    said = "Quenby was founded {} years before."
-    assert unfounded(question, said.format(3), evidence, grounded=True) is not None
-    assert unfounded(question, said.format(13), evidence, grounded=True) is None
+    assert years_before(3, evidence) is not None
+    assert years_before(13, evidence) is None
     # Nor is a zero a rounded 0.01.
-    assert unfounded(question, said.format(0), evidence, grounded=True) is not None
+    assert years_before(0, evidence) is not None
 
 
 def test_a_small_figure_is_not_founded_by_rounding_a_pair_of_unrelated_ones() -> None:
-    question = "How many years before Hollowbrook was Quenby founded?"
     hits = (
         "Quenby was founded in 1998 and has 112 staff. Hollowbrook was founded in 2011.\n"
         "Claims within 30 days; a trip of 630 km; 85 units; a rate of 23.4."
     )
     evidence = read(("search_knowledge", hits))
-    said = "Quenby was founded {} years before."
     # (112 + 630) / 100 = 7.42 and 23.4 * 30 / 100 = 7.02 are no "7 years"; 630 / 100 = 6.3
     # is no "6 years", nor is 2 * 3 of figures a difference was never asked of.
-    assert unfounded(question, said.format(7), evidence, grounded=True) is not None
+    assert years_before(7, evidence) is not None
     pairs = read(("search_knowledge", hits + "\nPages 2 and 3 list the staff."))
-    assert unfounded(question, said.format(6), pairs, grounded=True) is not None
-    assert unfounded(question, said.format(13), evidence, grounded=True) is None
+    assert years_before(6, pairs) is not None
+    assert years_before(13, evidence) is None
     # A quotient rounded to the digits shown still counts: 1998 / 112 = 17.84.
-    assert unfounded(question, "About 17.8 years each.", evidence, grounded=True) is None
+    assert unfounded(YEARS_QUESTION, "About 17.8 years each.", evidence, grounded=True) is None
 
 
 def test_a_sum_written_out_founds_its_result_and_small_counts_pass() -> None:
