@@ -97,6 +97,20 @@ def _is_date(text: str, today: Day) -> bool:
         return False
 
 
+def _given(value: str | None) -> str | None:
+    """An argument as given, or None when it says nothing: blank, or a zero amount ("0",
+    "0 days"), which small models fill in for the arguments they do not mean to use."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        if read_amount(text).count == 0:
+            return None
+    except ToolError:
+        pass
+    return text
+
+
 def calendar(
     date: str = "today",
     add: str | None = None,
@@ -106,7 +120,7 @@ def calendar(
 ) -> str:
     """The tool: only ``date`` gives its weekday, with ``add`` the moved date, with ``until``
     the days between; a ToolError whose message says how to call it right."""
-    add, until = (add or "").strip() or None, (until or "").strip() or None
+    add, until = _given(add), _given(until)
     now = today()
     if add and not until and _is_date(add, now):
         add, until = None, add  # a date where an amount belongs: the days until it were meant

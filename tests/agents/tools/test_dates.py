@@ -155,6 +155,16 @@ def test_add_and_until_together_are_refused_with_what_each_does() -> None:
         on_today(date="today", add="3 days", until="Christmas")
 
 
+def test_a_zero_or_blank_argument_is_one_not_given() -> None:
+    # A small model asked for a weekday filled in add="0", until="0" and was refused each time.
+    weekday = on_today(date="2024-02-29")
+    assert on_today(date="2024-02-29", add="0", until="0") == weekday
+    assert on_today(date="2024-02-29", add="0 days", until=" ") == weekday
+    assert on_today(date="2024-02-29", add="0", until="2024-03-02") == on_today(
+        date="2024-02-29", until="2024-03-02"
+    )
+
+
 def test_a_date_out_of_range_is_an_error_not_a_crash() -> None:
     with pytest.raises(ToolError, match="out of range"):
         on_today(date="31 December 9999", add="1 day")
