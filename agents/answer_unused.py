@@ -39,9 +39,11 @@ def question_figures(question: str, read: Sequence[float]) -> list[str]:
     ]
 
 
-def copied_only(answer: str, read: Sequence[float]) -> list[str]:
-    """The answer's figures when every one is a figure that was read as it was; else []."""
-    figures = NUMBER.findall(answer)
+def copied_only(answer: str, read: Sequence[float], own: Sequence[str] = ()) -> list[str]:
+    """The answer's figures when every one is a figure that was read as it was; else []. The
+    question's ``own`` figures said back ("for a 6-day trip is 38 euros") do not count."""
+    said_back = {value_of(raw) for raw in own}
+    figures = [raw for raw in NUMBER.findall(answer) if value_of(raw) not in said_back]
     if not figures:
         return []
     return figures if all(_was_read(raw, read) for raw in figures) else []
@@ -55,7 +57,7 @@ def unused_figure(question: str, answer: str, read: Sequence[float]) -> str | No
     own = question_figures(question, read)
     if not own:
         return None
-    copied = copied_only(answer, read)
+    copied = copied_only(answer, read, own)
     if not copied:
         return None
     return (

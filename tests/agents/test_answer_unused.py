@@ -19,6 +19,11 @@ def test_a_looked_up_figure_given_as_the_amount_is_sent_back() -> None:
     assert reason is not None and "38" in reason and "3 is not used" in reason
     sale = "What would the Fenwick R7 cost with 20% off its list price?"
     assert unused_figure(sale, "It costs 2,749 euros.", read(BIKE)) is not None
+    # Saying the question's figure back is not using it.
+    follow_up = "And how much is that for a 6-day trip?"
+    said_back = "The daily meal allowance for a 6-day trip is 38 euros."
+    reason = unused_figure(follow_up, said_back, read(POLICY))
+    assert reason is not None and "6 is not used" in reason
 
 
 def test_amounts_worked_out_or_using_the_question_figure_pass() -> None:
