@@ -169,14 +169,15 @@ def answer_problem(
         *(result for tool, result in read if tool in READING_TOOLS - {"list_files", "write_file"}),
     ]
     return (
-        denies_what_was_read(about, answer, looked_up)
+        # The most precise reason first: a value compared in the wrong case explains a 0.
+        (miscased(code_steps(events), looked_up, answer) if held else None)
+        or denies_what_was_read(about, answer, looked_up)
         or unread(about, evidence, bool(passages), can_read)
         or (unread_named(about, tool_calls(events), read) if can_read else None)
         or dropped_files(about, answer, read)
         or unfounded(about, answer, evidence, bool(passages), typed.problem() if typed else "")
         or unfounded_quote(about, answer, evidence, bool(passages))
         or (unused_figure(about, answer, numbers("\n".join(looked_up))) if held else None)
-        or (miscased(code_steps(events), looked_up, answer) if held else None)
     )
 
 

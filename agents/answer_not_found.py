@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.answer_values import NUMBER, has_number, word_set
+from agents.answer_values import NUMBER, has_number, value_of, word_set
 from agents.intents import NAMED_FILE
 
 # "No revenue information found", "The documents do not mention …", "I couldn't find …",
@@ -57,6 +57,15 @@ def says_nothing_found(answer: str, question: str = "") -> bool:
     return len(text) <= SHORT_ANSWER and not has_number(rest) and bool(_NOTHING.search(text))
 
 
+def says_zero(answer: str, question: str = "") -> bool:
+    """Whether ``answer`` is, in short, a count or amount of 0 ("0", "They employ 0 people
+    together."): what code prints when its parsing of a text matched nothing."""
+    text = " ".join(answer.split())
+    asked = {value_of(raw) for raw in NUMBER.findall(question)}
+    figures = [value_of(raw) for raw in NUMBER.findall(text) if value_of(raw) not in asked]
+    return len(text) <= SHORT_ANSWER and bool(figures) and all(f == 0 for f in figures)
+
+
 def speaks_of(question: str, read: str) -> bool:
     """Whether ``read`` speaks of most of what ``question`` asks about (at least two words);
     a file the question names is where to look, not what it asks about."""
@@ -70,11 +79,13 @@ def speaks_of(question: str, read: str) -> bool:
 def denies_what_was_read(question: str, answer: str, read: Sequence[str]) -> str | None:
     """Why an answer saying nothing was found is refused, or None: a passage or search result
     the run read speaks of what the question asks."""
-    if not says_nothing_found(answer, question):
+    zero = says_zero(answer, question)
+    if not (zero or says_nothing_found(answer, question)):
         return None
     if not any(speaks_of(question, text) for text in read):
         return None
+    said = "gives 0" if zero else "says nothing was found"
     return (
-        "the answer says nothing was found, but the passages and search results given to you "
-        "speak of it: read them again and answer from them"
+        f"the answer {said}, but the passages and search results given to you speak of it: "
+        "read them again and answer from them"
     )

@@ -57,3 +57,19 @@ def test_a_file_that_holds_what_was_asked_is_not_said_to_lack_it() -> None:
     table = "region,units,unit_price\nnorth,120,19.5\nsouth,85,22.0"
     answer = "The 'units_sold' column does not exist in the sales.csv file."
     assert denies_what_was_read(question, answer, [table]) is not None
+
+
+def test_a_zero_is_no_answer_when_what_was_read_speaks_of_the_question() -> None:
+    # What code prints when its parsing of the passages matched nothing.
+    question = "How many people do Hollowbrook Ceramics and Quenby Textiles employ together?"
+    staff = PASSAGE + " Quenby Textiles has 112 employees."
+    for answer in ("0", "They employ 0 people together.", "0.0"):
+        reason = denies_what_was_read(question, answer, [staff])
+        assert reason is not None and reason.startswith("the answer gives 0"), answer
+    assert denies_what_was_read(question, "176 people.", [staff]) is None
+    # A zero that stands on nothing read about the question is left to the other checks.
+    assert denies_what_was_read(question, "0", [UNRELATED]) is None
+    # A zero the question itself gives is said back, not answered.
+    loans = "How much did Hollowbrook Ceramics' revenue in 2025 owe to loans at 0% interest?"
+    answer = "At 0% interest, 120,000 euros of the revenue."
+    assert denies_what_was_read(loans, answer, [PASSAGE]) is None
