@@ -107,17 +107,21 @@ class Text:
 
 @dataclass(frozen=True)
 class AllOf:
-    """The answer contains every one of ``parts``, in this order when ``ordered``."""
+    """The answer contains every one of ``parts``; when ``ordered``, listed together in this
+    order somewhere (an answer may say the words as given before it lists them sorted)."""
 
     parts: tuple[str, ...]
     ordered: bool = False
 
     def passes(self, answer: Answer) -> bool:
         text = plain(answer.text)
-        where = [text.find(part.lower()) for part in self.parts]
-        if -1 in where:
-            return False
-        return not self.ordered or where == sorted(where)
+        if self.ordered:
+            # Between two items only separators: commas, "and", list numbers or bullets.
+            between = r"(?:[\W\d_]|\band\b)+"
+            return (
+                re.search(between.join(re.escape(p.lower()) for p in self.parts), text) is not None
+            )
+        return all(part.lower() in text for part in self.parts)
 
     def sample(self) -> str:
         return ", ".join(self.parts) + "."

@@ -65,6 +65,14 @@ CASES: list[tuple[Check, str, bool]] = [
     (Text(("Mars",)), "Marseille is in France.", False),
     (AllOf(("apple", "banana", "kiwi"), ordered=True), "apple, banana, kiwi", True),
     (AllOf(("apple", "banana", "kiwi"), ordered=True), "banana, apple, kiwi", False),
+    (AllOf(("apple", "banana", "kiwi"), ordered=True), "1. apple\n2. banana\n3. kiwi", True),
+    (
+        AllOf(("apple", "banana", "kiwi"), ordered=True),
+        "The words kiwi, apple, banana sorted: apple, banana and kiwi.",
+        True,
+    ),
+    # First mentions in order, yet never listed in order.
+    (AllOf(("apple", "banana", "kiwi"), ordered=True), "apple? banana is a fruit, kiwi", False),
     (AllOf(("sales.csv", "todo.md")), "- sales.csv\n- notes/\n- todo.md", True),
     (AllOf(("sales.csv", "todo.md")), "Your workspace holds sales.csv.", False),
     # Dates: today as asked, in the usual spellings; a wrong year is wrong.
