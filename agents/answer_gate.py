@@ -130,6 +130,11 @@ def code_outputs(events: Sequence[RunEvent]) -> list[str]:
     return [step.output for step in code_steps(events)]
 
 
+def _worked(prompt: str, answer: str) -> str | None:
+    """Why ``answer`` does not give the value the prompt itself works out to, or None."""
+    return against_computation(prompt, answer) or against_text_work(prompt, answer)
+
+
 def answer_problem(
     context: RunContext,
     answer: str,
@@ -139,10 +144,12 @@ def answer_problem(
 ) -> str | None:
     """Why ``answer`` may not end the run *completed*, or None: the answer check, then whether
     an answer about the user's files or documents stands on what the run read."""
-    worked = against_computation(context.prompt, answer) or against_text_work(
-        context.prompt, answer
-    )
-    reason = check_answer(context.prompt, answer, tools) or against_clock(
+    worked = _worked(context.prompt, answer)
+    # An answer that gives the value the question itself works out to needs carry no tool's
+    # value: a calculator called with "1/2 * 3" for "Reverse the word 'stressed'" had made
+    # "desserts" a refused answer, for leaving out 1.5.
+    carried = () if worked is None and _worked(context.prompt, "") is not None else tools
+    reason = check_answer(context.prompt, answer, carried) or against_clock(
         context.prompt, answer, tools
     )
     if reason is not None and worked is not None:

@@ -337,6 +337,25 @@ async def test_a_slip_in_the_working_is_sent_back_with_the_value_asked_for_too(
     assert "it comes to 56,730" in first["reason"] and first["reason"].endswith("which is 9455")
 
 
+async def test_the_value_the_question_works_out_to_needs_no_needless_tool_result(
+    client: httpx.AsyncClient, fake: FakeOpenAIServer
+) -> None:
+    # A small model called the calculator for a word to reverse, then answered its 1.5.
+    needless = {"name": "calculator", "arguments": {"expression": "1/2 * 3"}}
+    fake.set_rules(
+        [
+            {"match": REPAIR, "reply": "'stressed' reversed is desserts."},
+            {"match": "stressed", "tool_calls": [needless], "times": 1},
+            {"reply": "The result of the calculation is 1.5."},
+        ]
+    )
+    body = await ask(client, "Reverse the word 'stressed'.", "single")
+    assert body["status"] == "completed" and "desserts" in body["answer"], body
+    (first, second) = checks(body)
+    assert first["reason"] == "the answer does not give 'stressed' reversed, which is desserts"
+    assert second["passed"]
+
+
 async def test_nothing_found_after_reading_what_holds_it_is_sent_back(
     client: httpx.AsyncClient, fake: FakeOpenAIServer, settings: Settings
 ) -> None:
