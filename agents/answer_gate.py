@@ -21,17 +21,19 @@ from agents.answer_evidence import (
     READING_TOOLS,
     evidence_of,
     held_to_evidence,
+    percent_factors,
     unfounded,
     unfounded_quote,
 )
 from agents.answer_files import dropped_files, unread, unread_named
 from agents.answer_not_found import denies_what_was_read
 from agents.answer_tool_talk import ToolOutput
-from agents.answer_unused import unused_figure
+from agents.answer_unused import from_question_only, unused_figure
 from agents.answer_values import numbers
 from agents.engines.base import RunContext
 from agents.events import RunEvent
 from agents.followup import refers_back
+from agents.intents import lacks_operands
 
 # Tool results handed to the repair turn: the newest few, each cut to this many characters
 # (a small model on 2 cores reads about 60 tokens a second).
@@ -185,6 +187,11 @@ def answer_problem(
         or unfounded(about, answer, evidence, bool(passages), typed.problem() if typed else "")
         or unfounded_quote(about, answer, evidence, bool(passages))
         or (unused_figure(about, answer, numbers("\n".join(looked_up))) if held else None)
+        or (
+            from_question_only(about, answer, percent_factors(about))
+            if held and lacks_operands(about)
+            else None
+        )
     )
 
 

@@ -64,3 +64,23 @@ def unused_figure(question: str, answer: str, read: Sequence[float]) -> str | No
         f"the answer gives {copied[0]} as it was found, but the question's {own[0]} is not used: "
         f"work the amount out from both and write the sum that gives it"
     )
+
+
+def from_question_only(question: str, answer: str, factors: Sequence[float]) -> str | None:
+    """Why the answer is refused, or None: every figure it gives comes from the question
+    alone (its numbers, or a percentage's ``factors``: 15% off is 0.85), for a sum that needs
+    a figure looked up ("the Fenwick R7 with 15% off" answered "0.85")."""
+    figures = NUMBER.findall(DATE.sub(" ", answer))
+    given = [value_of(raw) for raw in NUMBER.findall(question)] + list(factors)
+    if not figures or not all(any(_same(raw, g) for g in given) for raw in figures):
+        return None
+    return (
+        f"the answer gives {figures[0]}, worked from the question alone: apply it to the "
+        "figure the documents or files give and write the sum"
+    )
+
+
+def _same(raw: str, figure: float) -> bool:
+    return math.isclose(value_of(raw), figure, rel_tol=1e-9) or math.isclose(
+        value_of(raw), figure * 100, rel_tol=1e-9
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.answer_unused import unused_figure
+from agents.answer_unused import from_question_only, unused_figure
 from agents.answer_values import numbers
 
 POLICY = "Staff get a meal allowance of 38 euros per day. Hotels are paid up to 145 euros a night."
@@ -43,3 +43,14 @@ def test_questions_without_a_figure_of_their_own_are_left_alone() -> None:
         "Which of the 2 documents mentions hotels?",  # no amount asked
     ):
         assert unused_figure(question, "145 euros.", read(POLICY, BIKE)) is None, question
+
+
+def test_an_answer_worked_from_the_question_alone_is_sent_back() -> None:
+    sale = "What would the Fenwick R7 cost with 15% off its list price?"
+    factors = [0.15, 0.85, 1.15]
+    reason = from_question_only(sale, "0.85", factors)
+    assert reason is not None and reason.startswith("the answer gives 0.85, worked from")
+    assert from_question_only(sale, "It is 85% of the price.", factors) is not None
+    # The looked-up price applied: a figure of its own.
+    assert from_question_only(sale, "2,336.65 euros with 15% off.", factors) is None
+    assert from_question_only(sale, "It is not listed.", factors) is None
