@@ -90,11 +90,13 @@ WORKSPACE = Intent(
     "unwanted",
     _FILE_TOOLS,
 )
+# The kinds of file a prompt may name by name ("todo.md", "notes/meeting.txt").
+FILE_EXTENSIONS = r"(?:txt|md|csv|json|log|yaml|yml|html|py)"
 NAMED_FILE = Intent(
     "a named file",
     "single",
     "it names a file in the workspace",
-    re.compile(r"\b[\w-]+\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I),
+    re.compile(rf"\b[\w-]+\.{FILE_EXTENSIONS}\b", re.I),
     "unwanted",
     _FILE_TOOLS,
 )

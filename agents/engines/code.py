@@ -14,7 +14,7 @@ from typing import Any
 from agents.engines.base import EngineStopped, RunContext, model_failure
 from agents.engines.code_replies import shown_value, tidy_model_class
 from agents.engines.code_steps import REPEATED, StepReporter
-from agents.intents import NAMED_FILE, intent_of, pure_computation
+from agents.intents import FILE_EXTENSIONS, NAMED_FILE, intent_of, pure_computation
 from agents.prompts import PROMPTS_DIR
 from backend.llm.errors import ModelError
 
@@ -43,9 +43,7 @@ COMPUTE_ONLY = "(This is a computation: compute it in Python, call no tool, then
 
 
 # A workspace file the task names, with its folder ("notes/meeting.txt").
-_FILE_PATH = re.compile(
-    r"(?<![\w/.-])[\w-][\w/.-]*\.(?:txt|md|csv|json|log|yaml|yml|html|py)\b", re.I
-)
+_FILE_PATH = re.compile(rf"(?<![\w/.-])[\w-][\w/.-]*\.{FILE_EXTENSIONS}\b", re.I)
 _SAVES = re.compile(r"\b(?:save|create|store|append)\b|\bwrite\b[^.?!]*\b(?:to|into)\b", re.I)
 
 
