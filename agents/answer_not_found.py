@@ -30,8 +30,24 @@ _NOTHING = re.compile(
     r"\b(?:none|not) found\b",
     re.IGNORECASE,
 )
+# "I cannot answer this question based on the given information.", "It is not possible to
+# determine …", "I don't have enough information": the answer says it is not an answer, at any
+# length (a model that gives up may say so at length, quoting the question and its plan).
+_CANNOT = re.compile(
+    r"\b(?:i|we)(?:\s+(?:cannot|can ?n[o']t|can not|am unable to|are unable to|am not able to|"
+    r"are not able to)|'m unable to|'m not able to|'re unable to)\s+(?:answer|determine|tell|say|"
+    r"provide|give|find out|know|work out)\b|"
+    r"\b(?:i|we)(?:\s+do ?n[o']t|\s+do not)\s+have\s+(?:enough|sufficient|the|any)\s+"
+    r"(?:information|data|details)\b|"
+    r"\b(?:cannot|can ?n[o']t|can not)\s+be\s+(?:answered|determined|worked out)\b|"
+    r"\bnot possible to\s+(?:answer|determine|tell|say|work out)\b|"
+    r"\b(?:not enough|insufficient)\s+information\b",
+    re.IGNORECASE,
+)
 # An answer longer than this says more than "not found"; it is left to the other checks.
 SHORT_ANSWER = 300
+# ... unless it says it cannot answer: then only an answer this long is left alone.
+LONG_ANSWER = 1500
 # Words too common to tell what a question is about.
 _COMMON = word_set(
     "what which when where whose does have with from that this their there about many much "
@@ -49,12 +65,17 @@ def _stems(text: str) -> set[str]:
 
 
 def says_nothing_found(answer: str, question: str = "") -> bool:
-    """Whether ``answer`` is, in short, "the documents hold nothing on it" (numbers it takes
-    from the question, "no revenue figure for 2025", do not count as found)."""
+    """Whether ``answer`` is, in short, "the documents hold nothing on it", or says at any
+    length that it cannot answer (numbers it takes from the question, "no revenue figure for
+    2025", do not count as found)."""
     text = " ".join(answer.split())
     asked = set(NUMBER.findall(question))
     rest = NUMBER.sub(lambda m: " " if m[0] in asked else m[0], text)
-    return len(text) <= SHORT_ANSWER and not has_number(rest) and bool(_NOTHING.search(text))
+    if has_number(rest):
+        return False
+    if len(text) <= SHORT_ANSWER and _NOTHING.search(text):
+        return True
+    return len(text) <= LONG_ANSWER and bool(_CANNOT.search(text))
 
 
 def says_zero(answer: str, question: str = "") -> bool:

@@ -36,16 +36,24 @@ def search_knowledge(knowledge: Searcher | None, query: str, k: int = 4) -> str:
 
 
 def _find(library: Library, document_id: int | None, name: str | None) -> DocumentInfo:
-    """The indexed document named by id or by file name."""
+    """The indexed document named by id or by file name. Given both, the name wins when they
+    disagree and the name is one document's whole file name: a model copies a name it was
+    shown but may guess an id (``{"document_id": 1, "name": "quenby-textiles.md"}``)."""
+    wanted = (name or "").strip().lower()
+    matches = library.indexed_named(wanted) if wanted else []
     if document_id is not None:
+        named = [d for d in matches if d.name.lower() == wanted]
+        if len(named) == 1 and named[0].id != document_id:
+            return named[0]
         document = library.indexed_document(document_id)
         if document is None:
+            if len(matches) == 1:
+                return matches[0]
             raise ToolError(
                 f"there is no document {document_id} in the knowledge base; "
                 "search_knowledge shows document ids"
             )
         return document
-    matches = library.indexed_named(name or "")
     if not matches:
         raise ToolError(
             f"no document named '{name}' in the knowledge base; "

@@ -39,6 +39,28 @@ def test_nothing_found_said_in_many_ways() -> None:
         assert not says_nothing_found(answer, QUESTION), answer
 
 
+def test_an_answer_that_says_it_cannot_answer_counts_at_any_length() -> None:
+    plan = (
+        'To answer the question "What was Hollowbrook\'s revenue?", I need to look for it in '
+        "the given passage, which speaks of the pottery, its kilns and its shop at length. "
+    )
+    for answer in (
+        plan * 3 + "Therefore, I cannot answer this question based on the given information.",
+        plan * 3 + "It is not possible to determine the revenue per employee from the passage.",
+        plan * 3 + "I don't have enough information to work it out.",
+        "The revenue per employee cannot be determined from the passages.",
+    ):
+        assert len(answer) > 300 or "cannot be" in answer
+        assert says_nothing_found(answer, QUESTION), answer
+    for answer in (
+        # A figure given is an answer, whatever else is said.
+        plan + "I cannot answer to the euro, but it is about 60,000 euros.",
+        # An essay that quotes an inability is not one.
+        "The potter said: 'I can't tell you how happy I am.' " + "Kilns are hot. " * 200,
+    ):
+        assert not says_nothing_found(answer, QUESTION), answer
+
+
 def test_refused_when_a_passage_read_speaks_of_the_question() -> None:
     reason = denies_what_was_read(QUESTION, "No revenue information found.", [UNRELATED, PASSAGE])
     assert reason is not None and "nothing was found" in reason

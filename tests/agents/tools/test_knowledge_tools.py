@@ -101,6 +101,27 @@ def test_read_document_rebuilds_the_text_without_the_overlaps(
     assert kb_registry.call("read_document", {"name": "sol"}, context) == by_id
 
 
+def test_read_document_trusts_a_whole_file_name_over_a_guessed_id(
+    kb_registry: ToolRegistry, context: ToolContext, db: Database
+) -> None:
+    solar_id, bread_id = document_id(db, "solar.txt"), document_id(db, "bread.md")
+    solar = kb_registry.call("read_document", {"document_id": solar_id}, context)
+    bread = kb_registry.call("read_document", {"document_id": bread_id}, context)
+    guessed = {"document_id": bread_id, "name": "solar.txt"}
+    assert kb_registry.call("read_document", guessed, context) == solar
+    # A made-up id beside a name that matches one document.
+    assert kb_registry.call("read_document", {"document_id": 999, "name": "sol"}, context) == solar
+    # A part of a name is no reason to doubt the id; nor is a name nothing matches.
+    assert (
+        kb_registry.call("read_document", {"document_id": bread_id, "name": "sol"}, context)
+        == bread
+    )
+    assert (
+        kb_registry.call("read_document", {"document_id": bread_id, "name": "x.pdf"}, context)
+        == bread
+    )
+
+
 def test_read_document_refusals(kb_registry: ToolRegistry, context: ToolContext) -> None:
     with pytest.raises(ToolError, match="give document_id or name"):
         kb_registry.call("read_document", {}, context)
