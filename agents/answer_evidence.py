@@ -43,6 +43,9 @@ SMALL_COUNT = 12
 # written as a percentage may be a fraction times 100 (0.125 -> 12.5 %).
 _SCALES = (1.0, 0.01)
 _PERCENT_SCALES = (*_SCALES, 100.0)
+# A number followed by this is written in thousands, millions or billions ("3.87 million").
+_MAGNITUDE = re.compile(r"\s?(thousand|million|billion|bn\b|k\b|m\b)", re.IGNORECASE)
+_MAGNITUDES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 # A number followed by this is written as a percentage.
 _PERCENT = re.compile(r"\s?(?:%|per ?cent)", re.IGNORECASE)
 
@@ -105,9 +108,16 @@ def _places(raw: str) -> int:
     return len(raw.partition(".")[2])
 
 
-def _founded(raw: str, known: Iterable[float], percent: bool = False, worked: bool = False) -> bool:
+def _founded(
+    raw: str,
+    known: Iterable[float],
+    percent: bool = False,
+    worked: bool = False,
+    rounded: bool = True,
+) -> bool:
     """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
-    digits ``raw`` shows (or, for a ``percent``, a fraction of them times 100).
+    digits ``raw`` shows (unless not ``rounded``; or, for a ``percent``, a fraction of them
+    times 100).
 
     ``known`` figures ``worked`` out from two read ones are many, and a share of a read one
     (630 -> 6.3) is a guess, so either rounds to almost any small number: they found a rounded
@@ -122,7 +132,8 @@ def _founded(raw: str, known: Iterable[float], percent: bool = False, worked: bo
             if math.isclose(scaled, shown, rel_tol=1e-9):
                 return True
             if (
-                shown
+                rounded
+                and shown
                 and (two_digits or (scale == 1.0 and not worked))
                 and not (worked and scale == 0.01)
                 and math.isclose(
@@ -172,11 +183,15 @@ def seen(
     percent: bool = False,
     paired: Sequence[float] | None = None,
     difference: bool = False,
+    rounded: bool = True,
 ) -> bool:
-    """Whether the number written as ``raw`` is one of ``known`` (rounded, scaled) or one step
-    from two of them (of ``paired``, when given; their ``difference`` only, when asked)."""
+    """Whether the number written as ``raw`` is one of ``known`` (scaled; rounded, unless not
+    ``rounded``) or one step from two of them (of ``paired``, when given; their ``difference``
+    only, when asked)."""
     pairs = known if paired is None else paired
-    return _founded(raw, known, percent) or _derived(raw, pairs, percent, difference)
+    return _founded(raw, known, percent, rounded=rounded) or _derived(
+        raw, pairs, percent, difference
+    )
 
 
 def percent_factors(question: str) -> list[float]:
@@ -221,8 +236,16 @@ def unfounded(
             continue
         percent = bool(_PERCENT.match(text, match.end()))
         # Asked how far apart two figures are, a small answer must be their difference: 2 * 3
-        # of two unrelated figures is no "6 years before".
-        if not seen(raw, known, percent, paired, difference=compares and small):
+        # of two unrelated figures is no "6 years before". Nor is any answer one read figure
+        # rounded: the 23.4 kg of a bike is no "23 years before".
+        founded = seen(
+            raw, known, percent, paired, difference=compares and small, rounded=not compares
+        )
+        if not founded and (magnitude := _MAGNITUDE.match(text, match.end())):
+            # "about 3.9 million euros" is 3,870,000 rounded, however the question is put.
+            scale = _MAGNITUDES[magnitude[1].lower()]
+            founded = seen(raw, [k / scale for k in known], percent, [p / scale for p in paired])
+        if not founded:
             typed = f" ({made_up}: take each figure from them)" if made_up else ""
             return (
                 f"the answer gives {raw}, which is in none of the tool results, code output or "

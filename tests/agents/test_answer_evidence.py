@@ -192,3 +192,27 @@ def test_a_small_difference_asked_for_is_worked_out_not_a_count() -> None:
     # A count read off what was found stays a count.
     listing = read(("list_files", "Files in the workspace (.):\na.txt\nb.txt\nc.txt"))
     assert unfounded(CSV_QUESTION, "There are 3 files.", listing) is None
+
+
+def test_a_difference_asked_for_is_no_read_figure_rounded() -> None:
+    passages = "Founded in 1998 and in 2011. The bike weighs 23.4 kg."
+    founded = evidence_of([], [], passages)
+    said = "Quenby was founded in 1998 and Hollowbrook in 2011: 23 years before."
+    assert years_before(13, founded) is None
+    reason = unfounded(YEARS_QUESTION, said, founded, grounded=True)
+    assert reason is not None and "gives 23" in reason
+    # A figure read exactly may still be given.
+    assert years_before(23, evidence_of([], [], passages + " It came 23 years later.")) is None
+    # Asked for a figure, not a difference, the same rounding stands.
+    weight = "How much does the bike weigh according to my documents?"
+    assert unfounded(weight, "About 23 kg.", founded) is None
+
+
+def test_figures_written_in_millions_are_the_figures_read_rounded() -> None:
+    revenue = evidence_of([], [], "Revenue in 2025 was 3,870,000 euros; Quenby's was 9,415,000.")
+    for answer in ("About 3.9 million euros.", "3.87m euros.", "3,870 thousand euros."):
+        assert unfounded(DOC_QUESTION, answer, revenue, grounded=True) is None, answer
+    assert unfounded(DOC_QUESTION, "About 4.2 million euros.", revenue, grounded=True) is not None
+    more = "How much more revenue did Quenby have than Hollowbrook?"
+    assert unfounded(more, "About 5.5 million euros more.", revenue, grounded=True) is None
+    assert unfounded(more, "About 6.5 million euros more.", revenue, grounded=True) is not None
