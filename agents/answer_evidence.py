@@ -43,6 +43,13 @@ SMALL_COUNT = 12
 # written as a percentage may be a fraction times 100 (0.125 -> 12.5 %).
 _SCALES = (1.0, 0.01)
 _PERCENT_SCALES = (*_SCALES, 100.0)
+# Words that say a figure is rounded ("about 23 kg", "to the nearest euro"): only then may a
+# whole number be a read figure rounded; "sold 20 units" is no 19.5 rounded.
+_APPROXIMATE = re.compile(
+    r"\b(?:about|approximately|approx|around|roughly|nearly|almost|close to|rounded|round|"
+    r"nearest|estimated?|some|just (?:over|under)|more than|less than|over|under)\b|[~≈]",
+    re.IGNORECASE,
+)
 # A number followed by this is written in thousands, millions or billions ("3.87 million").
 _MAGNITUDE = re.compile(r"\s?(thousand|million|billion|bn\b|k\b|m\b)", re.IGNORECASE)
 _MAGNITUDES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
@@ -114,10 +121,11 @@ def _founded(
     percent: bool = False,
     worked: bool = False,
     rounded: bool = True,
+    whole: bool = True,
 ) -> bool:
     """Whether the number written as ``raw`` is one of ``known``, or one of them rounded to the
-    digits ``raw`` shows (unless not ``rounded``; or, for a ``percent``, a fraction of them
-    times 100).
+    digits ``raw`` shows (unless not ``rounded``; to a whole number only when ``whole``; or,
+    for a ``percent``, a fraction of them times 100).
 
     ``known`` figures ``worked`` out from two read ones are many, and a share of a read one
     (630 -> 6.3) is a guess, so either rounds to almost any small number: they found a rounded
@@ -133,6 +141,7 @@ def _founded(
                 return True
             if (
                 rounded
+                and (whole or places)
                 and shown
                 and (two_digits or (scale == 1.0 and not worked))
                 and not (worked and scale == 0.01)
@@ -156,7 +165,11 @@ PAIRED_FIGURES = 150
 
 
 def _derived(
-    raw: str, known: Sequence[float], percent: bool = False, difference: bool = False
+    raw: str,
+    known: Sequence[float],
+    percent: bool = False,
+    difference: bool = False,
+    whole: bool = True,
 ) -> bool:
     """Whether ``raw`` is the sum, difference, product or quotient of two ``known`` figures
     (only their difference, when that is what was asked)."""
@@ -174,7 +187,7 @@ def _derived(
             steps += [a + b, abs(a - b), a * b]
             steps += [a / b] if b else []
             steps += [b / a] if a else []
-    return _founded(raw, steps, percent, worked=True)
+    return _founded(raw, steps, percent, worked=True, whole=whole)
 
 
 def seen(
@@ -184,13 +197,14 @@ def seen(
     paired: Sequence[float] | None = None,
     difference: bool = False,
     rounded: bool = True,
+    whole: bool = True,
 ) -> bool:
     """Whether the number written as ``raw`` is one of ``known`` (scaled; rounded, unless not
-    ``rounded``) or one step from two of them (of ``paired``, when given; their ``difference``
-    only, when asked)."""
+    ``rounded``, and to a whole number only when ``whole``) or one step from two of them (of
+    ``paired``, when given; their ``difference`` only, when asked)."""
     pairs = known if paired is None else paired
-    return _founded(raw, known, percent, rounded=rounded) or _derived(
-        raw, pairs, percent, difference
+    return _founded(raw, known, percent, rounded=rounded, whole=whole) or _derived(
+        raw, pairs, percent, difference, whole
     )
 
 
@@ -228,6 +242,7 @@ def unfounded(
     known, paired = [*evidence.numbers(), *given], [*evidence.numbers(listings=False), *given]
     # "How many years before …": the small figure asked for is a difference, not a count.
     compares = bool(_ASKS_DIFFERENCE.search(question))
+    approximate = bool(_APPROXIMATE.search(question) or _APPROXIMATE.search(text))
     for match in NUMBER.finditer(text):
         raw = match[0]
         small = value_of(raw).is_integer() and abs(value_of(raw)) <= SMALL_COUNT
@@ -239,7 +254,13 @@ def unfounded(
         # of two unrelated figures is no "6 years before". Nor is any answer one read figure
         # rounded: the 23.4 kg of a bike is no "23 years before".
         founded = seen(
-            raw, known, percent, paired, difference=compares and small, rounded=not compares
+            raw,
+            known,
+            percent,
+            paired,
+            difference=compares and small,
+            rounded=not compares,
+            whole=approximate,
         )
         if not founded and (magnitude := _MAGNITUDE.match(text, match.end())):
             # "about 3.9 million euros" is 3,870,000 rounded, however the question is put.

@@ -216,3 +216,19 @@ def test_figures_written_in_millions_are_the_figures_read_rounded() -> None:
     more = "How much more revenue did Quenby have than Hollowbrook?"
     assert unfounded(more, "About 5.5 million euros more.", revenue, grounded=True) is None
     assert unfounded(more, "About 6.5 million euros more.", revenue, grounded=True) is not None
+
+
+def test_a_whole_number_is_a_read_figure_rounded_only_when_the_answer_says_so() -> None:
+    table = read(("read_file", "region,units,unit_price\nnorth,120,19.5\nsouth,85,22.0"))
+    units = "How many units did the north region sell according to sales.csv in my workspace?"
+    reason = unfounded(units, "The north region sold 20 units.", table)
+    assert reason is not None and "gives 20" in reason
+    assert unfounded(units, "The north region sold 120 units.", table) is None
+    price = "What is the unit price in the north according to sales.csv in my workspace?"
+    for answer in ("About 20 euros.", "Roughly 20 euros.", "19.5 euros, so ~20."):
+        assert unfounded(price, answer, table) is None, answer
+    nearest = "What is the north's unit price in sales.csv in my workspace, to the nearest euro?"
+    assert unfounded(nearest, "20 euros.", table) is None
+    # Rounding to the decimals shown needs no word for it.
+    cost = read(("calculator", "60468.75"))
+    assert unfounded(DOC_QUESTION, "It is 60,468.8 euros.", cost) is None
