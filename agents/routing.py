@@ -69,7 +69,7 @@ def auto_route(prompt: str) -> Route:
         return Route(engine, engine, why, knowledge_for(prompt), tools=tools)
     if not general_question(prompt):
         return Route("chat", "chat", "auto: no rule is sure → chat", sure=False)
-    return Route("chat", "chat", "auto: a general question → chat")
+    return Route("chat", "chat", "auto: no tool is needed → chat")
 
 
 def follow_up_route(chosen: Route, prompt: str, history: list[dict[str, str]]) -> Route:

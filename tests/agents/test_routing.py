@@ -188,7 +188,10 @@ def test_a_prompt_with_cues_but_no_sure_rule_is_left_to_the_model(prompt: str) -
     ],
 )
 def test_a_plain_question_is_sure_and_needs_no_model_call(prompt: str) -> None:
-    assert auto_route(prompt).sure
+    route = auto_route(prompt)
+    assert route.sure and route.engine == "chat"
+    # Said as what the rule knows: chat may still find passages in the documents for it.
+    assert route.reason == "auto: no tool is needed → chat"
 
 
 def test_a_number_in_words_is_a_cue_like_one_in_digits() -> None:
