@@ -3,6 +3,7 @@ text, not a document search for its name), and "which files are there" must name
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -90,3 +91,41 @@ def dropped_files(question: str, answer: str, tools: Sequence[tuple[str, str]]) 
     if not missing:
         return None
     return f"the answer leaves out files list_files returned: {', '.join(missing)}"
+
+
+# A question asking for a file to be made: "Create squares.csv …", "save it as report.md".
+_ASKS_WRITE = re.compile(
+    r"\b(?:create|write|save|make|generate|produce|store|put|export)\b", re.IGNORECASE
+)
+# A question that says where: a path with a folder in it, or a folder named in words.
+_SAYS_FOLDER = re.compile(r"[\w-]/[\w-]|\bfolders?\b|\bdirector(?:y|ies)\b", re.IGNORECASE)
+
+
+def _written_paths(calls: Sequence[tuple[str, str]]) -> list[str]:
+    paths = []
+    for tool, args in calls:
+        if tool != "write_file":
+            continue
+        try:
+            path = json.loads(args).get("path")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(path, str):
+            paths.append(path.strip().replace("\\", "/").removeprefix("./"))
+    return paths
+
+
+def misplaced_write(question: str, calls: Sequence[tuple[str, str]]) -> str | None:
+    """A file the question asks to create by its bare name ("Create squares.csv in my
+    workspace") written only inside a folder of the model's choosing (notes/squares.csv)."""
+    if not _ASKS_WRITE.search(question) or _SAYS_FOLDER.search(question):
+        return None
+    written = _written_paths(calls)
+    for name in dict.fromkeys(n.lower() for n in NAMED_FILE.pattern.findall(question)):
+        elsewhere = [p for p in written if p.lower().rsplit("/", 1)[-1] == name]
+        if elsewhere and not any(p.lower() == name for p in written):
+            return (
+                f"the question asks for {name} in the workspace itself, but it was written as "
+                f"{elsewhere[0]}: write it with the path '{name}'"
+            )
+    return None

@@ -25,7 +25,7 @@ from agents.answer_evidence import (
     unfounded,
     unfounded_quote,
 )
-from agents.answer_files import dropped_files, unread, unread_named
+from agents.answer_files import dropped_files, misplaced_write, unread, unread_named
 from agents.answer_not_found import denies_what_was_read
 from agents.answer_tool_talk import ToolOutput
 from agents.answer_unused import from_question_only, unused_figure
@@ -183,6 +183,7 @@ def answer_problem(
         or denies_what_was_read(about, answer, looked_up)
         or unread(about, evidence, bool(passages), can_read)
         or (unread_named(about, tool_calls(events), read) if can_read else None)
+        or misplaced_write(about, tool_calls(events))
         or dropped_files(about, answer, read)
         or unfounded(about, answer, evidence, bool(passages), typed.problem() if typed else "")
         or unfounded_quote(about, answer, evidence, bool(passages))

@@ -8,7 +8,7 @@ from agents.answer_evidence import (
     unfounded,
     unfounded_quote,
 )
-from agents.answer_files import dropped_files, unread, unread_named
+from agents.answer_files import dropped_files, misplaced_write, unread, unread_named
 
 CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
 CSV = "region,units\nnorth,120\nsouth,95\nwest,80\nunits: total 295, mean 98.33"
@@ -232,3 +232,22 @@ def test_a_whole_number_is_a_read_figure_rounded_only_when_the_answer_says_so() 
     # Rounding to the decimals shown needs no word for it.
     cost = read(("calculator", "60468.75"))
     assert unfounded(DOC_QUESTION, "It is 60,468.8 euros.", cost) is None
+
+
+def test_a_file_asked_for_by_its_bare_name_is_written_there_not_in_a_folder() -> None:
+    ask = "Create squares.csv in my workspace with the header n,square and rows for 1 to 6."
+    in_notes = [("write_file", '{"path": "notes/squares.csv", "content": "n,square"}')]
+    reason = misplaced_write(ask, in_notes)
+    assert reason is not None and "notes/squares.csv" in reason and "'squares.csv'" in reason
+    at_top = [("write_file", '{"path": "./squares.csv", "content": "n,square"}')]
+    assert misplaced_write(ask, at_top) is None
+    assert misplaced_write(ask, [*in_notes, *at_top]) is None
+    # A folder the question names is where the file belongs.
+    for asked in (
+        "Save squares.csv in the notes folder.",
+        "Write notes/squares.csv with the header n,square.",
+    ):
+        assert misplaced_write(asked, in_notes) is None, asked
+    # Not asked to write a file, or nothing written: nothing to say.
+    assert misplaced_write("What is in notes/squares.csv?", in_notes) is None
+    assert misplaced_write(ask, [("read_file", '{"path": "notes/squares.csv"}')]) is None
