@@ -3,7 +3,6 @@ text, not a document search for its name), and "which files are there" must name
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
@@ -101,26 +100,13 @@ _ASKS_WRITE = re.compile(
 _SAYS_FOLDER = re.compile(r"[\w-]/[\w-]|\bfolders?\b|\bdirector(?:y|ies)\b", re.IGNORECASE)
 
 
-def _written_paths(calls: Sequence[tuple[str, str]]) -> list[str]:
-    paths = []
-    for tool, args in calls:
-        if tool != "write_file":
-            continue
-        try:
-            path = json.loads(args).get("path")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(path, str):
-            paths.append(path.strip().replace("\\", "/").removeprefix("./"))
-    return paths
-
-
-def misplaced_write(question: str, calls: Sequence[tuple[str, str]]) -> str | None:
+def misplaced_write(question: str, written: Sequence[str]) -> str | None:
     """A file the question asks to create by its bare name ("Create squares.csv in my
-    workspace") written only inside a folder of the model's choosing (notes/squares.csv)."""
+    workspace") ``written`` (the paths given to write_file) only inside a folder of the
+    model's choosing (notes/squares.csv)."""
     if not _ASKS_WRITE.search(question) or _SAYS_FOLDER.search(question):
         return None
-    written = _written_paths(calls)
+    written = [path.strip().replace("\\", "/").removeprefix("./") for path in written]
     for name in dict.fromkeys(n.lower() for n in NAMED_FILE.pattern.findall(question)):
         elsewhere = [p for p in written if p.lower().rsplit("/", 1)[-1] == name]
         if elsewhere and not any(p.lower() == name for p in written):

@@ -118,6 +118,18 @@ def tool_calls(events: Sequence[RunEvent]) -> list[tuple[str, str]]:
     ]
 
 
+def written_paths(events: Sequence[RunEvent]) -> list[str]:
+    """The paths the run's write_file calls were given."""
+    return [
+        str(e.data["arguments"]["path"])
+        for e in events
+        if e.type == "tool_call"
+        and e.data.get("tool") == "write_file"
+        and isinstance(e.data.get("arguments"), dict)
+        and "path" in e.data["arguments"]
+    ]
+
+
 def code_steps(events: Sequence[RunEvent]) -> list[CodeStep]:
     """The code agent's steps that ran: their code and what they printed (or last values)."""
     return [
@@ -183,7 +195,7 @@ def answer_problem(
         or denies_what_was_read(about, answer, looked_up)
         or unread(about, evidence, bool(passages), can_read)
         or (unread_named(about, tool_calls(events), read) if can_read else None)
-        or misplaced_write(about, tool_calls(events))
+        or misplaced_write(about, written_paths(events))
         or dropped_files(about, answer, read)
         or unfounded(about, answer, evidence, bool(passages), typed.problem() if typed else "")
         or unfounded_quote(about, answer, evidence, bool(passages))

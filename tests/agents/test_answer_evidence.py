@@ -9,6 +9,8 @@ from agents.answer_evidence import (
     unfounded_quote,
 )
 from agents.answer_files import dropped_files, misplaced_write, unread, unread_named
+from agents.answer_gate import written_paths
+from agents.events import RunEvent
 
 CSV_QUESTION = "What is the total of the units column in sales.csv in my workspace?"
 CSV = "region,units\nnorth,120\nsouth,95\nwest,80\nunits: total 295, mean 98.33"
@@ -236,10 +238,10 @@ def test_a_whole_number_is_a_read_figure_rounded_only_when_the_answer_says_so() 
 
 def test_a_file_asked_for_by_its_bare_name_is_written_there_not_in_a_folder() -> None:
     ask = "Create squares.csv in my workspace with the header n,square and rows for 1 to 6."
-    in_notes = [("write_file", '{"path": "notes/squares.csv", "content": "n,square"}')]
+    in_notes = ["notes/squares.csv"]
     reason = misplaced_write(ask, in_notes)
     assert reason is not None and "notes/squares.csv" in reason and "'squares.csv'" in reason
-    at_top = [("write_file", '{"path": "./squares.csv", "content": "n,square"}')]
+    at_top = ["./squares.csv"]
     assert misplaced_write(ask, at_top) is None
     assert misplaced_write(ask, [*in_notes, *at_top]) is None
     # A folder the question names is where the file belongs.
@@ -250,4 +252,18 @@ def test_a_file_asked_for_by_its_bare_name_is_written_there_not_in_a_folder() ->
         assert misplaced_write(asked, in_notes) is None, asked
     # Not asked to write a file, or nothing written: nothing to say.
     assert misplaced_write("What is in notes/squares.csv?", in_notes) is None
-    assert misplaced_write(ask, [("read_file", '{"path": "notes/squares.csv"}')]) is None
+    assert misplaced_write(ask, []) is None
+
+
+def test_the_paths_written_are_those_given_to_write_file() -> None:
+    def call(tool: str, arguments: object) -> RunEvent:
+        return RunEvent("r", 1, "tool_call", "single", {"tool": tool, "arguments": arguments})
+
+    events = [
+        call("read_file", {"path": "todo.md"}),
+        call("write_file", {"path": "notes/squares.csv", "content": "n,square"}),
+        call("write_file", "not a mapping"),
+        call("write_file", {"content": "no path"}),
+        RunEvent("r", 2, "tool_result", "single", {"tool": "write_file", "result": "Created"}),
+    ]
+    assert written_paths(events) == ["notes/squares.csv"]
